@@ -1,0 +1,200 @@
+//! Backend descriptions: which vendor API rolo talks to, read from data files.
+//!
+//! Built-in files live in `assets/backends/` and are compiled into the binary; users add
+//! their own as `$XDG_CONFIG_HOME/rolo/backends/NAME.toml` or name a file in a profile.
+
+pub mod path;
+mod spec;
+
+use std::fmt;
+use std::path::{Path as FsPath, PathBuf};
+
+pub use spec::*;
+
+/// The backend files shipped inside the binary, by name.
+pub const BUILT_IN: &[(&str, &str)] =
+    &[("corporatemerch", include_str!("../../assets/backends/corporatemerch.toml"))];
+
+/// A backend file that could not be used: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendError {
+    /// The file (or `built-in NAME`).
+    pub source: String,
+    /// 1-based line of the mistake, when known.
+    pub line: Option<usize>,
+    /// What is wrong, and a hint.
+    pub message: String,
+}
+
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.source, line, self.message),
+            None => write!(f, "{}: {}", self.source, self.message),
+        }
+    }
+}
+
+impl std::error::Error for BackendError {}
+
+/// Finds a backend by built-in name, user file name, or path, and loads it.
+///
+/// `user_dir` is the user's `backends/` folder (injected so tests need not touch the environment).
+pub fn find(name_or_path: &str, user_dir: Option<&FsPath>) -> Result<Backend, BackendError> {
+    let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".toml");
+    if looks_like_path {
+        return load_file(FsPath::new(name_or_path));
+    }
+    if let Some(dir) = user_dir {
+        let candidate: PathBuf = dir.join(format!("{name_or_path}.toml"));
+        if candidate.is_file() {
+            return load_file(&candidate);
+        }
+    }
+    match BUILT_IN.iter().find(|(name, _)| *name == name_or_path) {
+        Some((name, text)) => parse(text, &format!("built-in backend `{name}`")),
+        None => Err(BackendError {
+            source: name_or_path.to_string(),
+            line: None,
+            message: format!(
+                "no backend named `{name_or_path}`; built-in backends are: {}",
+                BUILT_IN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            ),
+        }),
+    }
+}
+
+/// Loads a backend file from disk.
+pub fn load_file(path: &FsPath) -> Result<Backend, BackendError> {
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| BackendError {
+        source: source.clone(),
+        line: None,
+        message: format!("cannot read the backend file: {e}"),
+    })?;
+    parse(&text, &source)
+}
+
+/// Parses and checks backend file text; `source` names it in messages.
+pub fn parse(text: &str, source: &str) -> Result<Backend, BackendError> {
+    let mut backend: Backend = toml::from_str(text).map_err(|e| BackendError {
+        source: source.to_string(),
+        line: e.span().map(|span| line_of(text, span.start)),
+        message: format!("{} (see docs/backends.md for every key)", e.message().trim_end()),
+    })?;
+    check(&mut backend).map_err(|(needle, message)| BackendError {
+        source: source.to_string(),
+        line: needle.and_then(|n| text.find(&n)).map(|at| line_of(text, at)),
+        message,
+    })?;
+    Ok(backend)
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+/// Checks what serde cannot: cross references, patterns, enum values.
+/// Errors carry a snippet of the file to locate the line by.
+fn check(backend: &mut Backend) -> Result<(), (Option<String>, String)> {
+    if backend.fields.is_empty() {
+        return Err((None, "a backend needs at least one [[field]]".into()));
+    }
+    for field in &mut backend.fields {
+        let at = Some(format!("\"{}\"", field.key.as_str()));
+        if field.key.as_str().is_empty() {
+            return Err((Some("key = \"\"".into()), "a field's `key` must not be empty".into()));
+        }
+        if !field.key.is_writable() && !field.read_only {
+            return Err((
+                at,
+                format!(
+                    "field `{}`: `key` is where the value is written and cannot contain `[]`; \
+                     put the reading path in `read` instead",
+                    field.key
+                ),
+            ));
+        }
+        if field.kind == FieldKind::Enum && field.values.is_empty() {
+            return Err((at, format!("field `{}` is an enum but lists no `values`", field.key)));
+        }
+        if let Some(pattern) = &field.pattern {
+            let anchored = format!("^(?:{pattern})$");
+            let regex = regex::Regex::new(&anchored).map_err(|e| {
+                (at.clone(), format!("field `{}`: `pattern` is not a valid regular expression: {e}", field.key))
+            })?;
+            field.regex = Some(regex);
+        }
+    }
+    let known = |name: &str| backend.fields.iter().any(|f| f.key.as_str() == name);
+    for rule in &backend.rules {
+        let named: Vec<&String> = match rule {
+            Rule::OneOfRequired { fields, .. } => fields.iter().collect(),
+            Rule::AllowedWhen { field, when, .. } => vec![field, when],
+        };
+        if let Some(unknown) = named.into_iter().find(|n| !known(n)) {
+            return Err((
+                Some(format!("\"{unknown}\"")),
+                format!("a [[rule]] names `{unknown}`, which is not the `key` of any [[field]]"),
+            ));
+        }
+    }
+    if backend.columns.is_empty() {
+        return Err((None, "a backend needs at least one [[column]] for the list".into()));
+    }
+    Ok(())
+}
+
+impl Backend {
+    /// The field with this key.
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key.as_str() == key)
+    }
+
+    /// Index of the field with this key (or whose read path is this).
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields
+            .iter()
+            .position(|f| f.key.as_str() == name)
+            .or_else(|| self.fields.iter().position(|f| f.read_path().as_str() == name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_backend_loads() {
+        for (name, _) in BUILT_IN {
+            let backend = find(name, None).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(&backend.name, name);
+        }
+    }
+
+    #[test]
+    fn a_typo_names_the_line_and_key() {
+        let (_, text) = BUILT_IN[0];
+        let broken = text.replacen("label = \"First name\"", "lable = \"First name\"", 1);
+        let err = parse(&broken, "cm.toml").unwrap_err();
+        assert_eq!(err.source, "cm.toml");
+        assert!(err.message.contains("lable"), "{}", err.message);
+        let line = err.line.expect("line");
+        assert!(broken.lines().nth(line - 1).unwrap().contains("lable"), "line {line}");
+    }
+
+    #[test]
+    fn a_rule_naming_an_unknown_field_is_refused() {
+        let (_, text) = BUILT_IN[0];
+        let broken = text.replacen("fields = [\"address\", \"address2\"]", "fields = [\"address\", \"adress2\"]", 1);
+        let err = parse(&broken, "cm.toml").unwrap_err();
+        assert!(err.message.contains("adress2"), "{}", err.message);
+        assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn unknown_names_list_the_built_ins() {
+        let err = find("nope", None).unwrap_err();
+        assert!(err.message.contains("corporatemerch"));
+    }
+}

@@ -1,0 +1,368 @@
+//! The backend file format: serde types for one vendor's contact API.
+//!
+//! Everything vendor-specific lives in these files (see `docs/backends.md`), never in Rust code.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::path::{Path, Template};
+
+/// One vendor's contact API, as described by a backend file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backend {
+    /// Short machine name, e.g. `corporatemerch`.
+    pub name: String,
+    /// Human name shown in the title bar, e.g. `Corporate Merch`.
+    pub title: String,
+    /// The vendor's production base URL; a profile may override it.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// How the secret is attached to every request.
+    pub auth: Auth,
+    /// Where records sit and how to fetch them.
+    pub record: RecordShape,
+    /// The list endpoint.
+    pub list: ListEndpoint,
+    /// The get-one endpoint.
+    pub get: GetEndpoint,
+    /// The update endpoint.
+    pub update: UpdateEndpoint,
+    /// How the vendor's error bodies are read.
+    #[serde(default)]
+    pub errors: ErrorFormat,
+    /// Columns of the contact list.
+    #[serde(rename = "column")]
+    pub columns: Vec<Column>,
+    /// Fields of the form, in order.
+    #[serde(rename = "field")]
+    pub fields: Vec<Field>,
+    /// Rules that span several fields.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+/// How the secret travels.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(tag = "scheme", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Auth {
+    /// No authentication.
+    None,
+    /// `Authorization: Bearer <secret>`.
+    Bearer,
+    /// A header of the vendor's choosing, e.g. `X-API-Key: <secret>` or `Authorization: AccessKey <secret>`.
+    Header {
+        /// The header name.
+        name: String,
+        /// Text put before the secret, e.g. `"AccessKey "`.
+        #[serde(default)]
+        prefix: String,
+    },
+    /// A query parameter, e.g. `?api_key=<secret>` (always redacted from displayed URLs).
+    Query {
+        /// The parameter name.
+        param: String,
+    },
+}
+
+/// Paths that are the same in every answer carrying a record.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordShape {
+    /// Where the id sits inside a record, e.g. `id`.
+    pub id: Path,
+    /// The record's display name, e.g. `{first_name} {last_name}`.
+    pub title: Template,
+    /// The field that changes on every write (`updated_at`), for conflict checks.
+    #[serde(default)]
+    pub version: Option<Path>,
+}
+
+/// HTTP methods a backend may use.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+    /// PUT.
+    Put,
+    /// PATCH.
+    Patch,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// The list endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListEndpoint {
+    /// Path relative to the base URL; `{var}` holes come from the profile's `vars`.
+    pub path: String,
+    /// Where the array of records sits in the answer (`data`, `data.items`, `results`).
+    pub items: Path,
+    /// Where the total count sits, if the vendor says.
+    #[serde(default)]
+    pub total: Option<Path>,
+    /// Fixed query parameters sent with every list request.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// How pages are requested.
+    pub paging: Paging,
+}
+
+/// Pagination styles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Paging {
+    /// One request returns everything.
+    None,
+    /// Numbered pages: `?page=N&size=M`.
+    Page {
+        /// Name of the page-number parameter.
+        page_param: String,
+        /// Name of the page-size parameter.
+        size_param: String,
+        /// Page size rolo asks for (stay within the vendor's maximum).
+        size: u32,
+        /// Number of the first page (usually 1).
+        #[serde(default = "one")]
+        first: u32,
+        /// Where the number of the last page sits, if the vendor says.
+        #[serde(default)]
+        last_page: Option<Path>,
+    },
+    /// Opaque cursors: `?size=M&cursor=T`, the next `T` read from the answer.
+    Cursor {
+        /// Name of the cursor parameter.
+        cursor_param: String,
+        /// Name of the page-size parameter.
+        size_param: String,
+        /// Page size rolo asks for.
+        size: u32,
+        /// Where the next cursor sits in the answer; absent or empty means the last page.
+        next: Path,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The get-one endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetEndpoint {
+    /// Path with an `{id}` hole.
+    pub path: String,
+    /// Where the record sits in the answer; `""` for a bare record.
+    pub record: Path,
+}
+
+/// Which fields an update carries.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SendFields {
+    /// Every writable field (for full-replacement PUTs).
+    All,
+    /// Only the fields the user changed (for PATCH and partial PUTs).
+    Changed,
+}
+
+/// The update endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEndpoint {
+    /// PUT, PATCH or POST.
+    pub method: Method,
+    /// Path with an `{id}` hole.
+    pub path: String,
+    /// Whether to send every writable field or only the changed ones.
+    pub send: SendFields,
+    /// Where the saved record sits in the answer; `""` for a bare record.
+    pub record: Path,
+}
+
+/// How error bodies are read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorFormat {
+    /// Paths tried in order for the summary message; the first string found wins.
+    #[serde(default = "default_message_paths")]
+    pub message: Vec<Path>,
+    /// Shapes tried in order for per-field errors.
+    #[serde(default, rename = "fields")]
+    pub field_shapes: Vec<FieldErrorShape>,
+}
+
+impl Default for ErrorFormat {
+    fn default() -> Self {
+        Self { message: default_message_paths(), field_shapes: Vec::new() }
+    }
+}
+
+fn default_message_paths() -> Vec<Path> {
+    vec![Path::parse("message").expect("constant path")]
+}
+
+/// Where per-field errors sit in an error body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FieldErrorShape {
+    /// An object of field name to message or list of messages (Laravel's `errors`).
+    Map {
+        /// Where the object sits.
+        at: Path,
+    },
+    /// A list of objects each naming a field and a message (`error.details[]`, FastAPI's `detail[]`).
+    List {
+        /// Where the list sits.
+        at: Path,
+        /// Where the field name sits in each entry; if it is an array, its last element counts.
+        field: Path,
+        /// Where the message sits in each entry.
+        message: Path,
+    },
+}
+
+/// One column of the contact list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    /// Header text.
+    pub title: String,
+    /// Cell text.
+    pub value: Template,
+    /// Relative width (columns share the screen in proportion).
+    #[serde(default = "default_width")]
+    pub width: u16,
+}
+
+fn default_width() -> u16 {
+    10
+}
+
+/// The kinds of value a field holds; each has one validator and one widget.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Single-line free text.
+    Text,
+    /// An email address.
+    Email,
+    /// One of `values` (a dropdown).
+    Enum,
+    /// A calendar date, `yyyy-mm-dd`.
+    Date,
+    /// A date and time (RFC 3339), shown as text.
+    DateTime,
+    /// true / false (a toggle).
+    Bool,
+    /// A list of 32-bit integers, edited as `12, 31`.
+    IntList,
+    /// A list of strings, edited as `a, b`.
+    StringList,
+    /// An ISO 3166 two-letter country code (a dropdown of countries).
+    Country,
+}
+
+/// One field of the form.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Where the value is written in an update body (also the key in error bodies).
+    pub key: Path,
+    /// Where the value is read from a record, when it differs from `key`.
+    #[serde(default)]
+    pub read: Option<Path>,
+    /// Label shown in the form.
+    pub label: String,
+    /// The kind of value.
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// An update is refused while this field is empty.
+    #[serde(default)]
+    pub required: bool,
+    /// Shown, never sent (ids, timestamps).
+    #[serde(default)]
+    pub read_only: bool,
+    /// The vendor accepts `null` for this field.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Allowed values of an `enum` field.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// A regular expression the whole value must match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// What the pattern means, shown when it does not match.
+    #[serde(default)]
+    pub pattern_hint: Option<String>,
+    /// One line of help shown beside the focused field.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Section heading the field sits under.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// `pattern`, compiled and anchored when the file is loaded.
+    #[serde(skip)]
+    pub regex: Option<regex::Regex>,
+}
+
+impl Field {
+    /// Where the value is read from a record.
+    pub fn read_path(&self) -> &Path {
+        self.read.as_ref().unwrap_or(&self.key)
+    }
+
+    /// The name used for this field in messages and error bodies.
+    pub fn name(&self) -> &str {
+        self.key.as_str()
+    }
+}
+
+/// Rules that span several fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Rule {
+    /// At least one of `fields` must be filled in.
+    OneOfRequired {
+        /// The field keys.
+        fields: Vec<String>,
+        /// Shown under each of them when all are empty.
+        message: String,
+    },
+    /// When `when` equals a case's value, `field` must be one of that case's values.
+    AllowedWhen {
+        /// The field being checked.
+        field: String,
+        /// The field whose value selects the case.
+        when: String,
+        /// The cases.
+        cases: Vec<RuleCase>,
+    },
+}
+
+/// One case of an [`Rule::AllowedWhen`] rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleCase {
+    /// The value of the `when` field this case applies to.
+    pub equals: String,
+    /// Values `field` may take then.
+    pub values: Vec<String>,
+    /// Shown under `field` when its value is not allowed.
+    pub message: String,
+}

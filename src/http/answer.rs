@@ -1,0 +1,170 @@
+//! What came back from the server: the raw exchange, and errors in a user's terms.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::backend::{Backend, FieldErrorShape};
+
+/// One request and its response, as shown on the raw-response screen (secrets redacted).
+#[derive(Debug, Clone, Default)]
+pub struct Exchange {
+    /// `GET`, `PUT`…
+    pub method: String,
+    /// The URL with any secret query parameter replaced by `***`.
+    pub url: String,
+    /// The request body sent, if any.
+    pub request_body: Option<Value>,
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// Response headers (secret-bearing ones redacted).
+    pub headers: Vec<(String, String)>,
+    /// The response body as text.
+    pub body: String,
+    /// Time from sending to the whole body read.
+    pub latency: Duration,
+}
+
+impl Exchange {
+    /// The path and query of the URL, for the status line.
+    pub fn short_target(&self) -> String {
+        let after_scheme = self.url.split_once("://").map_or(self.url.as_str(), |(_, rest)| rest);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".to_string(),
+        }
+    }
+
+    /// The body pretty-printed when it is JSON, else as received.
+    pub fn pretty_body(&self) -> String {
+        serde_json::from_str::<Value>(&self.body)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| self.body.clone())
+    }
+}
+
+/// A server-side problem attributed to a field, by the name the server used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerFieldError {
+    /// The field name as the server wrote it (`email`, `body.email`…).
+    pub field: String,
+    /// The server's message.
+    pub message: String,
+}
+
+/// Why a request did not give the expected answer.
+#[derive(Debug, Clone)]
+pub enum HttpError {
+    /// Nothing answered at the address (refused, DNS, TLS).
+    Connect { message: String, exchange: Exchange },
+    /// No complete answer in time.
+    Timeout { exchange: Exchange },
+    /// The server answered with an error status.
+    Status {
+        /// Status code.
+        status: u16,
+        /// The server's summary message, if its body had one.
+        message: Option<String>,
+        /// Errors the server attributed to fields.
+        field_errors: Vec<ServerFieldError>,
+        /// The exchange, for the raw view.
+        exchange: Exchange,
+    },
+    /// A 2xx answer that is not what the backend file says it should be.
+    Unexpected { message: String, exchange: Exchange },
+}
+
+impl HttpError {
+    /// The exchange behind this error.
+    pub fn exchange(&self) -> &Exchange {
+        match self {
+            HttpError::Connect { exchange, .. }
+            | HttpError::Timeout { exchange }
+            | HttpError::Status { exchange, .. }
+            | HttpError::Unexpected { exchange, .. } => exchange,
+        }
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HttpError::Connect { message, .. } => write!(f, "Could not connect: {message}"),
+            HttpError::Timeout { exchange } => {
+                write!(f, "No answer within {:.0} s; nothing was changed on your side", exchange.latency.as_secs_f64())
+            }
+            HttpError::Status { status, message, .. } => {
+                let meaning = match status {
+                    401 => "not authorised: check the profile's secret",
+                    403 => "forbidden: the secret lacks permission",
+                    404 => "not found: the contact may have been deleted",
+                    409 => "conflict",
+                    422 | 400 => "the server refused the values",
+                    429 => "too many requests: wait and retry",
+                    500..=599 => "server error: retry later",
+                    _ => "request failed",
+                };
+                write!(f, "{status}: {meaning}")?;
+                if let Some(message) = message {
+                    write!(f, " — {message}")?;
+                }
+                Ok(())
+            }
+            HttpError::Unexpected { message, .. } => write!(f, "Unexpected answer: {message}"),
+        }
+    }
+}
+
+/// Reads a vendor's error body with the backend's `[errors]` description.
+pub fn read_error_body(backend: &Backend, body: &Value) -> (Option<String>, Vec<ServerFieldError>) {
+    let message = backend.errors.message.iter().find_map(|path| match path.get(body)?.as_ref() {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    });
+    let mut fields = Vec::new();
+    for shape in &backend.errors.field_shapes {
+        match shape {
+            FieldErrorShape::Map { at } => {
+                let Some(found) = at.get(body) else { continue };
+                let Some(map) = found.as_object() else { continue };
+                for (field, messages) in map {
+                    for message in as_messages(messages) {
+                        fields.push(ServerFieldError { field: field.clone(), message });
+                    }
+                }
+            }
+            FieldErrorShape::List { at, field, message } => {
+                let Some(found) = at.get(body) else { continue };
+                let Some(items) = found.as_array() else { continue };
+                for item in items {
+                    let name = field.get(item).and_then(|v| field_name(&v));
+                    let text = message.get(item).and_then(|v| v.as_str().map(str::to_string));
+                    if let (Some(field), Some(message)) = (name, text) {
+                        fields.push(ServerFieldError { field, message });
+                    }
+                }
+            }
+        }
+    }
+    (message, fields)
+}
+
+fn as_messages(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A field name from an error entry; for a location array (`["body", "email"]`) its last element.
+fn field_name(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(parts) => parts.last().and_then(field_name),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,361 @@
+//! The HTTP client: turns a backend description into requests, and answers into contacts.
+
+mod answer;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+pub use answer::{Exchange, HttpError, ServerFieldError, read_error_body};
+
+use crate::backend::{Auth, Backend, Method, Paging, path::Path};
+use crate::record::Contact;
+
+/// Which page of the list to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageRequest {
+    /// A numbered page.
+    Number(u32),
+    /// A cursor page; `None` is the first.
+    Cursor(Option<String>),
+    /// The whole list in one request.
+    All,
+}
+
+impl PageRequest {
+    /// The first page for a paging style.
+    pub fn first(paging: &Paging) -> Self {
+        match paging {
+            Paging::Page { first, .. } => PageRequest::Number(*first),
+            Paging::Cursor { .. } => PageRequest::Cursor(None),
+            Paging::None => PageRequest::All,
+        }
+    }
+}
+
+/// One page of the contact list.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The contacts on it.
+    pub contacts: Vec<Contact>,
+    /// Records without an id, left out.
+    pub skipped: usize,
+    /// The page after this one, if any.
+    pub next: Option<PageRequest>,
+    /// The vendor's total count, if it says.
+    pub total: Option<u64>,
+    /// The exchange, for the status line and raw view.
+    pub exchange: Exchange,
+}
+
+/// A single contact from a get or an update.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The contact, when the answer carried one.
+    pub contact: Option<Contact>,
+    /// The exchange, for the status line and raw view.
+    pub exchange: Exchange,
+}
+
+/// Time limits for requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// To establish a connection.
+    pub connect: Duration,
+    /// For the whole request, body included.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { connect: Duration::from_secs(5), total: Duration::from_secs(30) }
+    }
+}
+
+/// Talks to one vendor on behalf of one profile.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    backend: Arc<Backend>,
+    base_url: String,
+    secret: Option<SecretString>,
+    vars: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("backend", &self.backend.name).field("base_url", &self.base_url).finish()
+    }
+}
+
+impl Client {
+    /// A client for `base_url` (paths in the backend file are relative to it).
+    pub fn new(
+        backend: Arc<Backend>,
+        base_url: &str,
+        secret: Option<SecretString>,
+        vars: BTreeMap<String, String>,
+        timeouts: Timeouts,
+    ) -> Result<Self, String> {
+        Url::parse(base_url).map_err(|e| format!("base_url `{base_url}` is not a URL: {e}"))?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.total)
+            .user_agent(concat!("rolo/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot set up HTTP: {e}"))?;
+        Ok(Self { http, backend, base_url: base_url.trim_end_matches('/').to_string(), secret, vars })
+    }
+
+    /// The backend this client speaks.
+    pub fn backend(&self) -> &Arc<Backend> {
+        &self.backend
+    }
+
+    /// Fetches one page of the contact list.
+    pub async fn list(&self, page: &PageRequest) -> Result<Page, HttpError> {
+        let list = &self.backend.list;
+        let mut query: Vec<(String, String)> = list.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        match (&list.paging, page) {
+            (Paging::Page { page_param, size_param, size, .. }, PageRequest::Number(n)) => {
+                query.push((page_param.clone(), n.to_string()));
+                query.push((size_param.clone(), size.to_string()));
+            }
+            (Paging::Cursor { cursor_param, size_param, size, .. }, PageRequest::Cursor(cursor)) => {
+                query.push((size_param.clone(), size.to_string()));
+                if let Some(cursor) = cursor {
+                    query.push((cursor_param.clone(), cursor.clone()));
+                }
+            }
+            _ => {}
+        }
+        let (body, exchange) = self.send(Method::Get, &list.path, None, &query, None).await?;
+        let Some(items) = list.items.get(&body).and_then(|v| v.as_array().cloned()) else {
+            return Err(unexpected(format!("no list of contacts at `{}`", list.items), exchange));
+        };
+        let count = items.len();
+        let contacts: Vec<Contact> =
+            items.into_iter().filter_map(|r| Contact::from_record(&self.backend, r)).collect();
+        let skipped = count - contacts.len();
+        let total = list.total.as_ref().and_then(|p| p.get(&body)).and_then(|v| v.as_u64());
+        let next = next_page(&list.paging, page, &body, count);
+        Ok(Page { contacts, skipped, next, total, exchange })
+    }
+
+    /// Fetches one contact.
+    pub async fn get(&self, id: &str) -> Result<Fetched, HttpError> {
+        let get = &self.backend.get;
+        let (body, exchange) = self.send(Method::Get, &get.path, Some(id), &[], None).await?;
+        self.fetched(&get.record, body, exchange, true)
+    }
+
+    /// Sends an update; the answer's record (if any) is the saved contact.
+    pub async fn update(&self, id: &str, body: Value) -> Result<Fetched, HttpError> {
+        let update = &self.backend.update;
+        let (answer, exchange) = self.send(update.method, &update.path, Some(id), &[], Some(body)).await?;
+        self.fetched(&update.record, answer, exchange, false)
+    }
+
+    /// The URL a request would go to, with the secret redacted, for display.
+    pub fn display_url(&self, path: &str, id: Option<&str>) -> String {
+        self.url(path, id, &[]).map(|u| redact(&u, &self.backend.auth)).unwrap_or_default()
+    }
+
+    fn fetched(&self, at: &Path, body: Value, exchange: Exchange, required: bool) -> Result<Fetched, HttpError> {
+        let record = at.get(&body).map(|v| v.into_owned()).filter(Value::is_object);
+        match record.and_then(|r| Contact::from_record(&self.backend, r)) {
+            Some(contact) => Ok(Fetched { contact: Some(contact), exchange }),
+            None if !required => Ok(Fetched { contact: None, exchange }),
+            None => Err(unexpected(format!("no contact with an id at `{at}`"), exchange)),
+        }
+    }
+
+    fn url(&self, path: &str, id: Option<&str>, query: &[(String, String)]) -> Result<Url, String> {
+        let mut filled = String::with_capacity(path.len());
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            filled.push_str(&rest[..open]);
+            let close = rest[open..].find('}').map(|c| open + c).ok_or("unclosed `{` in path")?;
+            let name = &rest[open + 1..close];
+            let value = match name {
+                "id" => id.ok_or("this path needs an id")?.to_string(),
+                var => self.vars.get(var).cloned().ok_or_else(|| format!("the profile has no vars.{var}"))?,
+            };
+            filled.push_str(&percent_encode(&value));
+            rest = &rest[close + 1..];
+        }
+        filled.push_str(rest);
+        let mut url = Url::parse(&format!("{}{}", self.base_url, filled)).map_err(|e| e.to_string())?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in query {
+                pairs.append_pair(k, v);
+            }
+            if let (Auth::Query { param }, Some(secret)) = (&self.backend.auth, &self.secret) {
+                pairs.append_pair(param, secret.expose_secret());
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Ok(url)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        id: Option<&str>,
+        query: &[(String, String)],
+        body: Option<Value>,
+    ) -> Result<(Value, Exchange), HttpError> {
+        let mut exchange = Exchange { method: method.as_str().to_string(), request_body: body.clone(), ..Exchange::default() };
+        let url = match self.url(path, id, query) {
+            Ok(url) => url,
+            Err(message) => return Err(HttpError::Unexpected { message, exchange }),
+        };
+        exchange.url = redact(&url, &self.backend.auth);
+        let mut request = self.http.request(to_reqwest(method), url).header("Accept", "application/json");
+        if let Some(secret) = &self.secret {
+            match &self.backend.auth {
+                Auth::Bearer => request = request.bearer_auth(secret.expose_secret()),
+                Auth::Header { name, prefix } => {
+                    request = request.header(name.as_str(), format!("{prefix}{}", secret.expose_secret()));
+                }
+                Auth::Query { .. } | Auth::None => {}
+            }
+        }
+        if let Some(body) = &body {
+            request = request.json(body);
+        }
+        let started = Instant::now();
+        let outcome = request.send().await;
+        let response = match outcome {
+            Ok(response) => response,
+            Err(e) => {
+                exchange.latency = started.elapsed();
+                return Err(transport_error(e, exchange));
+            }
+        };
+        let status = response.status().as_u16();
+        exchange.status = Some(status);
+        exchange.headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                let shown = if is_sensitive_header(k.as_str()) { "***".into() } else { String::from_utf8_lossy(v.as_bytes()).into_owned() };
+                (k.as_str().to_string(), shown)
+            })
+            .collect();
+        let text = response.text().await;
+        exchange.latency = started.elapsed();
+        exchange.body = match text {
+            Ok(text) => text,
+            Err(e) => return Err(transport_error(e, exchange)),
+        };
+        let parsed: Option<Value> = serde_json::from_str(&exchange.body).ok();
+        if !(200..300).contains(&status) {
+            let (message, field_errors) = match &parsed {
+                Some(body) => read_error_body(&self.backend, body),
+                None => (None, Vec::new()),
+            };
+            return Err(HttpError::Status { status, message, field_errors, exchange });
+        }
+        match parsed {
+            Some(value) => Ok((value, exchange)),
+            None if exchange.body.trim().is_empty() => Ok((Value::Null, exchange)),
+            None => Err(unexpected("the body is not JSON".into(), exchange)),
+        }
+    }
+}
+
+fn next_page(paging: &Paging, page: &PageRequest, body: &Value, count: usize) -> Option<PageRequest> {
+    if count == 0 {
+        return None;
+    }
+    match (paging, page) {
+        (Paging::Page { size, last_page, .. }, PageRequest::Number(n)) => {
+            let last = last_page.as_ref().and_then(|p| p.get(body)).and_then(|v| v.as_u64());
+            let more = match last {
+                Some(last) => u64::from(*n) < last,
+                None => count >= *size as usize,
+            };
+            more.then(|| PageRequest::Number(n + 1))
+        }
+        (Paging::Cursor { next, .. }, PageRequest::Cursor(_)) => {
+            let token = next.get(body).and_then(|v| v.as_str().map(str::to_string))?;
+            (!token.is_empty()).then_some(PageRequest::Cursor(Some(token)))
+        }
+        _ => None,
+    }
+}
+
+fn unexpected(message: String, exchange: Exchange) -> HttpError {
+    HttpError::Unexpected { message, exchange }
+}
+
+fn transport_error(error: reqwest::Error, exchange: Exchange) -> HttpError {
+    if error.is_timeout() {
+        return HttpError::Timeout { exchange };
+    }
+    // reqwest's messages nest the cause; the innermost one says what happened.
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        message = cause.to_string();
+        source = cause.source();
+    }
+    if error.is_connect() {
+        HttpError::Connect { message, exchange }
+    } else {
+        HttpError::Unexpected { message: format!("the connection failed: {message}"), exchange }
+    }
+}
+
+fn to_reqwest(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+    }
+}
+
+fn is_sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "authorization" || name == "set-cookie" || name == "cookie" || name.contains("api-key") || name.contains("token")
+}
+
+/// The URL as text with the secret query parameter's value replaced by `***`.
+fn redact(url: &Url, auth: &Auth) -> String {
+    let Auth::Query { param } = auth else {
+        return url.to_string();
+    };
+    let mut shown = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == param.as_str() { "***".to_string() } else { v.into_owned() };
+            (k.into_owned(), v)
+        })
+        .collect();
+    shown.query_pairs_mut().clear().extend_pairs(pairs);
+    shown.to_string().replace("%2A%2A%2A", "***")
+}
+
+/// Percent-encodes a path segment (ids may hold anything).
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! rolo: a keyboard-driven terminal editor for contact records that live in someone else's REST API.
+//!
+//! Layers, each knowing only the ones above it: [`backend`] (what a vendor's API looks like) →
+//! [`record`] and [`validate`] (drafts and their rules) → [`http`] (requests and answers) →
+//! [`app`] (state, messages, effects, the event loop) → [`ui`] (drawing). [`sandbox`] is a
+//! separate HTTP server that rolo reaches only through [`http`], like any vendor.
+
+pub mod backend;
+pub mod http;
+pub mod record;
+pub mod validate;

@@ -1,0 +1,110 @@
+//! A contact being edited: the record as loaded, what the user has typed, and what to send.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::Contact;
+use super::input::{Input, input_from_record, input_to_json};
+use crate::backend::{Backend, SendFields};
+
+/// The unsent edits to one contact.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    backend: Arc<Backend>,
+    /// The contact as last loaded from (or saved to) the server.
+    pub loaded: Contact,
+    /// The inputs the loaded record gives, one per backend field.
+    original: Vec<Input>,
+    /// The inputs as the user has edited them, one per backend field.
+    inputs: Vec<Input>,
+}
+
+/// The JSON body of an update, or the first field whose input cannot become JSON.
+pub type UpdateBody = Result<Value, (usize, String)>;
+
+impl Draft {
+    /// A draft with no edits yet.
+    pub fn new(backend: &Arc<Backend>, loaded: Contact) -> Self {
+        let original: Vec<Input> =
+            backend.fields.iter().map(|f| input_from_record(f, &loaded.record)).collect();
+        Self { backend: Arc::clone(backend), loaded, inputs: original.clone(), original }
+    }
+
+    /// The current input of field `index`.
+    pub fn input(&self, index: usize) -> &Input {
+        &self.inputs[index]
+    }
+
+    /// All current inputs, in field order.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// The loaded value of field `index`, as an input.
+    pub fn original(&self, index: usize) -> &Input {
+        &self.original[index]
+    }
+
+    /// Replaces the input of field `index`.
+    pub fn set(&mut self, index: usize, input: Input) {
+        self.inputs[index] = input;
+    }
+
+    /// True when field `index` differs from the loaded record.
+    ///
+    /// Values are compared as they would be sent, so `12,31` and `12, 31` are the same list.
+    pub fn is_changed(&self, index: usize) -> bool {
+        let field = &self.backend.fields[index];
+        match (input_to_json(field, &self.inputs[index]), input_to_json(field, &self.original[index])) {
+            (Ok(now), Ok(before)) => now != before,
+            _ => self.inputs[index] != self.original[index],
+        }
+    }
+
+    /// Indices of the changed fields.
+    pub fn changed(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.inputs.len()).filter(|&i| self.is_changed(i))
+    }
+
+    /// True when any field differs from the loaded record.
+    pub fn is_dirty(&self) -> bool {
+        self.changed().next().is_some()
+    }
+
+    /// Takes a freshly loaded record as the new baseline, keeping the user's edits on top.
+    pub fn rebase(&mut self, loaded: Contact) {
+        let edits: Vec<(usize, Input)> = self.changed().map(|i| (i, self.inputs[i].clone())).collect();
+        *self = Self::new(&self.backend, loaded);
+        for (i, input) in edits {
+            self.inputs[i] = input;
+        }
+    }
+
+    /// The update body the backend expects: every writable field, or only the changed ones.
+    ///
+    /// Empty optional fields are left out of a full body (vendors' schemas refuse `null`
+    /// unless the field is marked `nullable`); a changed field emptied by the user is sent as
+    /// `null` when nullable, else as an empty string, so the change is not silently dropped.
+    pub fn body(&self) -> UpdateBody {
+        let backend = &self.backend;
+        let mut body = Value::Object(Map::new());
+        for (i, field) in backend.fields.iter().enumerate() {
+            if field.read_only {
+                continue;
+            }
+            let changed = self.is_changed(i);
+            if backend.update.send == SendFields::Changed && !changed {
+                continue;
+            }
+            let value = match input_to_json(field, &self.inputs[i]).map_err(|e| (i, e))? {
+                Some(value) => value,
+                None if field.nullable => Value::Null,
+                None if changed && backend.update.send == SendFields::Changed => Value::String(String::new()),
+                None => continue,
+            };
+            field.key.set(&mut body, value).map_err(|e| (i, e))?;
+        }
+        Ok(body)
+    }
+}

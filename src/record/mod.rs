@@ -1,0 +1,41 @@
+//! Contacts as JSON, what a user has typed for each field, and what an update sends.
+
+mod draft;
+mod input;
+
+pub use draft::{Draft, UpdateBody};
+pub use input::{Input, input_from_record, input_to_json};
+
+use serde_json::Value;
+
+use crate::backend::Backend;
+
+/// A contact as the vendor sent it, with its id and list-row text pulled out once.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    /// The id as text, for paths like `/contacts/{id}`.
+    pub id: String,
+    /// The record exactly as received.
+    pub record: Value,
+}
+
+impl Contact {
+    /// Wraps a record; `None` when it has no id where the backend says ids sit.
+    pub fn from_record(backend: &Backend, record: Value) -> Option<Self> {
+        let id = backend.record.id.get(&record).and_then(|v| id_text(&v))?;
+        Some(Self { id, record })
+    }
+
+    /// The display name, from the backend's `record.title` template.
+    pub fn title(&self, backend: &Backend) -> String {
+        backend.record.title.render(&self.record)
+    }
+}
+
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

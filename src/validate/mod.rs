@@ -1,0 +1,188 @@
+//! Checks a draft against the backend description before anything is sent.
+//!
+//! Field rules (required, enum, email, date, pattern) come from each `[[field]]`; rules over
+//! several fields come from `[[rule]]`. Nothing here knows a vendor.
+
+use std::collections::BTreeMap;
+
+use crate::backend::{Backend, Field, FieldKind, Rule};
+use crate::record::{Input, input_to_json};
+
+/// A problem with one field, shown under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Index of the field in the backend's field list.
+    pub field: usize,
+    /// What is wrong, in words a user acts on.
+    pub message: String,
+}
+
+/// Every problem with `inputs` (one per backend field), in field order.
+pub fn validate(backend: &Backend, inputs: &[Input]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (index, (field, input)) in backend.fields.iter().zip(inputs).enumerate() {
+        if field.read_only {
+            continue;
+        }
+        if let Err(message) = check_field(field, input) {
+            errors.push(FieldError { field: index, message });
+        }
+    }
+    for rule in &backend.rules {
+        check_rule(backend, rule, inputs, &mut errors);
+    }
+    // One message per field is enough, and keeps the form readable: field rules first.
+    let mut first: BTreeMap<usize, FieldError> = BTreeMap::new();
+    for error in errors {
+        first.entry(error.field).or_insert(error);
+    }
+    first.into_values().collect()
+}
+
+/// Checks one field on its own.
+pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
+    if input.is_empty() {
+        return if field.required { Err(format!("{} is required", field.label)) } else { Ok(()) };
+    }
+    input_to_json(field, input)?;
+    let text = input.text().trim();
+    match field.kind {
+        FieldKind::Enum if !field.values.iter().any(|v| v == text) => {
+            return Err(format!("Must be one of: {}", field.values.join(", ")));
+        }
+        FieldKind::Email if !is_email(text) => {
+            return Err("Not a valid email address (name@example.com)".into());
+        }
+        FieldKind::Date => check_date(text)?,
+        FieldKind::DateTime if text.parse::<jiff::Timestamp>().is_err() => {
+            return Err("Not a valid date and time (2024-06-01T12:30:00Z)".into());
+        }
+        FieldKind::Country if !(text.len() == 2 && text.chars().all(|c| c.is_ascii_uppercase())) => {
+            return Err("Must be a 2-letter country code in capitals, e.g. US".into());
+        }
+        _ => {}
+    }
+    if let Some(regex) = &field.regex
+        && field.kind != FieldKind::Bool
+        && !regex.is_match(text)
+    {
+        return Err(match &field.pattern_hint {
+            Some(hint) => format!("Must be {hint}"),
+            None => format!("Must match {}", field.pattern.as_deref().unwrap_or_default()),
+        });
+    }
+    Ok(())
+}
+
+/// `yyyy-mm-dd` and a day that exists (2023-02-30 does not; 2024-02-29 does).
+fn check_date(text: &str) -> Result<(), String> {
+    let shape_ok = text.len() == 10
+        && text.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !shape_ok {
+        return Err("Use yyyy-mm-dd, e.g. 1990-01-15".into());
+    }
+    text.parse::<jiff::civil::Date>().map(|_| ()).map_err(|_| format!("{text} is not a real date"))
+}
+
+/// A pragmatic email check: one `@`, a non-empty local part, a dotted domain, no spaces.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|part| !part.is_empty())
+}
+
+fn check_rule(backend: &Backend, rule: &Rule, inputs: &[Input], errors: &mut Vec<FieldError>) {
+    let index = |key: &str| backend.fields.iter().position(|f| f.key.as_str() == key);
+    match rule {
+        Rule::OneOfRequired { fields, message } => {
+            let indices: Vec<usize> = fields.iter().filter_map(|k| index(k)).collect();
+            if indices.iter().all(|&i| inputs[i].is_empty()) {
+                errors.extend(indices.into_iter().map(|field| FieldError { field, message: message.clone() }));
+            }
+        }
+        Rule::AllowedWhen { field, when, cases } => {
+            let (Some(field), Some(when)) = (index(field), index(when)) else { return };
+            let selector = inputs[when].text().trim();
+            let value = inputs[field].text().trim();
+            if let Some(case) = cases.iter().find(|c| c.equals == selector)
+                && !value.is_empty()
+                && !case.values.iter().any(|v| v == value)
+            {
+                errors.push(FieldError { field, message: case.message.clone() });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend;
+    use crate::record::{Contact, Draft};
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn corporate_merch() -> Arc<Backend> {
+        Arc::new(backend::find("corporatemerch", None).unwrap())
+    }
+
+    fn valid_record() -> serde_json::Value {
+        json!({"id": 1, "first_name": "Renée", "last_name": "Côté", "email": "renee@example.ca",
+               "country": "CA", "address": "1 rue", "city": "Montréal", "state": "QC",
+               "zip_code": "H2X", "type": "employee", "birthday": "1988-02-29", "lists": [1]})
+    }
+
+    fn errors_after(edits: &[(&str, &str)]) -> Vec<(String, String)> {
+        let backend = corporate_merch();
+        let contact = Contact::from_record(&backend, valid_record()).unwrap();
+        let mut draft = Draft::new(&backend, contact);
+        for (key, text) in edits {
+            let i = backend.field_index(key).unwrap();
+            draft.set(i, Input::Text(text.to_string()));
+        }
+        validate(&backend, draft.inputs())
+            .into_iter()
+            .map(|e| (backend.fields[e.field].key.to_string(), e.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_loaded_valid_record_has_no_errors() {
+        assert_eq!(errors_after(&[]), vec![]);
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(errors_after(&[("birthday", "2023-02-30")]).len(), 1);
+        assert_eq!(errors_after(&[("birthday", "2024-02-29")]), vec![]);
+        assert!(errors_after(&[("birthday", "1.2.2020")])[0].1.contains("yyyy-mm-dd"));
+    }
+
+    #[test]
+    fn state_follows_country() {
+        assert_eq!(errors_after(&[("state", "NY")])[0].0, "state");
+        assert_eq!(errors_after(&[("country", "US"), ("state", "NY")]), vec![]);
+        assert_eq!(errors_after(&[("country", "DE"), ("state", "Bayern")]), vec![]);
+    }
+
+    #[test]
+    fn address_or_address2() {
+        let errors = errors_after(&[("address", "")]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors_after(&[("address", ""), ("address2", "Apt 5")]), vec![]);
+    }
+
+    #[test]
+    fn required_enum_email_country_and_lists() {
+        assert!(errors_after(&[("first_name", " ")])[0].1.contains("required"));
+        assert!(errors_after(&[("shirt_size", "XXL")])[0].1.contains("one of"));
+        assert!(errors_after(&[("email", "renee@")])[0].1.contains("email"));
+        assert!(errors_after(&[("country", "ca")])[0].1.contains("capitals"));
+        assert!(errors_after(&[("lists", "1, two")])[0].1.contains("`two`"));
+    }
+}
