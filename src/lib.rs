@@ -5,7 +5,11 @@
 //! [`app`] (state, messages, effects, the event loop) → [`ui`] (drawing). [`sandbox`] is a
 //! separate HTTP server that rolo reaches only through [`http`], like any vendor.
 
+pub mod app;
 pub mod backend;
+pub mod config;
 pub mod http;
 pub mod record;
+pub mod sandbox;
+pub mod ui;
 pub mod validate;

@@ -12,8 +12,7 @@ use std::path::{Path as FsPath, PathBuf};
 pub use spec::*;
 
 /// The backend files shipped inside the binary, by name.
-pub const BUILT_IN: &[(&str, &str)] =
-    &[("corporatemerch", include_str!("../../assets/backends/corporatemerch.toml"))];
+pub const BUILT_IN: &[(&str, &str)] = &[("corporatemerch", include_str!("../../assets/backends/corporatemerch.toml"))];
 
 /// A backend file that could not be used: where, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]

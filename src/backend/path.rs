@@ -102,10 +102,7 @@ fn get_steps<'a>(steps: &[Step], value: &'a Value) -> Option<Cow<'a, Value>> {
         Step::Key(key) => get_steps(rest, value.as_object()?.get(key)?),
         Step::Each => {
             let items = value.as_array()?;
-            let mapped = items
-                .iter()
-                .filter_map(|item| get_steps(rest, item).map(Cow::into_owned))
-                .collect();
+            let mapped = items.iter().filter_map(|item| get_steps(rest, item).map(Cow::into_owned)).collect();
             Some(Cow::Owned(Value::Array(mapped)))
         }
     }

@@ -58,9 +58,9 @@ pub struct ServerFieldError {
 #[derive(Debug, Clone)]
 pub enum HttpError {
     /// Nothing answered at the address (refused, DNS, TLS).
-    Connect { message: String, exchange: Exchange },
+    Connect { message: String, exchange: Box<Exchange> },
     /// No complete answer in time.
-    Timeout { exchange: Exchange },
+    Timeout { exchange: Box<Exchange> },
     /// The server answered with an error status.
     Status {
         /// Status code.
@@ -70,10 +70,10 @@ pub enum HttpError {
         /// Errors the server attributed to fields.
         field_errors: Vec<ServerFieldError>,
         /// The exchange, for the raw view.
-        exchange: Exchange,
+        exchange: Box<Exchange>,
     },
     /// A 2xx answer that is not what the backend file says it should be.
-    Unexpected { message: String, exchange: Exchange },
+    Unexpected { message: String, exchange: Box<Exchange> },
 }
 
 impl HttpError {

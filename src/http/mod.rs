@@ -138,8 +138,7 @@ impl Client {
             return Err(unexpected(format!("no list of contacts at `{}`", list.items), exchange));
         };
         let count = items.len();
-        let contacts: Vec<Contact> =
-            items.into_iter().filter_map(|r| Contact::from_record(&self.backend, r)).collect();
+        let contacts: Vec<Contact> = items.into_iter().filter_map(|r| Contact::from_record(&self.backend, r)).collect();
         let skipped = count - contacts.len();
         let total = list.total.as_ref().and_then(|p| p.get(&body)).and_then(|v| v.as_u64());
         let next = next_page(&list.paging, page, &body, count);
@@ -213,10 +212,11 @@ impl Client {
         query: &[(String, String)],
         body: Option<Value>,
     ) -> Result<(Value, Exchange), HttpError> {
-        let mut exchange = Exchange { method: method.as_str().to_string(), request_body: body.clone(), ..Exchange::default() };
+        let mut exchange =
+            Exchange { method: method.as_str().to_string(), request_body: body.clone(), ..Exchange::default() };
         let url = match self.url(path, id, query) {
             Ok(url) => url,
-            Err(message) => return Err(HttpError::Unexpected { message, exchange }),
+            Err(message) => return Err(HttpError::Unexpected { message, exchange: Box::new(exchange) }),
         };
         exchange.url = redact(&url, &self.backend.auth);
         let mut request = self.http.request(to_reqwest(method), url).header("Accept", "application/json");
@@ -247,7 +247,11 @@ impl Client {
             .headers()
             .iter()
             .map(|(k, v)| {
-                let shown = if is_sensitive_header(k.as_str()) { "***".into() } else { String::from_utf8_lossy(v.as_bytes()).into_owned() };
+                let shown = if is_sensitive_header(k.as_str()) {
+                    "***".into()
+                } else {
+                    String::from_utf8_lossy(v.as_bytes()).into_owned()
+                };
                 (k.as_str().to_string(), shown)
             })
             .collect();
@@ -263,7 +267,7 @@ impl Client {
                 Some(body) => read_error_body(&self.backend, body),
                 None => (None, Vec::new()),
             };
-            return Err(HttpError::Status { status, message, field_errors, exchange });
+            return Err(HttpError::Status { status, message, field_errors, exchange: Box::new(exchange) });
         }
         match parsed {
             Some(value) => Ok((value, exchange)),
@@ -295,12 +299,12 @@ fn next_page(paging: &Paging, page: &PageRequest, body: &Value, count: usize) ->
 }
 
 fn unexpected(message: String, exchange: Exchange) -> HttpError {
-    HttpError::Unexpected { message, exchange }
+    HttpError::Unexpected { message, exchange: Box::new(exchange) }
 }
 
 fn transport_error(error: reqwest::Error, exchange: Exchange) -> HttpError {
     if error.is_timeout() {
-        return HttpError::Timeout { exchange };
+        return HttpError::Timeout { exchange: Box::new(exchange) };
     }
     // reqwest's messages nest the cause; the innermost one says what happened.
     let mut message = error.to_string();
@@ -310,9 +314,9 @@ fn transport_error(error: reqwest::Error, exchange: Exchange) -> HttpError {
         source = cause.source();
     }
     if error.is_connect() {
-        HttpError::Connect { message, exchange }
+        HttpError::Connect { message, exchange: Box::new(exchange) }
     } else {
-        HttpError::Unexpected { message: format!("the connection failed: {message}"), exchange }
+        HttpError::Unexpected { message: format!("the connection failed: {message}"), exchange: Box::new(exchange) }
     }
 }
 
@@ -327,7 +331,11 @@ fn to_reqwest(method: Method) -> reqwest::Method {
 
 fn is_sensitive_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    name == "authorization" || name == "set-cookie" || name == "cookie" || name.contains("api-key") || name.contains("token")
+    name == "authorization"
+        || name == "set-cookie"
+        || name == "cookie"
+        || name.contains("api-key")
+        || name.contains("token")
 }
 
 /// The URL as text with the secret query parameter's value replaced by `***`.

@@ -26,8 +26,7 @@ pub type UpdateBody = Result<Value, (usize, String)>;
 impl Draft {
     /// A draft with no edits yet.
     pub fn new(backend: &Arc<Backend>, loaded: Contact) -> Self {
-        let original: Vec<Input> =
-            backend.fields.iter().map(|f| input_from_record(f, &loaded.record)).collect();
+        let original: Vec<Input> = backend.fields.iter().map(|f| input_from_record(f, &loaded.record)).collect();
         Self { backend: Arc::clone(backend), loaded, inputs: original.clone(), original }
     }
 

@@ -1,5 +1,6 @@
 //! Contacts as JSON, what a user has typed for each field, and what an update sends.
 
+pub mod countries;
 mod draft;
 mod input;
 

@@ -1,0 +1,163 @@
+//! Fuzzy filtering of the contact list (nucleo, the matcher helix uses).
+//!
+//! Each contact's searchable text is converted once when its page arrives; a keystroke that
+//! extends the query only re-checks the contacts that matched before.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+
+/// The searchable text of every loaded contact, and the current query's matches.
+pub struct Filter {
+    matcher: Matcher,
+    haystacks: Vec<Utf32String>,
+    query: String,
+    /// Indices of matching contacts, best match first; `None` when the query is empty.
+    matches: Option<Vec<u32>>,
+}
+
+impl std::fmt::Debug for Filter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Filter").field("query", &self.query).field("contacts", &self.haystacks.len()).finish()
+    }
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Self { matcher: Matcher::new(Config::DEFAULT), haystacks: Vec::new(), query: String::new(), matches: None }
+    }
+}
+
+impl Filter {
+    /// Adds contacts' searchable texts; new matches go after the existing ones.
+    pub fn extend(&mut self, texts: impl IntoIterator<Item = String>) {
+        let start = self.haystacks.len();
+        self.haystacks.extend(texts.into_iter().map(|t| Utf32String::from(t.as_str())));
+        if let Some(matches) = &self.matches {
+            let pattern = self.pattern();
+            let mut found = score_range(&mut self.matcher, &pattern, &self.haystacks, start..self.haystacks.len());
+            let mut all = matches.clone();
+            all.append(&mut found);
+            self.matches = Some(all);
+        }
+    }
+
+    /// Replaces the searchable text of contact `index` (after a save changed it).
+    pub fn replace(&mut self, index: usize, text: &str) {
+        if let Some(slot) = self.haystacks.get_mut(index) {
+            *slot = Utf32String::from(text);
+        }
+    }
+
+    /// Forgets every contact and the query.
+    pub fn clear(&mut self) {
+        self.haystacks.clear();
+        self.matches = self.matches.as_ref().map(|_| Vec::new());
+    }
+
+    /// The current query.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// Sets the query and recomputes the matches.
+    pub fn set_query(&mut self, query: &str) {
+        if query == self.query {
+            return;
+        }
+        let narrowing = !self.query.is_empty() && query.starts_with(&self.query);
+        self.query = query.to_string();
+        if query.trim().is_empty() {
+            self.matches = None;
+            return;
+        }
+        let pattern = self.pattern();
+        let candidates: Vec<u32> = match (&self.matches, narrowing) {
+            // A longer query can only match a subset of what the shorter one matched.
+            (Some(previous), true) => previous.clone(),
+            _ => (0..self.haystacks.len() as u32).collect(),
+        };
+        let mut scored: Vec<(u32, u32)> = candidates
+            .into_iter()
+            .filter_map(|i| pattern.score(self.haystacks[i as usize].slice(..), &mut self.matcher).map(|s| (i, s)))
+            .collect();
+        scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        self.matches = Some(scored.into_iter().map(|(i, _)| i).collect());
+    }
+
+    /// How many contacts are visible.
+    pub fn visible_len(&self) -> usize {
+        self.matches.as_ref().map_or(self.haystacks.len(), Vec::len)
+    }
+
+    /// The contact index shown at `row`.
+    pub fn visible(&self, row: usize) -> Option<usize> {
+        match &self.matches {
+            Some(matches) => matches.get(row).map(|&i| i as usize),
+            None => (row < self.haystacks.len()).then_some(row),
+        }
+    }
+
+    /// The row showing contact `index`, if it is visible.
+    pub fn row_of(&self, index: usize) -> Option<usize> {
+        match &self.matches {
+            Some(matches) => matches.iter().position(|&i| i as usize == index),
+            None => (index < self.haystacks.len()).then_some(index),
+        }
+    }
+
+    fn pattern(&self) -> Pattern {
+        Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart)
+    }
+}
+
+fn score_range(
+    matcher: &mut Matcher,
+    pattern: &Pattern,
+    haystacks: &[Utf32String],
+    range: std::ops::Range<usize>,
+) -> Vec<u32> {
+    let mut scored: Vec<(u32, u32)> =
+        range.filter_map(|i| pattern.score(haystacks[i].slice(..), matcher).map(|s| (i as u32, s))).collect();
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.into_iter().map(|(i, _)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(names: &[&str]) -> Filter {
+        let mut f = Filter::default();
+        f.extend(names.iter().map(|s| s.to_string()));
+        f
+    }
+
+    #[test]
+    fn narrows_as_you_type_and_widens_when_you_delete() {
+        let mut f = filter(&["Renée Côté", "Jürgen Müller", "René Lévesque"]);
+        f.set_query("cote");
+        assert_eq!(f.visible_len(), 1, "accents are normalised: cote matches Côté");
+        assert_eq!(f.visible(0), Some(0));
+        f.set_query("le");
+        let wide = f.visible_len();
+        f.set_query("leves");
+        assert_eq!(f.visible_len(), 1);
+        assert_eq!(f.visible(0), Some(2));
+        f.set_query("le");
+        assert_eq!(f.visible_len(), wide, "deleting widens again");
+        f.set_query("");
+        assert_eq!(f.visible_len(), 3);
+        assert_eq!(f.visible(1), Some(1));
+    }
+
+    #[test]
+    fn pages_loaded_while_filtering_are_filtered_too() {
+        let mut f = filter(&["Ana"]);
+        f.set_query("zo");
+        assert_eq!(f.visible_len(), 0);
+        f.extend(["Zoë Ångström".to_string(), "Bob".to_string()]);
+        assert_eq!(f.visible_len(), 1);
+        assert_eq!(f.visible(0), Some(1));
+        assert_eq!(f.row_of(1), Some(0));
+    }
+}

@@ -1,0 +1,480 @@
+//! The form: one contact's draft, the focused field, validation, and sending.
+
+use std::cell::Cell;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::keymap::{Action, Context};
+use super::list::show_response;
+use super::{Effect, Overlay, State, Tag};
+use crate::backend::{Backend, FieldKind};
+use crate::http::{Fetched, HttpError, ServerFieldError};
+use crate::record::countries::countries;
+use crate::record::{Contact, Draft, Input};
+use crate::validate::{FieldError, validate};
+
+/// Fields skipped by page up / page down.
+const FIELDS_PER_PAGE: usize = 8;
+
+/// One entry of a dropdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The value sent (empty for "none").
+    pub value: String,
+    /// What the user sees.
+    pub label: String,
+}
+
+/// An open dropdown.
+#[derive(Debug, Clone)]
+pub struct Dropdown {
+    /// The entries.
+    pub choices: Vec<Choice>,
+    /// The highlighted entry.
+    pub selected: usize,
+}
+
+/// How the last send went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server stored it.
+    Saved { status: u16, latency: Duration },
+    /// The server (or the network) refused it; the draft is untouched.
+    Failed { message: String },
+    /// The user cancelled it while in flight.
+    Cancelled,
+    /// Not sent: the form has problems; `first` describes the first.
+    Invalid { count: usize, first: String },
+}
+
+/// The form for one contact.
+#[derive(Debug)]
+pub struct Form {
+    /// The contact as loaded and the user's edits.
+    pub draft: Draft,
+    /// Index of the focused field.
+    pub focus: usize,
+    /// The text editor of the focused field, when it is edited as text.
+    pub editor: Option<TextArea<'static>>,
+    /// The open dropdown, if any.
+    pub dropdown: Option<Dropdown>,
+    /// Problems found in the draft, as you type.
+    pub errors: Vec<FieldError>,
+    /// Problems the server reported for fields of the form.
+    pub server_errors: Vec<FieldError>,
+    /// The server's summary message for the last refused send.
+    pub server_message: Option<String>,
+    /// Problems the server reported for fields the form does not show.
+    pub unplaced: Vec<ServerFieldError>,
+    /// The update in flight.
+    pub saving: Option<Tag>,
+    /// The fresh copy of the contact being fetched.
+    pub refreshing: Option<Tag>,
+    /// How the last send went.
+    pub outcome: Option<Outcome>,
+    /// First visible line; kept by the view so the focus stays on screen.
+    pub scroll: Cell<usize>,
+    backend: Arc<Backend>,
+    jump: String,
+}
+
+impl Form {
+    /// Opens a contact; `refreshing` is the tag of the fetch for its latest version.
+    pub fn open(backend: &Arc<Backend>, contact: Contact, refreshing: Tag) -> Self {
+        let draft = Draft::new(backend, contact);
+        let mut form = Self {
+            errors: validate(backend, draft.inputs()),
+            draft,
+            focus: 0,
+            editor: None,
+            dropdown: None,
+            server_errors: Vec::new(),
+            server_message: None,
+            unplaced: Vec::new(),
+            saving: None,
+            refreshing: Some(refreshing),
+            outcome: None,
+            scroll: Cell::new(0),
+            backend: Arc::clone(backend),
+            jump: String::new(),
+        };
+        let first = form.editable().next().unwrap_or(0);
+        form.focus = first;
+        form.sync_editor();
+        form
+    }
+
+    /// True while a request for this form is in flight.
+    pub fn is_busy(&self) -> bool {
+        self.saving.is_some() || self.refreshing.is_some()
+    }
+
+    /// The problem to show under field `index`: the form's own check first, then the server's.
+    pub fn error_for(&self, index: usize) -> Option<&str> {
+        self.errors.iter().chain(&self.server_errors).find(|e| e.field == index).map(|e| e.message.as_str())
+    }
+
+    /// Number of fields with a problem.
+    pub fn problem_count(&self) -> usize {
+        let mut fields: Vec<usize> = self.errors.iter().chain(&self.server_errors).map(|e| e.field).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        fields.len() + self.unplaced.len()
+    }
+
+    /// Effects that abandon this form's requests.
+    pub fn cancel_all(&self) -> Vec<Effect> {
+        self.saving.iter().chain(&self.refreshing).map(|&tag| Effect::Cancel { tag }).collect()
+    }
+
+    /// Inserts pasted text into the focused text field.
+    pub fn paste(&mut self, backend: &Backend, text: &str) {
+        if let Some(editor) = &mut self.editor {
+            editor.insert_str(text.replace(['\n', '\r'], " "));
+            self.take_editor_text(backend);
+        }
+    }
+
+    /// "Not sent" with the first problem, or `None` when there is none.
+    fn invalid_outcome(&self) -> Option<Outcome> {
+        let first = self.errors.first()?;
+        let label = &self.backend.fields[first.field].label;
+        Some(Outcome::Invalid { count: self.errors.len(), first: format!("{label}: {}", first.message) })
+    }
+
+    fn editable(&self) -> impl Iterator<Item = usize> + '_ {
+        self.backend.fields.iter().enumerate().filter(|(_, f)| !f.read_only).map(|(i, _)| i)
+    }
+
+    fn move_focus(&mut self, steps: isize) {
+        let editable: Vec<usize> = self.editable().collect();
+        let Some(now) = editable.iter().position(|&i| i == self.focus) else { return };
+        let to = (now as isize + steps).clamp(0, editable.len() as isize - 1) as usize;
+        self.focus = editable[to];
+        self.jump.clear();
+        self.sync_editor();
+    }
+
+    /// Rebuilds the editor from the draft (after focus moved or the draft changed underneath).
+    fn sync_editor(&mut self) {
+        let field = &self.backend.fields[self.focus];
+        self.editor = is_text_like(field.kind).then(|| {
+            let mut editor = TextArea::new(vec![self.draft.input(self.focus).text().to_string()]);
+            editor.move_cursor(CursorMove::End);
+            editor
+        });
+    }
+
+    fn set_input(&mut self, backend: &Backend, index: usize, input: Input) {
+        self.draft.set(index, input);
+        self.errors = validate(backend, self.draft.inputs());
+        // The server judged the old value; once edited, its complaint no longer applies.
+        self.server_errors.retain(|e| e.field != index);
+        if let Some(Outcome::Invalid { .. }) = self.outcome {
+            self.outcome = self.invalid_outcome();
+        }
+    }
+
+    fn take_editor_text(&mut self, backend: &Backend) {
+        if let Some(editor) = &self.editor {
+            let text = editor.lines().concat();
+            if text != self.draft.input(self.focus).text() {
+                self.set_input(backend, self.focus, Input::Text(text));
+            }
+        }
+    }
+
+    fn choices(&self, index: usize) -> Vec<Choice> {
+        let field = &self.backend.fields[index];
+        let mut choices = Vec::new();
+        if !field.required {
+            choices.push(Choice { value: String::new(), label: "(none)".into() });
+        }
+        match field.kind {
+            FieldKind::Country => choices.extend(
+                countries()
+                    .iter()
+                    .map(|(code, name)| Choice { value: code.to_string(), label: format!("{code}  {name}") }),
+            ),
+            _ => choices.extend(field.values.iter().map(|v| Choice { value: v.clone(), label: v.clone() })),
+        }
+        choices
+    }
+
+    /// Type-to-jump: the first choice whose value (then label) starts with what was typed.
+    fn jump_to(&mut self, c: char, choices: &[Choice]) -> Option<usize> {
+        let find = |prefix: &str| {
+            let prefix = prefix.to_lowercase();
+            choices
+                .iter()
+                .position(|ch| !ch.value.is_empty() && ch.value.to_lowercase().starts_with(&prefix))
+                .or_else(|| choices.iter().position(|ch| ch.label.to_lowercase().starts_with(&prefix)))
+        };
+        self.jump.push(c);
+        if let Some(found) = find(&self.jump) {
+            return Some(found);
+        }
+        self.jump = c.to_string();
+        find(&self.jump)
+    }
+}
+
+fn is_text_like(kind: FieldKind) -> bool {
+    !matches!(kind, FieldKind::Enum | FieldKind::Country | FieldKind::Bool)
+}
+
+fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
+        _ => None,
+    }
+}
+
+pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    if context == Context::Dropdown {
+        on_dropdown_key(state, action, key);
+        return Vec::new();
+    }
+    let backend = Arc::clone(&state.backend);
+    let Some(form) = state.form.as_mut() else { return Vec::new() };
+    let kind = backend.fields[form.focus].kind;
+    // On a text field Space is a character and Enter moves on; elsewhere both act on the field.
+    let action = match (action, is_text_like(kind), key.code) {
+        (Some(Action::Activate), true, KeyCode::Char(' ')) => None,
+        (Some(Action::Activate), true, _) => Some(Action::NextField),
+        (action, _, _) => action,
+    };
+    match action {
+        Some(Action::NextField) => form.move_focus(1),
+        Some(Action::PrevField) => form.move_focus(-1),
+        Some(Action::PageDown) => form.move_focus(FIELDS_PER_PAGE as isize),
+        Some(Action::PageUp) => form.move_focus(-(FIELDS_PER_PAGE as isize)),
+        Some(Action::Activate) => activate(form, &backend),
+        Some(Action::Save) => return save(state),
+        Some(Action::Back) => return back(state),
+        Some(Action::Quit) => {
+            if form.draft.is_dirty() {
+                state.overlay = Some(Overlay::ConfirmDiscard { then_quit: true });
+                return Vec::new();
+            }
+            state.quitting = true;
+            let mut effects = form.cancel_all();
+            effects.push(Effect::Quit);
+            return effects;
+        }
+        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Some(Action::RawResponse) => show_response(state),
+        _ => on_field_key(form, &backend, key),
+    }
+    Vec::new()
+}
+
+fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
+    let index = form.focus;
+    let field = &backend.fields[index];
+    if let Some(editor) = &mut form.editor {
+        // The editor is one line: keys that would insert a line break are dropped.
+        let newline = matches!(key.code, KeyCode::Char('\n' | '\r'))
+            || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
+        if !newline && editor.input(key) {
+            form.take_editor_text(backend);
+        }
+        return;
+    }
+    match (field.kind, key.code) {
+        (FieldKind::Enum | FieldKind::Country, KeyCode::Backspace | KeyCode::Delete) if !field.required => {
+            form.set_input(backend, index, Input::Text(String::new()));
+        }
+        (FieldKind::Enum | FieldKind::Country, _) => {
+            if let Some(c) = typed_char(&key) {
+                let choices = form.choices(index);
+                if let Some(found) = form.jump_to(c, &choices) {
+                    form.set_input(backend, index, Input::Text(choices[found].value.clone()));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn activate(form: &mut Form, backend: &Backend) {
+    let index = form.focus;
+    match backend.fields[index].kind {
+        FieldKind::Bool => {
+            let on = matches!(form.draft.input(index), Input::Toggle(true));
+            form.set_input(backend, index, Input::Toggle(!on));
+        }
+        FieldKind::Enum | FieldKind::Country => {
+            let choices = form.choices(index);
+            let current = form.draft.input(index).text().trim().to_string();
+            let selected = choices.iter().position(|c| c.value == current).unwrap_or(0);
+            form.jump.clear();
+            form.dropdown = Some(Dropdown { choices, selected });
+        }
+        _ => {}
+    }
+}
+
+fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
+    let backend = Arc::clone(&state.backend);
+    let Some(form) = state.form.as_mut() else { return };
+    let Some(mut dropdown) = form.dropdown.take() else { return };
+    let last = dropdown.choices.len().saturating_sub(1);
+    match action {
+        Some(Action::Up) => dropdown.selected = dropdown.selected.saturating_sub(1),
+        Some(Action::Down) => dropdown.selected = (dropdown.selected + 1).min(last),
+        Some(Action::PageUp) => dropdown.selected = dropdown.selected.saturating_sub(10),
+        Some(Action::PageDown) => dropdown.selected = (dropdown.selected + 10).min(last),
+        Some(Action::Choose) => {
+            let value = dropdown.choices[dropdown.selected].value.clone();
+            form.set_input(&backend, form.focus, Input::Text(value));
+            return;
+        }
+        Some(Action::Close) => return,
+        _ => {
+            if let Some(c) = typed_char(&key)
+                && let Some(found) = form.jump_to(c, &dropdown.choices)
+            {
+                dropdown.selected = found;
+            }
+        }
+    }
+    form.dropdown = Some(dropdown);
+}
+
+fn save(state: &mut State) -> Vec<Effect> {
+    let Some(form) = state.form.as_mut() else { return Vec::new() };
+    if form.saving.is_some() {
+        state.notify("Already sending; Esc cancels", false);
+        return Vec::new();
+    }
+    if let Some(first) = form.errors.first().map(|e| e.field) {
+        form.outcome = form.invalid_outcome();
+        form.focus = first;
+        form.sync_editor();
+        return Vec::new();
+    }
+    if !form.draft.is_dirty() {
+        state.notify("Nothing to send: no field has changed", false);
+        return Vec::new();
+    }
+    let body = match form.draft.body() {
+        Ok(body) => body,
+        Err((field, message)) => {
+            form.focus = field;
+            form.sync_editor();
+            state.notify(format!("Not sent: {message}"), true);
+            return Vec::new();
+        }
+    };
+    let tag = state.tag();
+    let form = state.form.as_mut().expect("checked above");
+    form.saving = Some(tag);
+    form.outcome = None;
+    state.notice = None;
+    vec![Effect::Save { tag, id: form.draft.loaded.id.clone(), body }]
+}
+
+fn back(state: &mut State) -> Vec<Effect> {
+    let Some(form) = state.form.as_mut() else { return Vec::new() };
+    if let Some(tag) = form.saving.take() {
+        form.outcome = Some(Outcome::Cancelled);
+        return vec![Effect::Cancel { tag }];
+    }
+    if form.draft.is_dirty() {
+        state.overlay = Some(Overlay::ConfirmDiscard { then_quit: false });
+        return Vec::new();
+    }
+    let effects = form.cancel_all();
+    state.form = None;
+    effects
+}
+
+pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+    let Some(form) = state.form.as_mut().filter(|f| f.refreshing == Some(tag)) else {
+        return Vec::new();
+    };
+    form.refreshing = None;
+    match result {
+        Ok(Fetched { contact, exchange }) => {
+            if let Some(contact) = contact {
+                form.draft.rebase(contact.clone());
+                form.errors = validate(&state.backend, form.draft.inputs());
+                form.sync_editor();
+                state.list.replace(&state.backend, contact);
+            }
+            state.record_exchange(&exchange);
+        }
+        Err(error) => {
+            state.record_exchange(error.exchange());
+            state.notify(format!("Could not fetch the latest version ({error}); showing the list's copy"), true);
+        }
+    }
+    Vec::new()
+}
+
+pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+    let backend = Arc::clone(&state.backend);
+    let Some(form) = state.form.as_mut().filter(|f| f.saving == Some(tag)) else {
+        return Vec::new();
+    };
+    form.saving = None;
+    let exchange = match &result {
+        Ok(fetched) => fetched.exchange.clone(),
+        Err(error) => error.exchange().clone(),
+    };
+    let mut effects = Vec::new();
+    match result {
+        Ok(Fetched { contact, exchange }) => {
+            form.outcome = Some(Outcome::Saved { status: exchange.status.unwrap_or(200), latency: exchange.latency });
+            form.server_errors.clear();
+            form.server_message = None;
+            form.unplaced.clear();
+            match contact {
+                Some(contact) => {
+                    form.draft.rebase(contact.clone());
+                    form.errors = validate(&backend, form.draft.inputs());
+                    form.sync_editor();
+                    state.list.replace(&backend, contact);
+                }
+                None => {
+                    // The answer had no record: fetch it, so the form shows what was stored.
+                    let id = form.draft.loaded.id.clone();
+                    let tag = state.next_tag;
+                    state.next_tag += 1;
+                    if let Some(form) = state.form.as_mut() {
+                        form.refreshing = Some(tag);
+                    }
+                    effects.push(Effect::LoadContact { tag, id });
+                }
+            }
+        }
+        Err(error) => {
+            if let HttpError::Status { message, field_errors, .. } = &error {
+                form.server_message = message.clone();
+                form.server_errors.clear();
+                form.unplaced.clear();
+                for reported in field_errors {
+                    match field_for(&backend, &reported.field) {
+                        Some(field) => form.server_errors.push(FieldError { field, message: reported.message.clone() }),
+                        None => form.unplaced.push(reported.clone()),
+                    }
+                }
+            }
+            form.outcome = Some(Outcome::Failed { message: error.to_string() });
+        }
+    }
+    state.record_exchange(&exchange);
+    effects
+}
+
+/// The form field a server's error names: `email`, `lists.0` (an item of `lists`), `body.email`.
+fn field_for(backend: &Backend, name: &str) -> Option<usize> {
+    backend
+        .field_index(name)
+        .or_else(|| name.split_once('.').and_then(|(head, _)| backend.field_index(head)))
+        .or_else(|| name.rsplit_once('.').and_then(|(_, tail)| backend.field_index(tail)))
+}

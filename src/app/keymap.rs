@@ -1,0 +1,264 @@
+//! Every key binding, declared once as data. The help screen and the key hints are built
+//! from this table, so they cannot drift from what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where the user is; the same key can mean different things in different places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The contact list.
+    List,
+    /// Typing a filter in the list.
+    Filter,
+    /// The form.
+    Form,
+    /// An open dropdown in the form.
+    Dropdown,
+    /// The help or raw-response screen.
+    Viewer,
+    /// A yes/no question.
+    Confirm,
+}
+
+impl Context {
+    /// Heading for this context on the help screen.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::List => "Contact list",
+            Context::Filter => "Filter",
+            Context::Form => "Form",
+            Context::Dropdown => "Dropdown",
+            Context::Viewer => "Help and raw response",
+            Context::Confirm => "Questions",
+        }
+    }
+
+    /// All contexts, in help-screen order.
+    pub const ALL: [Context; 6] =
+        [Context::List, Context::Filter, Context::Form, Context::Dropdown, Context::Viewer, Context::Confirm];
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    RawResponse,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    StartFilter,
+    ClearFilter,
+    AcceptFilter,
+    Reload,
+    NextField,
+    PrevField,
+    Activate,
+    Save,
+    Back,
+    Choose,
+    Close,
+    Yes,
+    No,
+}
+
+impl Action {
+    /// What the action does, for help and hints.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::RawResponse => "raw response",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first",
+            Action::Bottom => "last",
+            Action::Open => "open contact",
+            Action::StartFilter => "filter",
+            Action::ClearFilter => "clear filter",
+            Action::AcceptFilter => "keep filter, back to list",
+            Action::Reload => "reload list",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::Activate => "open dropdown / toggle",
+            Action::Save => "send",
+            Action::Back => "back / cancel send",
+            Action::Choose => "choose",
+            Action::Close => "close",
+            Action::Yes => "yes",
+            Action::No => "no",
+        }
+    }
+}
+
+/// One key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl, Shift, Alt.
+    pub mods: KeyModifiers,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key { code, mods: KeyModifiers::NONE }
+}
+
+const fn ch(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+}
+
+impl Key {
+    /// The key as the help screen writes it: `Ctrl-S`, `Shift-Tab`, `↑`.
+    pub fn label(&self) -> String {
+        match self.code {
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Home => "Home".to_string(),
+            KeyCode::End => "End".to_string(),
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::BackTab => "Shift-Tab".to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// True when `event` is this key (Shift is ignored for characters, which carry their case).
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        match (self.code, event.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b && (event.modifiers & relevant) == self.mods,
+            (KeyCode::BackTab, KeyCode::BackTab) => true,
+            (a, b) => a == b && (event.modifiers & (relevant | KeyModifiers::SHIFT)) == self.mods,
+        }
+    }
+}
+
+/// A row of the keymap: in `context`, any of `keys` does `action`.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Where the binding applies.
+    pub context: Context,
+    /// The keys, the first shown in hints.
+    pub keys: &'static [Key],
+    /// What they do.
+    pub action: Action,
+    /// Shown in the one-line key hints at the bottom.
+    pub hint: bool,
+}
+
+const fn bind(context: Context, keys: &'static [Key], action: Action, hint: bool) -> Binding {
+    Binding { context, keys, action, hint }
+}
+
+use Action as A;
+use Context as C;
+
+/// The whole keymap.
+pub const BINDINGS: &[Binding] = &[
+    bind(C::List, &[plain(KeyCode::Enter)], A::Open, true),
+    bind(C::List, &[ch('/')], A::StartFilter, true),
+    bind(C::List, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::List, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::List, &[plain(KeyCode::PageUp), ctrl('b')], A::PageUp, false),
+    bind(C::List, &[plain(KeyCode::PageDown), ctrl('f')], A::PageDown, false),
+    bind(C::List, &[plain(KeyCode::Home), ch('g')], A::Top, false),
+    bind(C::List, &[plain(KeyCode::End), ch('G')], A::Bottom, false),
+    bind(C::List, &[plain(KeyCode::Esc)], A::ClearFilter, false),
+    bind(C::List, &[ch('r')], A::Reload, true),
+    bind(C::List, &[ctrl('r')], A::RawResponse, true),
+    bind(C::List, &[ch('?'), plain(KeyCode::F(1))], A::Help, true),
+    bind(C::List, &[ch('q'), ctrl('c')], A::Quit, true),
+    bind(C::Filter, &[plain(KeyCode::Enter)], A::AcceptFilter, true),
+    bind(C::Filter, &[plain(KeyCode::Esc)], A::ClearFilter, true),
+    bind(C::Filter, &[plain(KeyCode::Up)], A::Up, false),
+    bind(C::Filter, &[plain(KeyCode::Down)], A::Down, false),
+    bind(C::Filter, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::Filter, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::Form, &[ctrl('s')], A::Save, true),
+    bind(C::Form, &[plain(KeyCode::Tab), plain(KeyCode::Down)], A::NextField, true),
+    bind(C::Form, &[plain(KeyCode::BackTab), plain(KeyCode::Up)], A::PrevField, false),
+    bind(C::Form, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::Form, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::Form, &[plain(KeyCode::Enter), ch(' ')], A::Activate, false),
+    bind(C::Form, &[ctrl('r')], A::RawResponse, true),
+    bind(C::Form, &[plain(KeyCode::Esc)], A::Back, true),
+    bind(C::Form, &[plain(KeyCode::F(1))], A::Help, true),
+    bind(C::Form, &[ctrl('c')], A::Quit, false),
+    bind(C::Dropdown, &[plain(KeyCode::Enter)], A::Choose, true),
+    bind(C::Dropdown, &[plain(KeyCode::Up)], A::Up, false),
+    bind(C::Dropdown, &[plain(KeyCode::Down)], A::Down, false),
+    bind(C::Dropdown, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::Dropdown, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::Dropdown, &[plain(KeyCode::Esc)], A::Close, true),
+    bind(C::Viewer, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::Viewer, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::Viewer, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::Viewer, &[plain(KeyCode::PageDown), ch(' ')], A::PageDown, false),
+    bind(C::Viewer, &[plain(KeyCode::Esc), ch('q'), ch('?'), plain(KeyCode::F(1))], A::Close, true),
+    bind(C::Confirm, &[ch('y'), plain(KeyCode::Enter)], A::Yes, true),
+    bind(C::Confirm, &[ch('n'), plain(KeyCode::Esc)], A::No, true),
+];
+
+/// The action `event` triggers in `context`, if any.
+pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
+    BINDINGS.iter().filter(|b| b.context == context).find(|b| b.keys.iter().any(|k| k.matches(event))).map(|b| b.action)
+}
+
+/// The key hints for a context: `Enter open contact  / filter …`.
+pub fn hints(context: Context) -> Vec<(String, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.context == context && b.hint)
+        .map(|b| (b.keys[0].label(), b.action.describe()))
+        .collect()
+}
+
+/// The first key bound to `action` in `context`, for messages like "press Ctrl-S to send".
+pub fn key_for(context: Context, action: Action) -> String {
+    BINDINGS.iter().find(|b| b.context == context && b.action == action).map(|b| b.keys[0].label()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for context in Context::ALL {
+            let keys: Vec<&Key> = BINDINGS.iter().filter(|b| b.context == context).flat_map(|b| b.keys).collect();
+            for (i, a) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(a), "{a:?} bound twice in {context:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ctrl_keys_and_plain_characters_are_told_apart() {
+        let save = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(Context::Form, &save), Some(Action::Save));
+        let plain_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Form, &plain_s), None);
+        let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(Context::List, &shifted_g), Some(Action::Bottom));
+    }
+}

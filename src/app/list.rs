@@ -1,0 +1,207 @@
+//! The contact list: loaded pages, the cursor, the filter, and loading more on demand.
+
+use std::cell::Cell;
+
+use crossterm::event::KeyEvent;
+use ratatui_textarea::TextArea;
+
+use super::keymap::{Action, Context};
+use super::{Effect, Filter, Form, Overlay, State, Tag};
+use crate::backend::Backend;
+use crate::http::{HttpError, Page, PageRequest};
+use crate::record::Contact;
+
+/// Load the next page when the cursor is this close to the end.
+const PREFETCH_ROWS: usize = 40;
+
+/// The contacts loaded so far and how the user is looking at them.
+#[derive(Debug, Default)]
+pub struct ContactList {
+    /// Every contact loaded, in server order.
+    pub contacts: Vec<Contact>,
+    /// Fuzzy filter over `contacts`.
+    pub filter: Filter,
+    /// The filter being typed.
+    pub filter_input: TextArea<'static>,
+    /// True while keys go to the filter.
+    pub typing: bool,
+    /// Row of the cursor among the visible contacts.
+    pub cursor: usize,
+    /// First visible row; kept by the view so the cursor stays on screen.
+    pub offset: Cell<usize>,
+    /// Rows the view showed last time, for page up/down.
+    pub page_rows: Cell<usize>,
+    /// The next page to load, if any.
+    pub next: Option<PageRequest>,
+    /// The page request in flight.
+    pub loading: Option<Tag>,
+    /// The vendor's total count, if it says.
+    pub total: Option<u64>,
+    /// Why the last page failed to load.
+    pub error: Option<String>,
+}
+
+impl ContactList {
+    /// Forgets what was loaded and asks for the first page.
+    pub fn reload(&mut self, backend: &Backend, next_tag: &mut Tag) -> Option<Effect> {
+        self.contacts.clear();
+        self.filter.clear();
+        self.cursor = 0;
+        self.total = None;
+        self.error = None;
+        self.next = Some(PageRequest::first(&backend.list.paging));
+        self.load_more(next_tag)
+    }
+
+    /// Asks for the next page unless one is in flight or there is none.
+    fn load_more(&mut self, next_tag: &mut Tag) -> Option<Effect> {
+        if self.loading.is_some() {
+            return None;
+        }
+        let page = self.next.clone()?;
+        let tag = *next_tag;
+        *next_tag += 1;
+        self.loading = Some(tag);
+        Some(Effect::LoadPage { tag, page })
+    }
+
+    /// The contact under the cursor.
+    pub fn selected(&self) -> Option<&Contact> {
+        self.filter.visible(self.cursor).and_then(|i| self.contacts.get(i))
+    }
+
+    /// Puts a saved version of a contact in place of the old one.
+    pub fn replace(&mut self, backend: &Backend, contact: Contact) {
+        if let Some(index) = self.contacts.iter().position(|c| c.id == contact.id) {
+            self.filter.replace(index, &search_text(backend, &contact));
+            self.contacts[index] = contact;
+        }
+    }
+
+    /// Forwards pasted text to the filter.
+    pub fn paste(&mut self, text: &str) {
+        self.filter_input.insert_str(text.replace(['\n', '\r'], " "));
+        let query = self.filter_input.lines().concat();
+        self.filter.set_query(&query);
+        self.cursor = 0;
+    }
+
+    fn move_cursor(&mut self, to: usize) {
+        let len = self.filter.visible_len();
+        self.cursor = if len == 0 { 0 } else { to.min(len - 1) };
+    }
+
+    fn near_end(&self) -> bool {
+        self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
+    }
+}
+
+/// The text the filter searches: every column, space-separated.
+pub fn search_text(backend: &Backend, contact: &Contact) -> String {
+    let mut text = String::new();
+    for column in &backend.columns {
+        text.push_str(&column.value.render(&contact.record));
+        text.push(' ');
+    }
+    text
+}
+
+pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let page = state.list.page_rows.get().max(1);
+    let list = &mut state.list;
+    match action {
+        Some(Action::Up) => list.move_cursor(list.cursor.saturating_sub(1)),
+        Some(Action::Down) => list.move_cursor(list.cursor + 1),
+        Some(Action::PageUp) => list.move_cursor(list.cursor.saturating_sub(page)),
+        Some(Action::PageDown) => list.move_cursor(list.cursor + page),
+        Some(Action::Top) => list.move_cursor(0),
+        Some(Action::Bottom) => list.move_cursor(usize::MAX),
+        Some(Action::StartFilter) => list.typing = true,
+        Some(Action::AcceptFilter) => list.typing = false,
+        Some(Action::ClearFilter) => {
+            list.typing = false;
+            list.filter_input = TextArea::default();
+            list.filter.set_query("");
+            list.move_cursor(0);
+        }
+        Some(Action::Reload) => effects.extend(reload(state)),
+        Some(Action::Open) => effects.extend(open_selected(state)),
+        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Some(Action::RawResponse) => show_response(state),
+        Some(Action::Quit) => {
+            state.quitting = true;
+            effects.push(Effect::Quit);
+        }
+        _ if context == Context::Filter && list.filter_input.input(key) => {
+            let query = list.filter_input.lines().concat();
+            list.filter.set_query(&query);
+            list.cursor = 0;
+        }
+        _ => {}
+    }
+    if state.list.near_end() {
+        effects.extend(state.list.load_more(&mut state.next_tag));
+    }
+    effects
+}
+
+fn reload(state: &mut State) -> Vec<Effect> {
+    let mut effects: Vec<Effect> = state.list.loading.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
+    effects.extend(state.list.reload(&state.backend, &mut state.next_tag));
+    state.notice = None;
+    effects
+}
+
+pub(super) fn show_response(state: &mut State) {
+    if state.last_exchange.is_some() {
+        state.overlay = Some(Overlay::Response { scroll: 0 });
+    } else {
+        state.notify("No request has been made yet", false);
+    }
+}
+
+fn open_selected(state: &mut State) -> Vec<Effect> {
+    let Some(contact) = state.list.selected().cloned() else {
+        return Vec::new();
+    };
+    let tag = state.tag();
+    let id = contact.id.clone();
+    state.form = Some(Form::open(&state.backend, contact, tag));
+    state.notice = None;
+    vec![Effect::LoadContact { tag, id }]
+}
+
+pub(super) fn on_page(state: &mut State, tag: Tag, result: Result<Page, HttpError>) -> Vec<Effect> {
+    if state.list.loading != Some(tag) {
+        return Vec::new();
+    }
+    state.list.loading = None;
+    match result {
+        Ok(page) => {
+            state.record_exchange(&page.exchange);
+            let list = &mut state.list;
+            let texts: Vec<String> = page.contacts.iter().map(|c| search_text(&state.backend, c)).collect();
+            list.contacts.extend(page.contacts);
+            list.filter.extend(texts);
+            list.total = page.total;
+            list.next = page.next;
+            list.error = None;
+            if page.skipped > 0 {
+                state.notify(format!("{} records without an id were left out", page.skipped), true);
+            }
+            if state.list.near_end() {
+                state.list.load_more(&mut state.next_tag).into_iter().collect()
+            } else {
+                Vec::new()
+            }
+        }
+        Err(error) => {
+            state.record_exchange(error.exchange());
+            let text = format!("Loading contacts failed: {error}. Press r to retry.");
+            state.list.error = Some(text.clone());
+            state.notify(text, true);
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The event loop: draws when something changed, runs effects on tokio tasks, and feeds
+//! their answers back as messages. Generic over the ratatui backend and the event stream,
+//! so tests drive the whole app with `TestBackend` and scripted keys.
+
+use std::collections::HashMap;
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use super::{Effect, Message, State, Tag, update};
+use crate::http::Client;
+use crate::ui;
+
+/// How often the spinner turns while a request is in flight (never when idle).
+const TICK: Duration = Duration::from_millis(120);
+
+/// The state plus the machinery that runs its effects.
+pub struct Runtime {
+    /// The application state.
+    pub state: State,
+    client: Client,
+    sender: mpsc::UnboundedSender<Message>,
+    receiver: mpsc::UnboundedReceiver<Message>,
+    tasks: HashMap<Tag, AbortHandle>,
+}
+
+impl Runtime {
+    /// A runtime for `state`, talking through `client`; starts loading the first page.
+    pub fn new(mut state: State, client: Client) -> Self {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let effects = state.start();
+        let mut runtime = Self { state, client, sender, receiver, tasks: HashMap::new() };
+        runtime.run_effects(effects);
+        runtime
+    }
+
+    /// Applies a message and starts the effects it calls for.
+    pub fn dispatch(&mut self, message: Message) {
+        if let Message::PageLoaded { tag, .. } | Message::ContactLoaded { tag, .. } | Message::Saved { tag, .. } =
+            &message
+        {
+            self.tasks.remove(tag);
+        }
+        let effects = update(&mut self.state, message);
+        self.run_effects(effects);
+    }
+
+    /// Number of requests in flight.
+    pub fn in_flight(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Waits for the next answer from a request in flight; `None` when nothing is in flight.
+    pub async fn next_answer(&mut self) -> Option<Message> {
+        if self.tasks.is_empty() {
+            return None;
+        }
+        self.receiver.recv().await
+    }
+
+    /// Dispatches answers until no request is in flight, or `limit` passes. Returns false on timeout.
+    pub async fn settle(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while !self.tasks.is_empty() {
+            match tokio::time::timeout_at(deadline, self.receiver.recv()).await {
+                Ok(Some(message)) => self.dispatch(message),
+                Ok(None) | Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.run(effect);
+        }
+    }
+
+    fn run(&mut self, effect: Effect) {
+        let client = self.client.clone();
+        let sender = self.sender.clone();
+        let (tag, task) = match effect {
+            Effect::Quit => return,
+            Effect::Cancel { tag } => {
+                if let Some(task) = self.tasks.remove(&tag) {
+                    task.abort();
+                }
+                return;
+            }
+            Effect::LoadPage { tag, page } => (
+                tag,
+                tokio::spawn(async move {
+                    let result = client.list(&page).await;
+                    let _ = sender.send(Message::PageLoaded { tag, result });
+                }),
+            ),
+            Effect::LoadContact { tag, id } => (
+                tag,
+                tokio::spawn(async move {
+                    let result = client.get(&id).await;
+                    let _ = sender.send(Message::ContactLoaded { tag, result });
+                }),
+            ),
+            Effect::Save { tag, id, body } => (
+                tag,
+                tokio::spawn(async move {
+                    let result = client.update(&id, body).await;
+                    let _ = sender.send(Message::Saved { tag, result });
+                }),
+            ),
+        };
+        self.tasks.insert(tag, task.abort_handle());
+    }
+}
+
+/// Runs rolo until the user quits or the event stream ends.
+///
+/// Draws only after something changed; while idle it sleeps on the event stream and the
+/// answer channel, so it uses no CPU.
+pub async fn run<B, E>(terminal: &mut Terminal<B>, mut events: E, runtime: &mut Runtime) -> io::Result<()>
+where
+    B: ratatui::backend::Backend,
+    B::Error: Into<io::Error>,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| ui::draw(frame, &runtime.state)).map_err(Into::into)?;
+            dirty = false;
+        }
+        if runtime.state.quitting {
+            return Ok(());
+        }
+        let busy = runtime.state.is_busy();
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => {
+                    if let Some(message) = message_for(event) {
+                        runtime.dispatch(message);
+                        dirty = true;
+                    }
+                }
+                Some(Err(error)) => return Err(error),
+                // The terminal went away: nothing more can be typed or shown.
+                None => return Ok(()),
+            },
+            Some(message) = runtime.receiver.recv() => {
+                runtime.dispatch(message);
+                dirty = true;
+            }
+            _ = ticker.tick(), if busy => {
+                runtime.dispatch(Message::Tick);
+                dirty = true;
+            }
+        }
+        // Drain a burst (fast typing, several answers) before drawing once.
+        while let Ok(message) = runtime.receiver.try_recv() {
+            runtime.dispatch(message);
+            dirty = true;
+        }
+    }
+}
+
+/// The message a terminal event becomes, if any (mouse moves are ignored, never woken for).
+pub fn message_for(event: Event) -> Option<Message> {
+    match event {
+        Event::Key(key) => Some(Message::Key(key)),
+        Event::Paste(text) => Some(Message::Paste(text)),
+        Event::Resize(..) => Some(Message::Resized),
+        _ => None,
+    }
+}

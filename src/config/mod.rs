@@ -1,0 +1,192 @@
+//! The user's config file: profiles naming a backend, a base URL and where the secret is.
+
+mod secret;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use secret::resolve_secret;
+
+/// The config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The profile used when `--profile` is not given.
+    #[serde(default)]
+    pub default_profile: Option<String>,
+    /// Profiles by name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// One vendor account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// A built-in backend name, a user backend name, or a path to a backend file.
+    pub backend: String,
+    /// The API's base URL; defaults to the backend file's.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Name of the environment variable holding the secret.
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    /// A command whose standard output is the secret, e.g. `["pass", "show", "cm"]`.
+    #[serde(default)]
+    pub secret_cmd: Option<Vec<String>>,
+    /// Values for `{var}` holes in the backend's paths.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// Seconds to wait for a connection.
+    #[serde(default)]
+    pub connect_timeout_secs: Option<u64>,
+    /// Seconds to wait for a whole answer.
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+}
+
+impl Profile {
+    /// The request time limits this profile asks for.
+    pub fn timeouts(&self) -> crate::http::Timeouts {
+        let default = crate::http::Timeouts::default();
+        crate::http::Timeouts {
+            connect: self.connect_timeout_secs.map_or(default.connect, Duration::from_secs),
+            total: self.timeout_secs.map_or(default.total, Duration::from_secs),
+        }
+    }
+}
+
+/// A config file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Where rolo keeps its files.
+#[derive(Debug, Clone)]
+pub struct Dirs {
+    /// `$XDG_CONFIG_HOME/rolo`.
+    pub config: PathBuf,
+    /// `$XDG_DATA_HOME/rolo`.
+    pub data: PathBuf,
+}
+
+impl Dirs {
+    /// The platform's directories for rolo (`directories` follows the XDG variables).
+    pub fn from_env() -> Option<Self> {
+        let dirs = directories::ProjectDirs::from("", "", "rolo")?;
+        Some(Self { config: dirs.config_dir().to_path_buf(), data: dirs.data_dir().to_path_buf() })
+    }
+
+    /// The default config file.
+    pub fn config_file(&self) -> PathBuf {
+        self.config.join("config.toml")
+    }
+
+    /// The folder of the user's own backend files.
+    pub fn backends(&self) -> PathBuf {
+        self.config.join("backends")
+    }
+}
+
+/// Reads a config file; `Ok(None)` when it does not exist.
+pub fn load(path: &Path) -> Result<Option<Config>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ConfigError { file: path.to_path_buf(), line: None, message: format!("cannot read: {e}") });
+        }
+    };
+    parse(&text, path).map(Some)
+}
+
+/// Parses config text; `path` names it in messages.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+        file: path.to_path_buf(),
+        line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+        message: e.message().trim_end().to_string(),
+    })?;
+    if let Some(default) = &config.default_profile
+        && !config.profiles.contains_key(default)
+    {
+        let line = text.find("default_profile").map(|at| text[..at].matches('\n').count() + 1);
+        return Err(ConfigError {
+            file: path.to_path_buf(),
+            line,
+            message: format!("default_profile `{default}` is not one of the [profiles.*] sections"),
+        });
+    }
+    Ok(config)
+}
+
+impl Config {
+    /// The profile to use: `wanted`, else the default, else the only one.
+    pub fn pick(&self, wanted: Option<&str>) -> Result<(String, Profile), String> {
+        let name = match (wanted, self.default_profile.as_deref()) {
+            (Some(name), _) | (None, Some(name)) => name.to_string(),
+            (None, None) if self.profiles.len() == 1 => self.profiles.keys().next().cloned().unwrap_or_default(),
+            (None, None) => {
+                return Err(format!(
+                    "several profiles and no default_profile; pick one with --profile ({})",
+                    self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+        };
+        match self.profiles.get(&name) {
+            Some(profile) => Ok((name, profile.clone())),
+            None => Err(format!(
+                "no profile named `{name}`; the config has: {}",
+                self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistake_names_the_file_and_line() {
+        let text = "default_profile = \"acme\"\n[profiles.acme]\nbackend = \"corporatemerch\"\nsecret_env = 5\n";
+        let err = parse(text, Path::new("c.toml")).unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(err.to_string().starts_with("c.toml:4:"));
+    }
+
+    #[test]
+    fn default_profile_must_exist() {
+        let err = parse("default_profile = \"x\"\n", Path::new("c.toml")).unwrap_err();
+        assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn picks_the_named_default_or_only_profile() {
+        let text = "[profiles.a]\nbackend = \"corporatemerch\"\n";
+        let config = parse(text, Path::new("c.toml")).unwrap();
+        assert_eq!(config.pick(None).unwrap().0, "a");
+        assert!(config.pick(Some("b")).unwrap_err().contains("no profile named `b`"));
+    }
+}

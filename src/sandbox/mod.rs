@@ -1,0 +1,254 @@
+//! The embedded sandbox: a real HTTP server over SQLite that speaks the vendors' contact APIs.
+//!
+//! Each vendor dialect lives in its own module and is served under its own path prefix
+//! (`/corporatemerch/v2`, …), so one server on one port stands in for every vendor. The
+//! records are JSON documents in one SQLite table keyed by dialect, seeded with the same
+//! deterministic people for every dialect.
+//!
+//! Adding a dialect: a sibling module exposing `NAME`, `PREFIX`, `routes(AppState) -> Router`
+//! and `seed(&Store)`, listed in `DIALECTS`.
+
+mod corporatemerch;
+mod laravel;
+mod seed;
+mod store;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use store::Store;
+pub use store::StoreError;
+
+/// Where the sandbox keeps its records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// A private in-memory database, freshly seeded, gone when the sandbox stops.
+    Memory,
+    /// A database file (created and seeded if missing); edits survive restarts.
+    File(PathBuf),
+}
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// Where the records live.
+    pub storage: Storage,
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The credential every dialect expects (as its bearer token, API key, …).
+    pub token: String,
+}
+
+/// A canned answer that replaces every dialect response while it is set (tests only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// HTTP status code; an invalid code answers 500.
+    pub status: u16,
+    /// Response body, sent verbatim.
+    pub body: String,
+    /// `Content-Type` header value; an invalid value falls back to `application/json`.
+    pub content_type: String,
+}
+
+/// Why the sandbox could not start or reset.
+#[derive(thiserror::Error, Debug)]
+pub enum SandboxError {
+    /// The listening socket could not be opened.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port that was asked for.
+        port: u16,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The database could not be opened, created or seeded.
+    #[error("sandbox database: {0}")]
+    Store(#[from] StoreError),
+    /// The blocking task that opens the database panicked or was cancelled.
+    #[error("sandbox setup task failed: {0}")]
+    Setup(#[from] tokio::task::JoinError),
+    /// Any other I/O failure around the socket.
+    #[error("sandbox I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// State shared by every handler of every dialect.
+#[derive(Clone, Debug)]
+pub(crate) struct AppState {
+    /// The records.
+    pub store: Store,
+    /// The expected credential.
+    pub token: Arc<str>,
+    /// Where the server listens, for building absolute URLs when a request has no Host.
+    pub addr: SocketAddr,
+    fault: Arc<RwLock<Option<Fault>>>,
+}
+
+/// One vendor API the sandbox can speak.
+struct Dialect {
+    /// The name used by [`Sandbox::base_url`] and [`Sandbox::record`].
+    name: &'static str,
+    /// Path prefix the dialect's routes are nested under (its base URL's path).
+    prefix: &'static str,
+    routes: fn(AppState) -> Router,
+    seed: fn(&Store) -> Result<(), StoreError>,
+}
+
+const DIALECTS: &[Dialect] = &[Dialect {
+    name: corporatemerch::NAME,
+    prefix: corporatemerch::PREFIX,
+    routes: corporatemerch::routes,
+    seed: corporatemerch::seed,
+}];
+
+/// A running sandbox server.
+#[derive(Debug)]
+pub struct Sandbox {
+    state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// Opens the storage, seeds every dialect that has no records, and starts serving on
+/// 127.0.0.1 from a tokio task.
+pub async fn start(opts: SandboxOptions) -> Result<Sandbox, SandboxError> {
+    let storage = opts.storage;
+    // Opening and seeding a file database is blocking disk work.
+    let store = tokio::task::spawn_blocking(move || open_seeded(&storage)).await??;
+    let port = opts.port;
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await.map_err(|source| SandboxError::Bind { port, source })?;
+    let state = AppState { store, token: opts.token.into(), addr: listener.local_addr()?, fault: Arc::default() };
+    let app = router(state.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let graceful = async {
+            // A dropped sender means the same as an explicit stop.
+            let _ = stopped.await;
+        };
+        if let Err(err) = axum::serve(listener, app).with_graceful_shutdown(graceful).await {
+            tracing::warn!(%err, "sandbox server stopped with an error");
+        }
+    });
+    tracing::info!(addr = %state.addr, "sandbox listening");
+    Ok(Sandbox { state, stop: Some(stop), task: Some(task) })
+}
+
+/// Wipes a file database and seeds it again (creating it if needed).
+pub fn reset(path: &Path) -> Result<(), SandboxError> {
+    let store = Store::open_file(path)?;
+    store.clear()?;
+    for dialect in DIALECTS {
+        (dialect.seed)(&store)?;
+    }
+    Ok(())
+}
+
+/// The default file database: `<user data dir>/rolo/sandbox.sqlite3` (platform-specific).
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().join("sandbox.sqlite3"))
+}
+
+impl Sandbox {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.state.addr
+    }
+
+    /// The base URL a client of `dialect` uses, e.g. `http://127.0.0.1:PORT/corporatemerch/v2`.
+    ///
+    /// An unknown dialect name gets `http://127.0.0.1:PORT/<name>`, which answers 404.
+    pub fn base_url(&self, dialect: &str) -> String {
+        let prefix =
+            DIALECTS.iter().find(|d| d.name == dialect).map_or_else(|| format!("/{dialect}"), |d| d.prefix.to_owned());
+        format!("http://{}{prefix}", self.state.addr)
+    }
+
+    /// The stored read model of one record, exactly as the API would return it.
+    pub fn record(&self, dialect: &str, id: &str) -> Option<serde_json::Value> {
+        self.state.store.get(dialect, id).ok().flatten()
+    }
+
+    /// While `Some`, every request under a dialect prefix gets this answer instead.
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        *self.state.fault.write().unwrap_or_else(PoisonError::into_inner) = fault;
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (for up to 5 s), and waits
+    /// for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take() {
+            let finished = tokio::time::timeout(Duration::from_secs(5), &mut task).await;
+            if finished.is_err() {
+                task.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // Without an async context to wait in, stop the server task outright.
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+fn open_seeded(storage: &Storage) -> Result<Store, StoreError> {
+    let store = match storage {
+        Storage::Memory => Store::open_memory()?,
+        Storage::File(path) => Store::open_file(path)?,
+    };
+    for dialect in DIALECTS {
+        if store.count(dialect.name)? == 0 {
+            (dialect.seed)(&store)?;
+        }
+    }
+    Ok(store)
+}
+
+fn router(state: AppState) -> Router {
+    let mut app = Router::new();
+    for dialect in DIALECTS {
+        // The fault layer wraps the dialect's routes and its fallback, but not the global
+        // fallback below, so only requests under a dialect prefix are affected.
+        let routes = (dialect.routes)(state.clone()).layer(middleware::from_fn_with_state(state.fault.clone(), fault));
+        app = app.nest(dialect.prefix, routes);
+    }
+    app.fallback(|| async { laravel::message(StatusCode::NOT_FOUND, "Not found.") })
+}
+
+async fn fault(State(fault): State<Arc<RwLock<Option<Fault>>>>, request: Request, next: Next) -> Response {
+    let current = fault.read().unwrap_or_else(PoisonError::into_inner).clone();
+    match current {
+        None => next.run(request).await,
+        Some(f) => {
+            let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let content_type =
+                HeaderValue::from_str(&f.content_type).unwrap_or_else(|_| HeaderValue::from_static("application/json"));
+            (status, [(header::CONTENT_TYPE, content_type)], f.body).into_response()
+        }
+    }
+}
+
+/// True when the request carries `Authorization: Bearer <token>` (scheme case-insensitive).
+pub(crate) fn has_bearer(headers: &HeaderMap, token: &str) -> bool {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.split_once(' ')).is_some_and(
+        |(scheme, given)| scheme.eq_ignore_ascii_case("bearer") && !given.is_empty() && given.trim() == token,
+    )
+}

@@ -1,0 +1,177 @@
+//! SQLite storage for the sandbox: one table of JSON documents shared by every dialect.
+//!
+//! The store knows nothing about any vendor's field names. A dialect decides what a
+//! document looks like, which string is its id and in which order its records are listed
+//! (`seq`); the store only keeps `(dialect, id, seq, body)` rows.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+
+/// Errors from the SQLite layer.
+#[derive(thiserror::Error, Debug)]
+pub enum StoreError {
+    /// SQLite refused an operation.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored body is not valid JSON (the file was edited by hand, or is corrupt).
+    #[error("stored document is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The parent directory of a database file could not be created.
+    #[error("cannot create {path}: {source}")]
+    CreateDir {
+        /// The directory that could not be created.
+        path: std::path::PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// One document to insert: its id, its list position and its JSON body.
+#[derive(Debug, Clone)]
+pub struct NewDoc {
+    /// The dialect's id for the record, as text (numeric ids are stored as their decimal form).
+    pub id: String,
+    /// Listing order within the dialect (ascending).
+    pub seq: i64,
+    /// The read model exactly as the API returns it.
+    pub body: Value,
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS contacts (
+        dialect TEXT    NOT NULL,
+        id      TEXT    NOT NULL,
+        seq     INTEGER NOT NULL,
+        body    TEXT    NOT NULL CHECK (json_valid(body)),
+        PRIMARY KEY (dialect, id)
+    );
+    CREATE INDEX IF NOT EXISTS contacts_by_seq ON contacts (dialect, seq);
+";
+
+/// A cheap-to-clone handle on the sandbox database.
+///
+/// A plain mutex is enough: every operation is a single short statement (or one small
+/// transaction), so holding the lock inside an async handler never blocks for long.
+#[derive(Clone, Debug)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens a private in-memory database.
+    pub fn open_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    /// Opens (creating if needed, parent directories included) a database file.
+    pub fn open_file(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
+        }
+        Self::init(Connection::open(path)?)
+    }
+
+    fn init(conn: Connection) -> Result<Self, StoreError> {
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// A panic while the lock was held cannot leave SQLite half-written (statements are
+    /// atomic), so a poisoned lock is safe to keep using.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Number of records a dialect holds.
+    pub fn count(&self, dialect: &str) -> Result<u64, StoreError> {
+        let n: i64 =
+            self.lock()
+                .query_row("SELECT COUNT(*) FROM contacts WHERE dialect = ?1", params![dialect], |row| row.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// One page of a dialect's records in `seq` order.
+    pub fn page(&self, dialect: &str, offset: u64, limit: u64) -> Result<Vec<Value>, StoreError> {
+        // SQLite takes signed 64-bit bounds; anything larger is "past the end" anyway.
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let conn = self.lock();
+        let mut stmt =
+            conn.prepare_cached("SELECT body FROM contacts WHERE dialect = ?1 ORDER BY seq, id LIMIT ?2 OFFSET ?3")?;
+        let bodies = stmt
+            .query_map(params![dialect, limit, offset], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(stmt);
+        drop(conn);
+        bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
+    }
+
+    /// The record with this id, if any.
+    pub fn get(&self, dialect: &str, id: &str) -> Result<Option<Value>, StoreError> {
+        let body: Option<String> = self
+            .lock()
+            .query_row("SELECT body FROM contacts WHERE dialect = ?1 AND id = ?2", params![dialect, id], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(StoreError::from)).transpose()
+    }
+
+    /// Replaces the body of an existing record; `false` when there is no such record.
+    pub fn replace(&self, dialect: &str, id: &str, body: &Value) -> Result<bool, StoreError> {
+        let text = serde_json::to_string(body)?;
+        let changed = self
+            .lock()
+            .execute("UPDATE contacts SET body = ?3 WHERE dialect = ?1 AND id = ?2", params![dialect, id, text])?;
+        Ok(changed > 0)
+    }
+
+    /// Inserts many records in one transaction (seeding), replacing rows with the same id.
+    pub fn insert_all(&self, dialect: &str, docs: &[NewDoc]) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        {
+            let mut stmt =
+                tx.prepare("INSERT OR REPLACE INTO contacts (dialect, id, seq, body) VALUES (?1, ?2, ?3, ?4)")?;
+            for doc in docs {
+                let text = serde_json::to_string(&doc.body)?;
+                stmt.execute(params![dialect, doc.id, doc.seq, text])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes every record of every dialect.
+    pub fn clear(&self) -> Result<(), StoreError> {
+        self.lock().execute("DELETE FROM contacts", [])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pages_in_seq_order_and_replaces() {
+        let store = Store::open_memory().expect("open");
+        let docs: Vec<NewDoc> =
+            [3, 1, 2].iter().map(|&n| NewDoc { id: n.to_string(), seq: n, body: json!({ "id": n }) }).collect();
+        store.insert_all("d", &docs).expect("insert");
+        assert_eq!(store.count("d").expect("count"), 3);
+        assert_eq!(store.count("other").expect("count"), 0);
+        let page = store.page("d", 1, 5).expect("page");
+        assert_eq!(page, vec![json!({"id": 2}), json!({"id": 3})]);
+        assert!(store.page("d", u64::MAX, u64::MAX).expect("page").is_empty());
+        assert!(store.replace("d", "2", &json!({"id": 2, "x": 1})).expect("replace"));
+        assert!(!store.replace("d", "9", &json!({})).expect("replace"));
+        assert_eq!(store.get("d", "2").expect("get"), Some(json!({"id": 2, "x": 1})));
+        store.clear().expect("clear");
+        assert_eq!(store.count("d").expect("count"), 0);
+    }
+}

@@ -1,0 +1,179 @@
+//! The form: fields grouped under headings, each with its widget, its error underneath, and a
+//! summary of changes, problems and the last send.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::{dropdown, field, theme};
+use crate::app::keymap::{self, Action, Context};
+use crate::app::{Form, Outcome, State};
+
+/// Draws the form for the open contact into `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
+    let footer = footer_lines(state, form);
+    // Footer lines wrap; give them the rows they need, but never more than half the screen.
+    let width = area.width.max(1) as usize;
+    let footer_rows: usize = footer.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+    let footer_rows = footer_rows.min(area.height as usize / 2) as u16;
+    let [header_area, fields_area, footer_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(footer_rows)]).areas(area);
+    frame.render_widget(Paragraph::new(header_line(state, form)), header_area);
+
+    let backend = &state.backend;
+    // Room for the longest label, its required star, and a space.
+    let label_width = backend.fields.iter().map(|f| f.label.width()).max().unwrap_or(0) + 2;
+    let value_x = 4 + label_width as u16;
+    let (lines, focus_line) = field_lines(state, form, label_width);
+
+    let height = fields_area.height as usize;
+    let mut scroll = form.scroll.get();
+    // Keep the focused field and the line under it (its error) in view.
+    if focus_line < scroll {
+        scroll = focus_line.saturating_sub(1);
+    } else if focus_line + 2 > scroll + height {
+        scroll = (focus_line + 2).saturating_sub(height);
+    }
+    form.scroll.set(scroll);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), fields_area);
+
+    let focus_row = focus_line.checked_sub(scroll).filter(|&row| row < height);
+    if let Some(row) = focus_row {
+        let y = fields_area.y + row as u16;
+        let x = fields_area.x + value_x.min(fields_area.width);
+        let value_area = Rect { x, y, width: fields_area.width.saturating_sub(value_x), height: 1 };
+        if let Some(editor) = &form.editor {
+            frame.render_widget(editor, value_area);
+        }
+        if let Some(open) = &form.dropdown {
+            dropdown::draw(frame, area, value_area, open);
+        }
+    }
+    frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), footer_area);
+}
+
+fn header_line(state: &State, form: &Form) -> Line<'static> {
+    let contact = &form.draft.loaded;
+    let mut spans = vec![
+        Span::styled(contact.title(&state.backend), theme::heading()),
+        Span::styled(format!("  #{}", contact.id), theme::dim()),
+    ];
+    let changed = form.draft.changed().count();
+    if changed > 0 {
+        spans.push(Span::styled(format!("   {} {changed} changed", theme::CHANGED_MARK), theme::changed()));
+    }
+    let problems = form.problem_count();
+    if problems > 0 {
+        let noun = if problems == 1 { "problem" } else { "problems" };
+        spans.push(Span::styled(format!("   {} {problems} {noun}", theme::ERROR_MARK), theme::error()));
+    }
+    let spinner = theme::SPINNER[state.spinner % theme::SPINNER.len()];
+    if form.saving.is_some() {
+        spans.push(Span::styled(format!("   {spinner} sending… (Esc cancels)"), theme::key()));
+    } else if form.refreshing.is_some() {
+        spans.push(Span::styled(format!("   {spinner} fetching latest…"), theme::dim()));
+    }
+    Line::from(spans)
+}
+
+/// Every line of the field list, and the index of the focused field's line.
+fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'static>>, usize) {
+    let mut lines = Vec::new();
+    let mut focus_line = 0;
+    let mut group: Option<&str> = None;
+    for (index, spec) in state.backend.fields.iter().enumerate() {
+        if spec.group.as_deref() != group {
+            group = spec.group.as_deref();
+            if let Some(name) = group {
+                if !lines.is_empty() {
+                    lines.push(Line::default());
+                }
+                lines.push(Line::styled(format!("── {name} "), theme::heading()));
+            }
+        }
+        let focused = index == form.focus;
+        let changed = form.draft.is_changed(index);
+        let error = form.error_for(index);
+        if focused {
+            focus_line = lines.len();
+        }
+        let pointer = if focused { "▶ " } else { "  " };
+        let mark = match (error.is_some(), changed) {
+            (true, _) => Span::styled(theme::ERROR_MARK, theme::error()),
+            (false, true) => Span::styled(theme::CHANGED_MARK, theme::changed()),
+            _ => Span::raw(" "),
+        };
+        let required = if spec.required { "*" } else { "" };
+        let label = format!(" {:<width$}", format!("{}{required}", spec.label), width = label_width);
+        let label_style = match (spec.read_only, changed, focused) {
+            (true, _, _) => theme::dim(),
+            (_, _, true) => theme::selected(),
+            (_, true, _) => theme::changed(),
+            _ => Style::default(),
+        };
+        let mut spans = vec![Span::raw(pointer), mark, Span::styled(label, label_style)];
+        if !(focused && form.editor.is_some()) {
+            let mut value = field::value_spans(spec, form.draft.input(index));
+            if spec.read_only {
+                value = value.into_iter().map(|s| s.style(theme::dim())).collect();
+            }
+            spans.extend(value);
+        }
+        lines.push(Line::from(spans));
+        if let Some(message) = error {
+            let indent = " ".repeat(4 + label_width);
+            lines.push(Line::styled(format!("{indent}{} {message}", theme::ERROR_MARK), theme::error()));
+        }
+    }
+    (lines, focus_line)
+}
+
+/// Help for the focused field, the outcome of the last send, and what the server said.
+fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let focused = &state.backend.fields[form.focus];
+    let help = focused
+        .help
+        .clone()
+        .or_else(|| (!focused.values.is_empty()).then(|| format!("One of: {}", focused.values.join(", "))));
+    lines.push(Line::styled(help.map_or_else(String::new, |h| format!("ⓘ {h}")), theme::dim()));
+    match &form.outcome {
+        Some(Outcome::Saved { status, latency }) => lines.push(Line::styled(
+            format!(
+                "{} Saved: {status} in {} ms. The form shows the record as the server stored it.",
+                theme::OK_MARK,
+                latency.as_millis()
+            ),
+            theme::ok(),
+        )),
+        Some(Outcome::Failed { message }) => {
+            let key = keymap::key_for(Context::Form, Action::RawResponse);
+            lines.push(Line::styled(
+                format!("{} Not saved: {message}. Your edits are kept; {key} shows the response.", theme::ERROR_MARK),
+                theme::error(),
+            ));
+        }
+        Some(Outcome::Cancelled) => lines.push(Line::styled(
+            "Send cancelled; your edits are kept. The server may already have applied it.",
+            theme::dim(),
+        )),
+        Some(Outcome::Invalid { count, first }) => {
+            let noun = if *count == 1 { "field needs" } else { "fields need" };
+            lines.push(Line::styled(
+                format!("{} Not sent: {count} {noun} fixing ({first})", theme::ERROR_MARK),
+                theme::error(),
+            ));
+        }
+        None => {}
+    }
+    for unplaced in &form.unplaced {
+        lines.push(Line::styled(
+            format!("{} {}: {}", theme::ERROR_MARK, unplaced.field, unplaced.message),
+            theme::error(),
+        ));
+    }
+    lines
+}

@@ -1,0 +1,78 @@
+//! The contact list: a filter line and a table that builds only the rows on screen.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::theme;
+use crate::app::State;
+
+/// Columns at most this wide keep their width when the terminal is narrow.
+const NARROW: u16 = 10;
+
+/// Draws the list screen into `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let list = &state.list;
+    let show_filter = list.typing || !list.filter.query().is_empty();
+    let [filter_area, table_area] =
+        Layout::vertical([Constraint::Length(u16::from(show_filter)), Constraint::Fill(1)]).areas(area);
+    if show_filter {
+        let mut spans = vec![Span::styled("/", theme::key()), Span::raw(list.filter.query().to_string())];
+        if list.typing {
+            spans.push(Span::styled("▏", theme::key()));
+        }
+        spans.push(Span::styled(
+            format!("   {} of {} match", list.filter.visible_len(), list.contacts.len()),
+            theme::dim(),
+        ));
+        frame.render_widget(Paragraph::new(Line::from(spans)), filter_area);
+    }
+
+    let visible = list.filter.visible_len();
+    if visible == 0 {
+        let text = if let Some(error) = &list.error {
+            error.clone()
+        } else if list.loading.is_some() {
+            "Loading contacts…".to_string()
+        } else if show_filter {
+            "No contact matches the filter. Esc clears it.".to_string()
+        } else {
+            "No contacts.".to_string()
+        };
+        frame.render_widget(Paragraph::new(text).style(theme::dim()), table_area);
+        return;
+    }
+
+    // One line for the header; the rest are rows.
+    let rows_shown = table_area.height.saturating_sub(1).max(1) as usize;
+    list.page_rows.set(rows_shown);
+    let mut offset = list.offset.get().min(visible.saturating_sub(1));
+    if list.cursor < offset {
+        offset = list.cursor;
+    } else if list.cursor >= offset + rows_shown {
+        offset = list.cursor + 1 - rows_shown;
+    }
+    list.offset.set(offset);
+
+    let backend = &state.backend;
+    let rows = (offset..visible.min(offset + rows_shown)).filter_map(|row| {
+        let contact = &list.contacts[list.filter.visible(row)?];
+        let selected = row == list.cursor;
+        // The pointer marks the selection without relying on colour.
+        let pointer = Cell::from(if selected { "▶" } else { " " });
+        let cells = backend.columns.iter().map(|c| Cell::from(c.value.render(&contact.record)));
+        let style = if selected { theme::selected() } else { Default::default() };
+        Some(Row::new(std::iter::once(pointer).chain(cells)).style(style))
+    });
+    let titles = backend.columns.iter().map(|c| Cell::from(c.title.clone()));
+    let header = Row::new(std::iter::once(Cell::from(" ")).chain(titles)).style(theme::heading());
+    // Narrow columns (codes, types) keep their width; wide ones share what is left.
+    let widths = std::iter::once(Constraint::Length(1)).chain(
+        backend
+            .columns
+            .iter()
+            .map(|c| if c.width <= NARROW { Constraint::Length(c.width) } else { Constraint::Fill(c.width) }),
+    );
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+}

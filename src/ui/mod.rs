@@ -1,0 +1,58 @@
+//! Drawing. Every function here reads the state and draws; none changes what the user sees
+//! next except the scroll offsets the views keep so the cursor stays on screen.
+
+mod chrome;
+mod confirm;
+mod dropdown;
+mod field;
+mod form;
+mod help;
+mod list;
+mod response;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::{Overlay, State};
+
+/// The smallest terminal rolo draws into.
+pub const MIN_SIZE: (u16, u16) = (50, 12);
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = format!(
+            "Terminal too small: {}x{}. rolo needs at least {}x{}.",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        frame.render_widget(Paragraph::new(Line::from(text)).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [title, body, status, hints] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
+    chrome::draw_title(frame, title, state);
+    match &state.form {
+        Some(form) => form::draw(frame, body, state, form),
+        None => list::draw(frame, body, state),
+    }
+    chrome::draw_status(frame, status, state);
+    chrome::draw_hints(frame, hints, state);
+    match &state.overlay {
+        Some(Overlay::Help { scroll }) => help::draw(frame, body, *scroll),
+        Some(Overlay::Response { scroll }) => response::draw(frame, body, state, *scroll),
+        Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
+        None => {}
+    }
+}
+
+/// A rectangle of `width` x `height` centred in `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}

@@ -1,0 +1,164 @@
+//! Drives the whole app: the real runtime, the real HTTP client, the in-process sandbox over
+//! loopback, and a `TestBackend` terminal, with keys pressed one at a time.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secrecy::SecretString;
+
+use rolo::app::runtime::Runtime;
+use rolo::app::{Message, Session, State};
+use rolo::backend;
+use rolo::http::{Client, Timeouts};
+use rolo::sandbox::{self, Sandbox, SandboxOptions, Storage};
+use rolo::ui;
+
+/// The token the test sandbox accepts.
+pub const TOKEN: &str = "test-token-5f3a";
+
+/// Every answer in these tests comes from loopback; this bounds a wait for one.
+pub const SETTLE: Duration = Duration::from_secs(10);
+
+/// rolo running against a fresh in-memory sandbox, drawn into a test terminal.
+pub struct App {
+    pub runtime: Runtime,
+    pub terminal: Terminal<TestBackend>,
+    pub sandbox: Option<Sandbox>,
+}
+
+/// Starts a sandbox speaking `dialect` and rolo against it, and waits for the first page.
+pub async fn start(dialect: &str, width: u16, height: u16) -> App {
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.into() })
+        .await
+        .expect("sandbox starts");
+    let backend = Arc::new(backend::find(dialect, None).expect("built-in backend"));
+    let client = Client::new(
+        Arc::clone(&backend),
+        &server.base_url(dialect),
+        Some(SecretString::from(TOKEN.to_string())),
+        Default::default(),
+        Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(5) },
+    )
+    .expect("client");
+    let state = State::new(backend, Session { profile: "sandbox".into(), sandbox: true });
+    let runtime = Runtime::new(state, client);
+    let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let mut app = App { runtime, terminal, sandbox: Some(server) };
+    app.settle().await;
+    app
+}
+
+impl App {
+    /// Presses one key (with modifiers) and redraws.
+    pub fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        self.runtime.dispatch(Message::Key(KeyEvent::new(code, modifiers)));
+        self.draw();
+    }
+
+    /// Presses one key without modifiers.
+    pub fn press(&mut self, code: KeyCode) {
+        self.key(code, KeyModifiers::NONE);
+    }
+
+    /// Ctrl + a letter.
+    pub fn ctrl(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    /// Types text, one key per character.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let modifiers = if c.is_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+            self.key(KeyCode::Char(c), modifiers);
+        }
+    }
+
+    /// Replaces the focused text field's content (Ctrl-J deletes to the start of the line).
+    pub fn replace_text(&mut self, text: &str) {
+        self.press(KeyCode::End);
+        self.ctrl('j');
+        self.type_text(text);
+    }
+
+    /// Deletes `n` characters before the cursor.
+    pub fn backspace(&mut self, n: usize) {
+        for _ in 0..n {
+            self.press(KeyCode::Backspace);
+        }
+    }
+
+    /// Waits until no request is in flight, then redraws.
+    pub async fn settle(&mut self) {
+        assert!(self.runtime.settle(SETTLE).await, "requests did not finish within {SETTLE:?}");
+        self.draw();
+    }
+
+    /// Draws the current state.
+    pub fn draw(&mut self) {
+        self.terminal.draw(|frame| ui::draw(frame, &self.runtime.state)).expect("draw");
+    }
+
+    /// The screen as text, one line per row, trailing spaces trimmed.
+    pub fn screen(&mut self) -> String {
+        // A full redraw: TestBackend keeps cells a real terminal would have erased under a
+        // wide character (CJK names), so diffs against older frames can leave stale symbols.
+        self.terminal.clear().expect("clear");
+        self.draw();
+        let buffer = self.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Moves focus in the form to the field labelled `label` (Tab from the top).
+    pub fn focus_field(&mut self, key: &str) {
+        let backend = Arc::clone(&self.runtime.state.backend);
+        let target = backend.field_index(key).unwrap_or_else(|| panic!("no field {key}"));
+        for _ in 0..backend.fields.len() * 2 {
+            let form = self.runtime.state.form.as_ref().expect("a form is open");
+            if form.focus == target {
+                return;
+            }
+            let key = if form.focus < target { KeyCode::Tab } else { KeyCode::BackTab };
+            self.press(key);
+        }
+        panic!("could not focus {key}");
+    }
+
+    /// The sandbox's stored record.
+    pub fn stored(&self, dialect: &str, id: &str) -> serde_json::Value {
+        self.sandbox.as_ref().expect("sandbox running").record(dialect, id).expect("record exists")
+    }
+}
+
+fn unicode_width(symbol: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    symbol.width().max(1)
+}
+
+/// Replaces what changes from run to run (latencies, ports) so screens can be snapshotted.
+pub fn scrub(screen: &str) -> String {
+    let latency = regex::Regex::new(r"\d+ ms").unwrap();
+    let port = regex::Regex::new(r"127\.0\.0\.1:\d+").unwrap();
+    let s = latency.replace_all(screen, "N ms");
+    port.replace_all(&s, "127.0.0.1:PORT").into_owned()
+}
