@@ -3,6 +3,7 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
@@ -48,13 +49,22 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
-    color_eyre::install()?;
+async fn main() -> ExitCode {
+    // Panics still get color-eyre's full report, after ratatui's hook has restored the terminal.
+    let _ = color_eyre::install();
     let cli = Cli::parse();
     let dirs = Dirs::from_env();
-    match cli.command {
+    let outcome = match cli.command {
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
         None => run_tui(cli.config, cli.profile, dirs).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // A mistake in the user's files is a message, not a crash report.
+            eprintln!("rolo: {error:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -87,6 +97,12 @@ async fn run_tui(config_path: Option<PathBuf>, profile: Option<String>, dirs: Op
     };
     if explicit_config && config.is_none() {
         return Err(eyre!("config file {} does not exist", path.unwrap_or_default().display()));
+    }
+    if config.is_none()
+        && let Some(name) = &profile
+    {
+        let place = path.map_or_else(|| "no config directory".to_string(), |p| p.display().to_string());
+        return Err(eyre!("--profile {name}: there is no config file ({place}); see the README's Configuration"));
     }
     let use_sandbox = profile.is_none() && config.as_ref().is_none_or(|c| c.profiles.is_empty());
 

@@ -156,6 +156,9 @@ impl Config {
         };
         match self.profiles.get(&name) {
             Some(profile) => Ok((name, profile.clone())),
+            None if self.profiles.is_empty() => {
+                Err(format!("no profile named `{name}`: the config has no [profiles.*]"))
+            }
             None => Err(format!(
                 "no profile named `{name}`; the config has: {}",
                 self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")

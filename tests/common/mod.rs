@@ -129,6 +129,18 @@ impl App {
         out
     }
 
+    /// The screen with latencies fixed at 7 ms, so snapshots do not depend on the machine.
+    pub fn snapshot(&mut self) -> String {
+        let state = &mut self.runtime.state;
+        if let Some(last) = &mut state.last_request {
+            last.latency = Duration::from_millis(7);
+        }
+        if let Some(exchange) = &mut state.last_exchange {
+            exchange.latency = Duration::from_millis(7);
+        }
+        scrub(&self.screen())
+    }
+
     /// Moves focus in the form to the field labelled `label` (Tab from the top).
     pub fn focus_field(&mut self, key: &str) {
         let backend = Arc::clone(&self.runtime.state.backend);

@@ -1,0 +1,46 @@
+//! The command line outside the UI: config mistakes and the sandbox's own commands.
+
+use std::process::Command;
+
+fn rolo(home: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rolo"));
+    command.env("XDG_CONFIG_HOME", home.join("config")).env("XDG_DATA_HOME", home.join("data"));
+    command
+}
+
+#[test]
+fn a_bad_config_names_the_file_and_line_and_exits_non_zero() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "default_profile = \"acme\"\n\n[profiles.acme]\nbackend = \"corporatemerch\"\nsecret_envv = \"CM\"\n",
+    )
+    .unwrap();
+    let output = rolo(home.path()).arg("--config").arg(&config).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("{}:5:", config.display())), "{stderr}");
+    assert!(stderr.contains("secret_envv"), "{stderr}");
+}
+
+#[test]
+fn a_missing_secret_says_which_variable_without_starting_the_ui() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[profiles.acme]\nbackend = \"corporatemerch\"\nsecret_env = \"ROLO_TEST_UNSET_TOKEN\"\n")
+        .unwrap();
+    let output = rolo(home.path()).arg("--config").arg(&config).env_remove("ROLO_TEST_UNSET_TOKEN").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ROLO_TEST_UNSET_TOKEN") && stderr.contains("not set"), "{stderr}");
+}
+
+#[test]
+fn sandbox_reset_reseeds_the_database() {
+    let home = tempfile::tempdir().unwrap();
+    let output = rolo(home.path()).args(["sandbox", "--reset"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Sandbox reset"));
+    assert!(home.path().join("data/rolo/sandbox.sqlite3").is_file());
+}

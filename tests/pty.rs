@@ -1,0 +1,116 @@
+//! The real binary in a real pseudo-terminal: start against the sandbox, edit, quit, and
+//! leave the terminal as it was.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+
+struct Session {
+    parser: vt100::Parser,
+    output: mpsc::Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Held so the terminal stays open for the whole session.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(home: &std::path::Path) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_rolo"));
+        command.env("XDG_CONFIG_HOME", home.join("config"));
+        command.env("XDG_DATA_HOME", home.join("data"));
+        command.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(command).expect("rolo starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let writer = pty.master.take_writer().expect("writer");
+        let (sender, output) = mpsc::channel();
+        // The reader thread ends when the child closes the terminal.
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let rows = NonZeroU16::new(ROWS).unwrap();
+        let cols = NonZeroU16::new(COLS).unwrap();
+        Self { parser: vt100::Parser::new(rows, cols, 0), output, writer, child, _master: pty.master }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Reads output until the screen contains `text`, for at most 20 s.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(100)) {
+                self.parser.process(&bytes);
+            }
+        }
+        panic!("the screen never showed {text:?}:\n{}", self.screen());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush");
+    }
+
+    /// Waits for the process to exit, reading what it prints meanwhile, for at most 10 s.
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            while let Ok(bytes) = self.output.try_recv() {
+                self.parser.process(&bytes);
+            }
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(50)) {
+                    self.parser.process(&bytes);
+                }
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("rolo did not exit:\n{}", self.screen());
+    }
+}
+
+#[test]
+fn the_binary_starts_on_the_sandbox_edits_and_quits_cleanly() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut session = Session::start(home.path());
+    session.wait_for("SANDBOX");
+    session.wait_for("loaded / 260");
+    assert!(session.parser.screen().alternate_screen(), "the UI runs on the alternate screen");
+
+    session.send("\r");
+    session.wait_for("── Person");
+    session.send("Zed");
+    session.wait_for("1 changed");
+    // Esc on a changed form asks; y discards; q quits from the list.
+    session.send("\x1b");
+    session.wait_for("Discard your unsent changes");
+    session.send("y");
+    session.wait_for("Enter open contact");
+    session.send("q");
+    let status = session.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(!session.parser.screen().alternate_screen(), "the terminal is back on the main screen");
+    assert!(home.path().join("data/rolo/sandbox.sqlite3").is_file(), "the sandbox keeps its database in the data dir");
+}
