@@ -6,9 +6,13 @@
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 
+/// Below this many candidates one thread is quicker than starting more.
+const PARALLEL_FROM: usize = 20_000;
+
 /// The searchable text of every loaded contact, and the current query's matches.
 pub struct Filter {
-    matcher: Matcher,
+    /// One matcher per worker thread (a matcher holds scratch memory and is not shared).
+    matchers: Vec<Matcher>,
     haystacks: Vec<Utf32String>,
     query: String,
     /// Indices of matching contacts, best match first; `None` when the query is empty.
@@ -23,7 +27,9 @@ impl std::fmt::Debug for Filter {
 
 impl Default for Filter {
     fn default() -> Self {
-        Self { matcher: Matcher::new(Config::DEFAULT), haystacks: Vec::new(), query: String::new(), matches: None }
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let matchers = (0..workers).map(|_| Matcher::new(Config::DEFAULT)).collect();
+        Self { matchers, haystacks: Vec::new(), query: String::new(), matches: None }
     }
 }
 
@@ -32,12 +38,12 @@ impl Filter {
     pub fn extend(&mut self, texts: impl IntoIterator<Item = String>) {
         let start = self.haystacks.len();
         self.haystacks.extend(texts.into_iter().map(|t| Utf32String::from(t.as_str())));
-        if let Some(matches) = &self.matches {
-            let pattern = self.pattern();
-            let mut found = score_range(&mut self.matcher, &pattern, &self.haystacks, start..self.haystacks.len());
-            let mut all = matches.clone();
-            all.append(&mut found);
-            self.matches = Some(all);
+        if self.matches.is_some() {
+            let candidates: Vec<u32> = (start as u32..self.haystacks.len() as u32).collect();
+            let mut found = self.best_first(&candidates);
+            if let Some(matches) = &mut self.matches {
+                matches.append(&mut found);
+            }
         }
     }
 
@@ -70,18 +76,34 @@ impl Filter {
             self.matches = None;
             return;
         }
-        let pattern = self.pattern();
-        let candidates: Vec<u32> = match (&self.matches, narrowing) {
+        let candidates: Vec<u32> = match (self.matches.take(), narrowing) {
             // A longer query can only match a subset of what the shorter one matched.
-            (Some(previous), true) => previous.clone(),
+            (Some(previous), true) => previous,
             _ => (0..self.haystacks.len() as u32).collect(),
         };
-        let mut scored: Vec<(u32, u32)> = candidates
-            .into_iter()
-            .filter_map(|i| pattern.score(self.haystacks[i as usize].slice(..), &mut self.matcher).map(|s| (i, s)))
-            .collect();
-        scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        self.matches = Some(scored.into_iter().map(|(i, _)| i).collect());
+        self.matches = Some(self.best_first(&candidates));
+    }
+
+    /// The candidates that match the query, best score first (ties keep list order).
+    fn best_first(&mut self, candidates: &[u32]) -> Vec<u32> {
+        let pattern = Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart);
+        let haystacks = &self.haystacks;
+        let workers = if candidates.len() < PARALLEL_FROM { 1 } else { self.matchers.len() };
+        let chunk = candidates.len().div_ceil(workers).max(1);
+        let mut scored: Vec<(u32, u32)> = if workers == 1 {
+            score(&pattern, haystacks, candidates, &mut self.matchers[0])
+        } else {
+            std::thread::scope(|scope| {
+                let jobs: Vec<_> = candidates
+                    .chunks(chunk)
+                    .zip(self.matchers.iter_mut())
+                    .map(|(part, matcher)| scope.spawn(|| score(&pattern, haystacks, part, matcher)))
+                    .collect();
+                jobs.into_iter().flat_map(|job| job.join().unwrap_or_default()).collect()
+            })
+        };
+        scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.into_iter().map(|(i, _)| i).collect()
     }
 
     /// How many contacts are visible.
@@ -104,22 +126,10 @@ impl Filter {
             None => (index < self.haystacks.len()).then_some(index),
         }
     }
-
-    fn pattern(&self) -> Pattern {
-        Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart)
-    }
 }
 
-fn score_range(
-    matcher: &mut Matcher,
-    pattern: &Pattern,
-    haystacks: &[Utf32String],
-    range: std::ops::Range<usize>,
-) -> Vec<u32> {
-    let mut scored: Vec<(u32, u32)> =
-        range.filter_map(|i| pattern.score(haystacks[i].slice(..), matcher).map(|s| (i as u32, s))).collect();
-    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    scored.into_iter().map(|(i, _)| i).collect()
+fn score(pattern: &Pattern, haystacks: &[Utf32String], candidates: &[u32], matcher: &mut Matcher) -> Vec<(u32, u32)> {
+    candidates.iter().filter_map(|&i| pattern.score(haystacks[i as usize].slice(..), matcher).map(|s| (i, s))).collect()
 }
 
 #[cfg(test)]
