@@ -126,31 +126,63 @@ async fn run_tui(config_path: Option<PathBuf>, profile: Option<String>, dirs: Op
     } else {
         let config = config.unwrap_or_default();
         let (name, profile) = config.pick(profile.as_deref()).map_err(|e| eyre!(e))?;
+        let at = |key: &str| format!("{}: profile `{name}`", config.locate(&name, key));
         let user_backends = dirs.as_ref().map(Dirs::backends);
-        let backend = Arc::new(backend::find(&profile.backend, user_backends.as_deref()).map_err(|e| eyre!("{e}"))?);
+        let backend = backend::find(&profile.backend, user_backends.as_deref())
+            .map_err(|e| eyre!("{}: backend: {e}", at("backend")))?;
+        let backend = Arc::new(backend);
         let base_url = profile
             .base_url
             .clone()
             .or_else(|| backend.base_url.clone())
-            .ok_or_else(|| eyre!("profile `{name}` has no base_url and backend `{}` names none", backend.name))?;
-        let secret = config::resolve_secret(&profile).map_err(|e| eyre!("profile `{name}`: {e}"))?;
+            .ok_or_else(|| eyre!("{}: no base_url, and backend `{}` names none", at("base_url"), backend.name))?;
+        let secret = config::resolve_secret(&profile).map_err(|e| eyre!("{}: {e}", at("secret")))?;
+        if secret.is_none() && backend.auth != backend::Auth::None {
+            return Err(eyre!(
+                "{}: backend `{}` needs a secret; set secret_env (or secret_cmd) in the profile",
+                at("secret"),
+                backend.name
+            ));
+        }
         let client = Client::new(backend, &base_url, secret, profile.vars.clone(), profile.timeouts())
-            .map_err(|e| eyre!("profile `{name}`: {e}"))?;
+            .map_err(|e| eyre!("{}: {e}", at("base_url")))?;
         (Session { profile: name, sandbox: false }, client)
     };
 
     let state = State::new(Arc::clone(client.backend()), session);
     let mut runtime = Runtime::new(state, client);
-    // ratatui::init also installs a panic hook that restores the terminal before the report.
-    let mut terminal = ratatui::init();
+    // try_init also installs a panic hook that restores the terminal before the report.
+    let mut terminal = ratatui::try_init().wrap_err("rolo needs a terminal (is standard output redirected?)")?;
     let _ = execute!(io::stdout(), EnableBracketedPaste);
-    let outcome = run(&mut terminal, EventStream::new(), &mut runtime).await;
+    // A closed terminal (SIGHUP) or a polite kill (SIGTERM) leaves through the same door as `q`.
+    let outcome = tokio::select! {
+        outcome = run(&mut terminal, EventStream::new(), &mut runtime) => outcome,
+        signal = termination() => signal,
+    };
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     if let Some(server) = sandbox_server {
         server.shutdown().await;
     }
     outcome.wrap_err("terminal input failed")
+}
+
+/// Resolves when the process is asked to stop by SIGTERM or SIGHUP.
+#[cfg(unix)]
+async fn termination() -> io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    tokio::select! {
+        _ = term.recv() => Ok(()),
+        _ = hangup.recv() => Ok(()),
+    }
+}
+
+/// Elsewhere only the UI's own quit keys end rolo.
+#[cfg(not(unix))]
+async fn termination() -> io::Result<()> {
+    std::future::pending().await
 }
 
 /// A per-run token for the embedded sandbox, so no other local process can use it by guessing.

@@ -70,7 +70,8 @@ impl Filter {
         if query == self.query {
             return;
         }
-        let narrowing = !self.query.is_empty() && query.starts_with(&self.query);
+        // `!x` excludes matches, so a longer negated query can match more, not fewer.
+        let narrowing = !self.query.is_empty() && query.starts_with(&self.query) && !query.contains('!');
         self.query = query.to_string();
         if query.trim().is_empty() {
             self.matches = None;
@@ -99,7 +100,9 @@ impl Filter {
                     .zip(self.matchers.iter_mut())
                     .map(|(part, matcher)| scope.spawn(|| score(&pattern, haystacks, part, matcher)))
                     .collect();
-                jobs.into_iter().flat_map(|job| job.join().unwrap_or_default()).collect()
+                jobs.into_iter()
+                    .flat_map(|job| job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
             })
         };
         scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -26,6 +26,8 @@ pub struct Choice {
     pub value: String,
     /// What the user sees.
     pub label: String,
+    /// A name to jump to by typing (a country's name); empty when the value is the name.
+    pub name: String,
 }
 
 /// An open dropdown.
@@ -71,6 +73,8 @@ pub struct Form {
     pub unplaced: Vec<ServerFieldError>,
     /// The update in flight.
     pub saving: Option<Tag>,
+    /// The inputs as they were sent, to tell later edits from what the server stored.
+    sent: Vec<Input>,
     /// The fresh copy of the contact being fetched.
     pub refreshing: Option<Tag>,
     /// How the last send went.
@@ -95,6 +99,7 @@ impl Form {
             server_message: None,
             unplaced: Vec::new(),
             saving: None,
+            sent: Vec::new(),
             refreshing: Some(refreshing),
             outcome: None,
             scroll: Cell::new(0),
@@ -191,34 +196,38 @@ impl Form {
         let field = &self.backend.fields[index];
         let mut choices = Vec::new();
         if !field.required {
-            choices.push(Choice { value: String::new(), label: "(none)".into() });
+            choices.push(Choice { value: String::new(), label: "(none)".into(), name: String::new() });
         }
         match field.kind {
-            FieldKind::Country => choices.extend(
-                countries()
-                    .iter()
-                    .map(|(code, name)| Choice { value: code.to_string(), label: format!("{code}  {name}") }),
-            ),
-            _ => choices.extend(field.values.iter().map(|v| Choice { value: v.clone(), label: v.clone() })),
+            FieldKind::Country => choices.extend(countries().iter().map(|(code, name)| Choice {
+                value: code.to_string(),
+                label: format!("{code}  {name}"),
+                name: name.to_string(),
+            })),
+            _ => choices.extend(field.values.iter().map(|v| Choice {
+                value: v.clone(),
+                label: v.clone(),
+                name: String::new(),
+            })),
         }
         choices
     }
 
-    /// Type-to-jump: the first choice whose value (then label) starts with what was typed.
-    fn jump_to(&mut self, c: char, choices: &[Choice]) -> Option<usize> {
+    /// Type-to-jump: the first choice whose value (then name) starts with everything typed so
+    /// far (`G`, `Ge`, `Ger` → GA, GE, then Germany). With `restart`, a key that matches nothing
+    /// starts a new search; without it, nothing is chosen, so a stray key never writes a value.
+    fn jump_to(&mut self, c: char, choices: &[Choice], restart: bool) -> Option<usize> {
         let find = |prefix: &str| {
             let prefix = prefix.to_lowercase();
-            choices
-                .iter()
-                .position(|ch| !ch.value.is_empty() && ch.value.to_lowercase().starts_with(&prefix))
-                .or_else(|| choices.iter().position(|ch| ch.label.to_lowercase().starts_with(&prefix)))
+            let starts = |text: &str| !text.is_empty() && text.to_lowercase().starts_with(&prefix);
+            choices.iter().position(|ch| starts(&ch.value)).or_else(|| choices.iter().position(|ch| starts(&ch.name)))
         };
         self.jump.push(c);
         if let Some(found) = find(&self.jump) {
             return Some(found);
         }
-        self.jump = c.to_string();
-        find(&self.jump)
+        self.jump = if restart { c.to_string() } else { String::new() };
+        if restart { find(&self.jump) } else { None }
     }
 }
 
@@ -235,6 +244,9 @@ fn typed_char(key: &KeyEvent) -> Option<char> {
 
 pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     if context == Context::Dropdown {
+        if action == Some(Action::Quit) {
+            return super::request_quit(state);
+        }
         on_dropdown_key(state, action, key);
         return Vec::new();
     }
@@ -255,16 +267,7 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::Activate) => activate(form, &backend),
         Some(Action::Save) => return save(state),
         Some(Action::Back) => return back(state),
-        Some(Action::Quit) => {
-            if form.draft.is_dirty() {
-                state.overlay = Some(Overlay::ConfirmDiscard { then_quit: true });
-                return Vec::new();
-            }
-            state.quitting = true;
-            let mut effects = form.cancel_all();
-            effects.push(Effect::Quit);
-            return effects;
-        }
+        Some(Action::Quit) => return super::request_quit(state),
         Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Some(Action::RawResponse) => show_response(state),
         _ => on_field_key(form, &backend, key),
@@ -277,7 +280,7 @@ fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
     let field = &backend.fields[index];
     if let Some(editor) = &mut form.editor {
         // The editor is one line: keys that would insert a line break are dropped.
-        let newline = matches!(key.code, KeyCode::Char('\n' | '\r'))
+        let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'))
             || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
         if !newline && editor.input(key) {
             form.take_editor_text(backend);
@@ -291,7 +294,7 @@ fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
         (FieldKind::Enum | FieldKind::Country, _) => {
             if let Some(c) = typed_char(&key) {
                 let choices = form.choices(index);
-                if let Some(found) = form.jump_to(c, &choices) {
+                if let Some(found) = form.jump_to(c, &choices, false) {
                     form.set_input(backend, index, Input::Text(choices[found].value.clone()));
                 }
             }
@@ -336,7 +339,7 @@ fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
         Some(Action::Close) => return,
         _ => {
             if let Some(c) = typed_char(&key)
-                && let Some(found) = form.jump_to(c, &dropdown.choices)
+                && let Some(found) = form.jump_to(c, &dropdown.choices, true)
             {
                 dropdown.selected = found;
             }
@@ -372,10 +375,16 @@ fn save(state: &mut State) -> Vec<Effect> {
     };
     let tag = state.tag();
     let form = state.form.as_mut().expect("checked above");
+    let mut effects = Vec::new();
+    // A fetch answering after the save would roll the form back to the version before it.
+    if let Some(refreshing) = form.refreshing.take() {
+        effects.push(Effect::Cancel { tag: refreshing });
+    }
     form.saving = Some(tag);
+    form.sent = form.draft.inputs().to_vec();
     form.outcome = None;
-    state.notice = None;
-    vec![Effect::Save { tag, id: form.draft.loaded.id.clone(), body }]
+    effects.push(Effect::Save { tag, id: form.draft.loaded.id.clone(), body });
+    effects
 }
 
 fn back(state: &mut State) -> Vec<Effect> {
@@ -400,11 +409,18 @@ pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, Ht
     form.refreshing = None;
     match result {
         Ok(Fetched { contact, exchange }) => {
-            if let Some(contact) = contact {
-                form.draft.rebase(contact.clone());
-                form.errors = validate(&state.backend, form.draft.inputs());
-                form.sync_editor();
-                state.list.replace(&state.backend, contact);
+            match contact {
+                Some(contact) if contact.id == form.draft.loaded.id => {
+                    form.draft.rebase(contact.clone());
+                    form.errors = validate(&state.backend, form.draft.inputs());
+                    form.sync_editor();
+                    state.list.replace(&state.backend, contact);
+                }
+                Some(other) => {
+                    let text = mismatch(&other.id, &form.draft.loaded.id);
+                    state.notify(text, true);
+                }
+                None => {}
             }
             state.record_exchange(&exchange);
         }
@@ -434,11 +450,17 @@ pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, Http
             form.server_message = None;
             form.unplaced.clear();
             match contact {
-                Some(contact) => {
-                    form.draft.rebase(contact.clone());
+                Some(contact) if contact.id == form.draft.loaded.id => {
+                    let sent = std::mem::take(&mut form.sent);
+                    form.draft.saved(contact.clone(), &sent);
                     form.errors = validate(&backend, form.draft.inputs());
                     form.sync_editor();
                     state.list.replace(&backend, contact);
+                }
+                Some(other) => {
+                    // Keep the draft as it is: the answer says nothing reliable about this contact.
+                    let text = mismatch(&other.id, &form.draft.loaded.id);
+                    state.notify(text, true);
                 }
                 None => {
                     // The answer had no record: fetch it, so the form shows what was stored.
@@ -469,6 +491,10 @@ pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, Http
     }
     state.record_exchange(&exchange);
     effects
+}
+
+fn mismatch(answered: &str, asked: &str) -> String {
+    format!("The server answered with contact {answered}, not {asked}; the form keeps your values")
 }
 
 /// The form field a server's error names: `email`, `lists.0` (an item of `lists`), `body.email`.

@@ -189,6 +189,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::List, &[ch('?'), plain(KeyCode::F(1))], A::Help, true),
     bind(C::List, &[ch('q'), ctrl('c')], A::Quit, true),
     bind(C::Filter, &[plain(KeyCode::Enter)], A::AcceptFilter, true),
+    bind(C::Filter, &[ctrl('c')], A::Quit, false),
     bind(C::Filter, &[plain(KeyCode::Esc)], A::ClearFilter, true),
     bind(C::Filter, &[plain(KeyCode::Up)], A::Up, false),
     bind(C::Filter, &[plain(KeyCode::Down)], A::Down, false),
@@ -210,13 +211,17 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Dropdown, &[plain(KeyCode::PageUp)], A::PageUp, false),
     bind(C::Dropdown, &[plain(KeyCode::PageDown)], A::PageDown, false),
     bind(C::Dropdown, &[plain(KeyCode::Esc)], A::Close, true),
+    bind(C::Dropdown, &[ctrl('c')], A::Quit, false),
     bind(C::Viewer, &[plain(KeyCode::Up), ch('k')], A::Up, false),
     bind(C::Viewer, &[plain(KeyCode::Down), ch('j')], A::Down, false),
     bind(C::Viewer, &[plain(KeyCode::PageUp)], A::PageUp, false),
     bind(C::Viewer, &[plain(KeyCode::PageDown), ch(' ')], A::PageDown, false),
     bind(C::Viewer, &[plain(KeyCode::Esc), ch('q'), ch('?'), plain(KeyCode::F(1))], A::Close, true),
-    bind(C::Confirm, &[ch('y'), plain(KeyCode::Enter)], A::Yes, true),
-    bind(C::Confirm, &[ch('n'), plain(KeyCode::Esc)], A::No, true),
+    bind(C::Viewer, &[ctrl('c')], A::Quit, false),
+    // Only an explicit `y` throws edits away; Enter, habitual in the form, keeps them.
+    bind(C::Confirm, &[ch('y')], A::Yes, true),
+    bind(C::Confirm, &[ch('n'), plain(KeyCode::Esc), plain(KeyCode::Enter)], A::No, true),
+    bind(C::Confirm, &[ctrl('c')], A::Quit, false),
 ];
 
 /// The action `event` triggers in `context`, if any.

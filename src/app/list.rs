@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 
 use super::keymap::{Action, Context};
@@ -13,6 +13,10 @@ use crate::record::Contact;
 
 /// Load the next page when the cursor is this close to the end.
 const PREFETCH_ROWS: usize = 40;
+
+/// While a filter shows few matches, pages keep loading to find more, up to this many contacts;
+/// past it the user scrolls to the end (or clears the filter) to load more.
+pub const FILTER_AUTOLOAD_LIMIT: usize = 5_000;
 
 /// The contacts loaded so far and how the user is looking at them.
 #[derive(Debug, Default)]
@@ -91,8 +95,14 @@ impl ContactList {
         self.cursor = if len == 0 { 0 } else { to.min(len - 1) };
     }
 
-    fn near_end(&self) -> bool {
-        self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
+    /// True when the next page should be fetched without being asked: the cursor is near the
+    /// end, the last load did not fail (`r` retries), and a filter has not already pulled in
+    /// more than [`FILTER_AUTOLOAD_LIMIT`] contacts looking for matches.
+    fn wants_more(&self) -> bool {
+        let filtering = !self.filter.query().is_empty();
+        self.error.is_none()
+            && self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
+            && !(filtering && self.contacts.len() >= FILTER_AUTOLOAD_LIMIT)
     }
 }
 
@@ -129,18 +139,19 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::Open) => effects.extend(open_selected(state)),
         Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Some(Action::RawResponse) => show_response(state),
-        Some(Action::Quit) => {
-            state.quitting = true;
-            effects.push(Effect::Quit);
-        }
-        _ if context == Context::Filter && list.filter_input.input(key) => {
+        Some(Action::Quit) => return super::request_quit(state),
+        // The filter is one line: Enter with a modifier must not start a second.
+        _ if context == Context::Filter && key.code != KeyCode::Enter && list.filter_input.input(key) => {
             let query = list.filter_input.lines().concat();
             list.filter.set_query(&query);
             list.cursor = 0;
         }
         _ => {}
     }
-    if state.list.near_end() {
+    let at_end = matches!(action, Some(Action::Bottom | Action::PageDown | Action::Down));
+    if state.list.wants_more()
+        || (at_end && state.list.error.is_none() && state.list.cursor + 1 >= state.list.filter.visible_len())
+    {
         effects.extend(state.list.load_more(&mut state.next_tag));
     }
     effects
@@ -190,7 +201,7 @@ pub(super) fn on_page(state: &mut State, tag: Tag, result: Result<Page, HttpErro
             if page.skipped > 0 {
                 state.notify(format!("{} records without an id were left out", page.skipped), true);
             }
-            if state.list.near_end() {
+            if state.list.wants_more() {
                 state.list.load_more(&mut state.next_tag).into_iter().collect()
             } else {
                 Vec::new()

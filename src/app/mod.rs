@@ -217,19 +217,35 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let context = state.context();
     let action = keymap::action_for(context, &key);
     match context {
-        Context::Viewer => {
-            on_viewer(state, action);
-            Vec::new()
-        }
+        Context::Viewer => on_viewer(state, action),
         Context::Confirm => on_confirm(state, action),
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
     }
 }
 
-fn on_viewer(state: &mut State, action: Option<Action>) {
+/// Quits, asking first when a form has unsent changes (a second Ctrl-C in the question quits).
+fn request_quit(state: &mut State) -> Vec<Effect> {
+    let dirty = state.form.as_ref().is_some_and(|f| f.draft.is_dirty());
+    let asking = matches!(state.overlay, Some(Overlay::ConfirmDiscard { .. }));
+    if dirty && !asking {
+        state.overlay = Some(Overlay::ConfirmDiscard { then_quit: true });
+        return Vec::new();
+    }
+    state.overlay = None;
+    state.quitting = true;
+    let mut effects: Vec<Effect> = state.form.take().map(|f| f.cancel_all()).unwrap_or_default();
+    effects.extend(state.list.loading.take().map(|tag| Effect::Cancel { tag }));
+    effects.push(Effect::Quit);
+    effects
+}
+
+fn on_viewer(state: &mut State, action: Option<Action>) -> Vec<Effect> {
+    if action == Some(Action::Quit) {
+        return request_quit(state);
+    }
     let Some(Overlay::Help { scroll } | Overlay::Response { scroll }) = &mut state.overlay else {
-        return;
+        return Vec::new();
     };
     match action {
         Some(Action::Up) => *scroll = scroll.saturating_sub(1),
@@ -239,6 +255,7 @@ fn on_viewer(state: &mut State, action: Option<Action>) {
         Some(Action::Close) => state.overlay = None,
         _ => {}
     }
+    Vec::new()
 }
 
 fn on_confirm(state: &mut State, action: Option<Action>) -> Vec<Effect> {
@@ -261,6 +278,7 @@ fn on_confirm(state: &mut State, action: Option<Action>) -> Vec<Effect> {
             state.overlay = None;
             Vec::new()
         }
+        Some(Action::Quit) => request_quit(state),
         _ => Vec::new(),
     }
 }

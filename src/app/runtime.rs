@@ -7,13 +7,15 @@ use std::io;
 use std::time::Duration;
 
 use crossterm::event::Event;
-use futures::{Stream, StreamExt};
+use std::panic::AssertUnwindSafe;
+
+use futures::{FutureExt, Stream, StreamExt};
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::{Effect, Message, State, Tag, update};
-use crate::http::Client;
+use crate::http::{Client, HttpError};
 use crate::ui;
 
 /// How often the spinner turns while a request is in flight (never when idle).
@@ -83,7 +85,6 @@ impl Runtime {
 
     fn run(&mut self, effect: Effect) {
         let client = self.client.clone();
-        let sender = self.sender.clone();
         let (tag, task) = match effect {
             Effect::Quit => return,
             Effect::Cancel { tag } => {
@@ -94,27 +95,40 @@ impl Runtime {
             }
             Effect::LoadPage { tag, page } => (
                 tag,
-                tokio::spawn(async move {
-                    let result = client.list(&page).await;
-                    let _ = sender.send(Message::PageLoaded { tag, result });
-                }),
+                self.spawn(async move { client.list(&page).await }, move |result| Message::PageLoaded { tag, result }),
             ),
             Effect::LoadContact { tag, id } => (
                 tag,
-                tokio::spawn(async move {
-                    let result = client.get(&id).await;
-                    let _ = sender.send(Message::ContactLoaded { tag, result });
-                }),
+                self.spawn(async move { client.get(&id).await }, move |result| Message::ContactLoaded { tag, result }),
             ),
             Effect::Save { tag, id, body } => (
                 tag,
-                tokio::spawn(async move {
-                    let result = client.update(&id, body).await;
-                    let _ = sender.send(Message::Saved { tag, result });
-                }),
+                self.spawn(async move { client.update(&id, body).await }, move |result| Message::Saved { tag, result }),
             ),
         };
-        self.tasks.insert(tag, task.abort_handle());
+        self.tasks.insert(tag, task);
+    }
+
+    /// Runs a request on a task and sends its answer back; a panic in it becomes an error
+    /// answer, so the request never stays "in flight" forever.
+    fn spawn<T, F, M>(&self, request: F, message: M) -> AbortHandle
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, HttpError>> + Send + 'static,
+        M: FnOnce(Result<T, HttpError>) -> Message + Send + 'static,
+    {
+        let sender = self.sender.clone();
+        let task = tokio::spawn(async move {
+            let result = match AssertUnwindSafe(request).catch_unwind().await {
+                Ok(result) => result,
+                Err(_) => Err(HttpError::Unexpected {
+                    message: "rolo hit an internal error handling this answer".into(),
+                    exchange: Box::default(),
+                }),
+            };
+            let _ = sender.send(message(result));
+        });
+        task.abort_handle()
     }
 }
 

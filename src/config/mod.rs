@@ -21,6 +21,9 @@ pub struct Config {
     /// Profiles by name.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// The file and its text, to point at lines in later messages.
+    #[serde(skip)]
+    source: Option<(PathBuf, String)>,
 }
 
 /// One vendor account.
@@ -123,7 +126,7 @@ pub fn load(path: &Path) -> Result<Option<Config>, ConfigError> {
 
 /// Parses config text; `path` names it in messages.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+    let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
         file: path.to_path_buf(),
         line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
         message: e.message().trim_end().to_string(),
@@ -138,10 +141,48 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             message: format!("default_profile `{default}` is not one of the [profiles.*] sections"),
         });
     }
+    for (name, profile) in &config.profiles {
+        if profile.secret_env.is_some() && profile.secret_cmd.is_some() {
+            return Err(ConfigError {
+                file: path.to_path_buf(),
+                line: locate_line(text, name, "secret_cmd"),
+                message: format!("profile `{name}` sets both secret_env and secret_cmd; keep one"),
+            });
+        }
+    }
+    config.source = Some((path.to_path_buf(), text.to_string()));
     Ok(config)
 }
 
+/// The line of `key` inside `[profiles.NAME]`, or of the section header when the key is absent.
+fn locate_line(text: &str, profile: &str, key: &str) -> Option<usize> {
+    let header = format!("[profiles.{profile}]");
+    let start = text.find(&header)?;
+    let section_end = text[start + header.len()..].find("\n[").map_or(text.len(), |i| start + header.len() + i);
+    let at = text[start..section_end]
+        .lines()
+        .scan(start, |offset, line| {
+            let here = *offset;
+            *offset += line.len() + 1;
+            Some((here, line))
+        })
+        .find(|(_, line)| line.trim_start().starts_with(key))
+        .map_or(start, |(here, _)| here);
+    Some(text[..at].matches('\n').count() + 1)
+}
+
 impl Config {
+    /// `file:line` of `key` in profile `name`, for messages about values the file gave.
+    pub fn locate(&self, name: &str, key: &str) -> String {
+        match &self.source {
+            Some((path, text)) => match locate_line(text, name, key) {
+                Some(line) => format!("{}:{line}", path.display()),
+                None => path.display().to_string(),
+            },
+            None => "config".to_string(),
+        }
+    }
+
     /// The profile to use: `wanted`, else the default, else the only one.
     pub fn pick(&self, wanted: Option<&str>) -> Result<(String, Profile), String> {
         let name = match (wanted, self.default_profile.as_deref()) {
@@ -177,6 +218,16 @@ mod tests {
         let err = parse(text, Path::new("c.toml")).unwrap_err();
         assert_eq!(err.line, Some(4), "{err}");
         assert!(err.to_string().starts_with("c.toml:4:"));
+    }
+
+    #[test]
+    fn later_problems_point_at_the_profile_key() {
+        let text = "[profiles.a]\nbackend = \"x\"\n\n[profiles.b]\nbase_url = \"u\"\nbackend = \"nope\"\n";
+        let config = parse(text, Path::new("c.toml")).unwrap();
+        assert_eq!(config.locate("b", "backend"), "c.toml:6");
+        assert_eq!(config.locate("b", "secret_env"), "c.toml:4");
+        let both = "[profiles.a]\nbackend = \"x\"\nsecret_env = \"A\"\nsecret_cmd = [\"pass\"]\n";
+        assert_eq!(parse(both, Path::new("c.toml")).unwrap_err().line, Some(4));
     }
 
     #[test]

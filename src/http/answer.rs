@@ -93,13 +93,14 @@ impl fmt::Display for HttpError {
         match self {
             HttpError::Connect { message, .. } => write!(f, "Could not connect: {message}"),
             HttpError::Timeout { exchange } => {
-                write!(f, "No answer within {:.0} s; nothing was changed on your side", exchange.latency.as_secs_f64())
+                let seconds = exchange.latency.as_secs_f64();
+                write!(f, "No answer within {seconds:.0} s (a change may or may not have been applied)")
             }
             HttpError::Status { status, message, .. } => {
                 let meaning = match status {
                     401 => "not authorised: check the profile's secret",
                     403 => "forbidden: the secret lacks permission",
-                    404 => "not found: the contact may have been deleted",
+                    404 => "not found: the contact may have been deleted, or the profile's base_url is wrong",
                     409 => "conflict",
                     422 | 400 => "the server refused the values",
                     429 => "too many requests: wait and retry",

@@ -303,6 +303,8 @@ fn unexpected(message: String, exchange: Exchange) -> HttpError {
 }
 
 fn transport_error(error: reqwest::Error, exchange: Exchange) -> HttpError {
+    // reqwest's messages include the URL, which can carry a query-parameter secret.
+    let error = error.without_url();
     if error.is_timeout() {
         return HttpError::Timeout { exchange: Box::new(exchange) };
     }

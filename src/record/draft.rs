@@ -74,6 +74,21 @@ impl Draft {
     /// Takes a freshly loaded record as the new baseline, keeping the user's edits on top.
     pub fn rebase(&mut self, loaded: Contact) {
         let edits: Vec<(usize, Input)> = self.changed().map(|i| (i, self.inputs[i].clone())).collect();
+        self.replace_keeping(loaded, edits);
+    }
+
+    /// Takes the record a save returned as the new baseline. Fields the user touched while the
+    /// save was in flight (they differ from `sent`, the inputs at send time) keep the user's value;
+    /// every other field shows what the server stored, normalised values included.
+    pub fn saved(&mut self, stored: Contact, sent: &[Input]) {
+        let edits: Vec<(usize, Input)> = (0..self.inputs.len())
+            .filter(|&i| sent.get(i) != Some(&self.inputs[i]))
+            .map(|i| (i, self.inputs[i].clone()))
+            .collect();
+        self.replace_keeping(stored, edits);
+    }
+
+    fn replace_keeping(&mut self, loaded: Contact, edits: Vec<(usize, Input)>) {
         *self = Self::new(&self.backend, loaded);
         for (i, input) in edits {
             self.inputs[i] = input;

@@ -23,32 +23,31 @@ pub fn draw_title(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(badge).style(theme::sandbox_badge()), r);
 }
 
-/// Loaded/total, the last request and its latency, or the current notice.
+/// Loaded/total, then the current notice or else the last request and its latency.
 pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
     if state.is_busy() {
         spans.push(Span::styled(theme::SPINNER[state.spinner % theme::SPINNER.len()], theme::key()));
         spans.push(Span::raw(" "));
     }
+    let list = &state.list;
+    let total = match (list.total, &list.next) {
+        (Some(total), _) => total.to_string(),
+        (None, Some(_)) => "?".to_string(),
+        (None, None) => list.contacts.len().to_string(),
+    };
+    spans.push(Span::raw(format!("{} loaded / {total}", list.contacts.len())));
     if let Some(notice) = &state.notice {
         let style = if notice.is_error { theme::error() } else { theme::ok() };
         let mark = if notice.is_error { theme::ERROR_MARK } else { theme::OK_MARK };
-        spans.push(Span::styled(format!("{mark} {}", notice.text), style));
-    } else {
-        let list = &state.list;
-        let total = list.total.map_or_else(
-            || if list.next.is_some() { "?".into() } else { list.contacts.len().to_string() },
-            |t| t.to_string(),
-        );
-        spans.push(Span::raw(format!("{} loaded / {total}", list.contacts.len())));
-        if let Some(last) = &state.last_request {
-            let status = last.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
-            // Status and latency first, so a narrow terminal cuts the URL, not the answer.
-            spans.push(Span::styled(
-                format!("  │  {status} · {} ms · {}", last.latency.as_millis(), last.label),
-                theme::dim(),
-            ));
-        }
+        spans.push(Span::styled(format!("  │  {mark} {}", notice.text), style));
+    } else if let Some(last) = &state.last_request {
+        let status = last.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
+        // Status and latency first, so a narrow terminal cuts the URL, not the answer.
+        spans.push(Span::styled(
+            format!("  │  {status} · {} ms · {}", last.latency.as_millis(), last.label),
+            theme::dim(),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

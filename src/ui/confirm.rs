@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, then_quit: bool) {
         Line::raw(format!("{action} your unsent changes to {}?", form.draft.loaded.title(&state.backend))),
         Line::styled(format!("Changed: {}", changed.join(", ")), theme::changed()),
         Line::default(),
-        Line::from("y / Enter: discard    n / Esc: keep editing"),
+        Line::from("y: discard    n / Esc / Enter: keep editing"),
     ];
     let popup = centered(area, 60, 7);
     frame.render_widget(Clear, popup);

@@ -4,6 +4,9 @@
 //! several fields come from `[[rule]]`. Nothing here knows a vendor.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::backend::{Backend, Field, FieldKind, Rule};
 use crate::record::{Input, input_to_json};
@@ -84,16 +87,17 @@ fn check_date(text: &str) -> Result<(), String> {
     text.parse::<jiff::civil::Date>().map(|_| ()).map_err(|_| format!("{text} is not a real date"))
 }
 
-/// A pragmatic email check: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// The common "email" format of JSON-Schema validators (the one OpenAPI mock servers apply):
+/// an ASCII local part of letters, digits and `!#$%&'*+/=?^_`{|}~-` in dot-separated runs, and
+/// a domain of letter/digit/hyphen labels with at least one dot.
 fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && !text.chars().any(char::is_whitespace)
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|part| !part.is_empty())
+    static EMAIL: OnceLock<Regex> = OnceLock::new();
+    let email = EMAIL.get_or_init(|| {
+        let atom = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
+        let label = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+        Regex::new(&format!(r"(?i)^{atom}(?:\.{atom})*@(?:{label}\.)+{label}$")).expect("constant pattern")
+    });
+    email.is_match(text)
 }
 
 fn check_rule(backend: &Backend, rule: &Rule, inputs: &[Input], errors: &mut Vec<FieldError>) {
@@ -182,6 +186,9 @@ mod tests {
         assert!(errors_after(&[("first_name", " ")])[0].1.contains("required"));
         assert!(errors_after(&[("shirt_size", "XXL")])[0].1.contains("one of"));
         assert!(errors_after(&[("email", "renee@")])[0].1.contains("email"));
+        assert!(errors_after(&[("email", "renée@example.ca")])[0].1.contains("email"), "ASCII only, like the API");
+        assert!(errors_after(&[("email", "a,b@example.ca")])[0].1.contains("email"));
+        assert_eq!(errors_after(&[("email", "o'neill+crm@mail.example.co.uk")]), vec![]);
         assert!(errors_after(&[("country", "ca")])[0].1.contains("capitals"));
         assert!(errors_after(&[("lists", "1, two")])[0].1.contains("`two`"));
     }

@@ -1,0 +1,186 @@
+//! The pure update function on its own: answers arriving late, for the wrong contact, or after
+//! the user moved on; keys that must never lose a draft. No I/O: messages in, effects out.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Value, json};
+
+use rolo::app::{Effect, Message, Session, State, Tag, update};
+use rolo::backend::{self, Backend};
+use rolo::http::{Exchange, Fetched, HttpError, Page, PageRequest};
+use rolo::record::Contact;
+
+fn backend() -> Arc<Backend> {
+    Arc::new(backend::find("corporatemerch", None).unwrap())
+}
+
+fn record(id: u64, city: &str) -> Value {
+    json!({"id": id, "first_name": "Renée", "last_name": "Côté", "email": "renee@example.ca",
+           "country": "CA", "address": "1 rue", "city": city, "state": "QC", "zip_code": "H2X",
+           "type": "employee", "updated_at": "2024-06-01T12:30:00Z"})
+}
+
+fn contact(backend: &Backend, id: u64, city: &str) -> Contact {
+    Contact::from_record(backend, record(id, city)).unwrap()
+}
+
+fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(state: &mut State, c: char) -> Vec<Effect> {
+    update(state, Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+}
+
+fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        key(state, KeyCode::Char(c));
+    }
+}
+
+fn ok_fetch(contact: Contact) -> Result<Fetched, HttpError> {
+    Ok(Fetched { contact: Some(contact), exchange: Exchange { status: Some(200), ..Exchange::default() } })
+}
+
+fn load_tag(effects: &[Effect]) -> Tag {
+    effects.iter().find_map(|e| if let Effect::LoadPage { tag, .. } = e { Some(*tag) } else { None }).unwrap()
+}
+
+/// A state with one page of contacts 1..=3 loaded, and the form open on contact 1.
+fn open_form() -> (State, Tag) {
+    let backend = backend();
+    let mut state = State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true });
+    let tag = load_tag(&state.start());
+    let page = Page {
+        contacts: (1..=3).map(|id| contact(&backend, id, "Montréal")).collect(),
+        skipped: 0,
+        next: None,
+        total: Some(3),
+        exchange: Exchange::default(),
+    };
+    update(&mut state, Message::PageLoaded { tag, result: Ok(page) });
+    let effects = key(&mut state, KeyCode::Enter);
+    let refresh = effects.iter().find_map(|e| if let Effect::LoadContact { tag, .. } = e { Some(*tag) } else { None });
+    (state, refresh.expect("opening fetches the latest version"))
+}
+
+fn focus(state: &mut State, key_name: &str) {
+    let target = state.backend.field_index(key_name).unwrap();
+    while state.form.as_ref().unwrap().focus != target {
+        key(state, KeyCode::Tab);
+    }
+}
+
+fn input(state: &State, key_name: &str) -> String {
+    let i = state.backend.field_index(key_name).unwrap();
+    state.form.as_ref().unwrap().draft.input(i).text().to_string()
+}
+
+fn save_tag(effects: &[Effect]) -> Tag {
+    effects.iter().find_map(|e| if let Effect::Save { tag, .. } = e { Some(*tag) } else { None }).expect("a save")
+}
+
+#[test]
+fn a_refresh_answering_after_the_save_cannot_roll_the_form_back() {
+    let (mut state, refresh) = open_form();
+    focus(&mut state, "city");
+    type_text(&mut state, "-Nord");
+    let effects = ctrl(&mut state, 's');
+    assert!(effects.contains(&Effect::Cancel { tag: refresh }), "the pending fetch is abandoned: {effects:?}");
+    let saved = save_tag(&effects);
+    let backend = Arc::clone(&state.backend);
+    update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1, "Montréal-Nord")) });
+    // The old fetch's answer, had it slipped through, is now dropped by its tag.
+    update(&mut state, Message::ContactLoaded { tag: refresh, result: ok_fetch(contact(&backend, 1, "Montréal")) });
+    assert_eq!(input(&state, "city"), "Montréal-Nord");
+    assert!(!state.form.as_ref().unwrap().draft.is_dirty());
+}
+
+#[test]
+fn an_answer_about_another_contact_leaves_the_draft_alone() {
+    let (mut state, refresh) = open_form();
+    let backend = Arc::clone(&state.backend);
+    update(&mut state, Message::ContactLoaded { tag: refresh, result: ok_fetch(contact(&backend, 1042, "Québec")) });
+    let form = state.form.as_ref().unwrap();
+    assert_eq!(form.draft.loaded.id, "1");
+    assert!(state.notice.as_ref().unwrap().text.contains("contact 1042, not 1"));
+
+    focus(&mut state, "city");
+    type_text(&mut state, "x");
+    let saved = save_tag(&ctrl(&mut state, 's'));
+    update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1042, "Québec")) });
+    assert_eq!(state.form.as_ref().unwrap().draft.loaded.id, "1", "the form never turns into another record");
+    assert_eq!(input(&state, "city"), "Montréalx");
+    let list_city = state.list.contacts.iter().find(|c| c.id == "1042");
+    assert!(list_city.is_none(), "and the list is not touched");
+}
+
+#[test]
+fn edits_made_while_a_save_is_in_flight_survive_its_answer() {
+    let (mut state, _) = open_form();
+    focus(&mut state, "city");
+    type_text(&mut state, "-Nord");
+    let saved = save_tag(&ctrl(&mut state, 's'));
+    // While in flight: change the city back, and edit another field.
+    for _ in 0..5 {
+        key(&mut state, KeyCode::Backspace);
+    }
+    focus(&mut state, "zip_code");
+    type_text(&mut state, "1");
+    let backend = Arc::clone(&state.backend);
+    // The server stores the sent city, normalised to upper case.
+    update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1, "MONTRÉAL-NORD")) });
+    assert_eq!(input(&state, "city"), "Montréal", "the later revert is kept");
+    assert_eq!(input(&state, "zip_code"), "H2X1", "the later edit is kept");
+    let form = state.form.as_ref().unwrap();
+    assert_eq!(form.draft.changed().count(), 2);
+}
+
+#[test]
+fn typing_a_country_name_jumps_to_it_and_a_stray_key_changes_nothing() {
+    let (mut state, _) = open_form();
+    focus(&mut state, "country");
+    type_text(&mut state, "Germ");
+    assert_eq!(input(&state, "country"), "DE");
+    key(&mut state, KeyCode::Char('q'));
+    assert_eq!(input(&state, "country"), "DE", "no country starts with 'Germq'");
+    key(&mut state, KeyCode::Enter);
+    assert!(state.form.as_ref().unwrap().dropdown.is_some());
+    type_text(&mut state, "jap");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(input(&state, "country"), "JP");
+}
+
+#[test]
+fn enter_in_the_discard_question_keeps_the_edits() {
+    let (mut state, _) = open_form();
+    focus(&mut state, "city");
+    type_text(&mut state, "x");
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_some(), "leaving a changed form asks");
+    key(&mut state, KeyCode::Enter);
+    assert!(state.overlay.is_none());
+    assert_eq!(input(&state, "city"), "Montréalx");
+    // Ctrl-C asks too, and a second Ctrl-C quits.
+    assert!(ctrl(&mut state, 'c').is_empty());
+    assert!(ctrl(&mut state, 'c').contains(&Effect::Quit));
+}
+
+#[test]
+fn a_failed_page_is_not_retried_behind_the_users_back() {
+    let backend = backend();
+    let mut state = State::new(backend, Session { profile: "t".into(), sandbox: true });
+    let tag = load_tag(&state.start());
+    let error = HttpError::Status {
+        status: 401,
+        message: Some("Unauthenticated.".into()),
+        field_errors: vec![],
+        exchange: Box::default(),
+    };
+    update(&mut state, Message::PageLoaded { tag, result: Err(error) });
+    assert!(state.list.error.as_ref().unwrap().contains("401: not authorised"));
+    assert!(key(&mut state, KeyCode::Char('j')).is_empty(), "moving does not resend");
+    let effects = key(&mut state, KeyCode::Char('r'));
+    assert!(matches!(effects.as_slice(), [Effect::LoadPage { page: PageRequest::Number(1), .. }]), "{effects:?}");
+}
