@@ -176,3 +176,61 @@ async fn esc_cancels_a_send_in_flight_and_keeps_the_edits() {
     assert!(screen.contains("Send cancelled"), "{screen}");
     assert!(app.runtime.state.form.as_ref().unwrap().draft.is_dirty());
 }
+
+#[tokio::test]
+async fn a_wrong_token_says_401_and_reload_retries() {
+    let server = rolo::sandbox::start(rolo::sandbox::SandboxOptions {
+        storage: rolo::sandbox::Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+    })
+    .await
+    .unwrap();
+    let url = server.base_url(CM);
+    let mut app = common::start_at(CM, &url, "wrong-token", std::time::Duration::from_secs(5), (100, 30)).await;
+    let screen = app.screen();
+    assert!(screen.contains("401: not authorised: check the profile's secret — Unauthenticated."), "{screen}");
+    assert!(!screen.contains("wrong-token"), "the secret is never shown");
+    app.press(KeyCode::Char('r'));
+    assert_eq!(app.runtime.in_flight(), 1, "r retries");
+    app.settle().await;
+}
+
+#[tokio::test]
+async fn a_404_on_send_is_explained_and_keeps_the_draft() {
+    let mut app = common::start(CM, 120, 40).await;
+    open_by_name(&mut app, "5").await;
+    app.focus_field("position");
+    app.replace_text("Archivist");
+    app.sandbox.as_ref().unwrap().set_fault(Some(Fault {
+        status: 404,
+        body: r#"{"message":"Contact not found."}"#.into(),
+        content_type: "application/json".into(),
+    }));
+    app.ctrl('s');
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("404: not found") && screen.contains("Contact not found."), "{screen}");
+    assert!(app.runtime.state.form.as_ref().unwrap().draft.is_dirty());
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_with_a_message() {
+    // Accepts connections and reads nothing back: the request can only time out.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            match tokio::time::timeout(std::time::Duration::from_secs(5), listener.accept()).await {
+                Ok(Ok((socket, _))) => held.push(socket),
+                _ => break,
+            }
+        }
+    });
+    let url = format!("http://{addr}/v2");
+    let mut app = common::start_at(CM, &url, common::TOKEN, std::time::Duration::from_millis(300), (100, 30)).await;
+    let screen = app.screen();
+    assert!(screen.contains("Loading contacts failed: No answer within 0.3 s"), "{screen}");
+    holder.abort();
+}

@@ -94,7 +94,8 @@ impl fmt::Display for HttpError {
             HttpError::Connect { message, .. } => write!(f, "Could not connect: {message}"),
             HttpError::Timeout { exchange } => {
                 let seconds = exchange.latency.as_secs_f64();
-                write!(f, "No answer within {seconds:.0} s (a change may or may not have been applied)")
+                let precision = if seconds < 10.0 { 1 } else { 0 };
+                write!(f, "No answer within {seconds:.precision$} s (a change may or may not have been applied)")
             }
             HttpError::Status { status, message, .. } => {
                 let meaning = match status {

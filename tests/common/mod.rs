@@ -36,19 +36,27 @@ pub async fn start(dialect: &str, width: u16, height: u16) -> App {
     let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.into() })
         .await
         .expect("sandbox starts");
+    let base_url = server.base_url(dialect);
+    let mut app = start_at(dialect, &base_url, TOKEN, Duration::from_secs(5), (width, height)).await;
+    app.sandbox = Some(server);
+    app
+}
+
+/// Starts rolo against any URL, with any token and request time limit.
+pub async fn start_at(dialect: &str, base_url: &str, token: &str, timeout: Duration, size: (u16, u16)) -> App {
     let backend = Arc::new(backend::find(dialect, None).expect("built-in backend"));
     let client = Client::new(
         Arc::clone(&backend),
-        &server.base_url(dialect),
-        Some(SecretString::from(TOKEN.to_string())),
+        base_url,
+        Some(SecretString::from(token.to_string())),
         Default::default(),
-        Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(5) },
+        Timeouts { connect: Duration::from_secs(2), total: timeout },
     )
     .expect("client");
     let state = State::new(backend, Session { profile: "sandbox".into(), sandbox: true });
     let runtime = Runtime::new(state, client);
-    let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let mut app = App { runtime, terminal, sandbox: Some(server) };
+    let terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let mut app = App { runtime, terminal, sandbox: None };
     app.settle().await;
     app
 }
