@@ -9,11 +9,11 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::keymap::{Action, Context};
 use super::list::show_response;
-use super::{Effect, Overlay, State, Tag};
+use super::{Effect, EntryEditor, Overlay, State, Tag};
 use crate::backend::{Backend, FieldKind};
 use crate::http::{Fetched, HttpError, ServerFieldError};
 use crate::record::countries::countries;
-use crate::record::{Contact, Draft, Input};
+use crate::record::{Contact, Draft, Entry, Input};
 use crate::validate::{FieldError, validate};
 
 /// Fields skipped by page up / page down.
@@ -63,6 +63,8 @@ pub struct Form {
     pub editor: Option<TextArea<'static>>,
     /// The open dropdown, if any.
     pub dropdown: Option<Dropdown>,
+    /// The open key/value editor, if any.
+    pub entries: Option<EntryEditor>,
     /// Problems found in the draft, as you type.
     pub errors: Vec<FieldError>,
     /// Problems the server reported for fields of the form.
@@ -90,11 +92,12 @@ impl Form {
     pub fn open(backend: &Arc<Backend>, contact: Contact, refreshing: Tag) -> Self {
         let draft = Draft::new(backend, contact);
         let mut form = Self {
-            errors: validate(backend, draft.inputs()),
+            errors: validate(backend, &draft),
             draft,
             focus: 0,
             editor: None,
             dropdown: None,
+            entries: None,
             server_errors: Vec::new(),
             server_message: None,
             unplaced: Vec::new(),
@@ -166,7 +169,7 @@ impl Form {
     /// Rebuilds the editor from the draft (after focus moved or the draft changed underneath).
     fn sync_editor(&mut self) {
         let field = &self.backend.fields[self.focus];
-        self.editor = is_text_like(field.kind).then(|| {
+        self.editor = field.kind.is_text_like().then(|| {
             let mut editor = TextArea::new(vec![self.draft.input(self.focus).text().to_string()]);
             editor.move_cursor(CursorMove::End);
             editor
@@ -175,7 +178,7 @@ impl Form {
 
     fn set_input(&mut self, backend: &Backend, index: usize, input: Input) {
         self.draft.set(index, input);
-        self.errors = validate(backend, self.draft.inputs());
+        self.errors = validate(backend, &self.draft);
         // The server judged the old value; once edited, its complaint no longer applies.
         self.server_errors.retain(|e| e.field != index);
         if let Some(Outcome::Invalid { .. }) = self.outcome {
@@ -186,10 +189,16 @@ impl Form {
     fn take_editor_text(&mut self, backend: &Backend) {
         if let Some(editor) = &self.editor {
             let text = editor.lines().concat();
+            // An explicit null shows as empty text, so it stays null until something is typed.
             if text != self.draft.input(self.focus).text() {
                 self.set_input(backend, self.focus, Input::Text(text));
             }
         }
+    }
+
+    /// Replaces the entries of key/value field `index`.
+    pub(super) fn set_entries(&mut self, backend: &Backend, index: usize, entries: Vec<Entry>) {
+        self.set_input(backend, index, Input::Map(entries));
     }
 
     fn choices(&self, index: usize) -> Vec<Choice> {
@@ -205,8 +214,8 @@ impl Form {
                 name: name.to_string(),
             })),
             _ => choices.extend(field.values.iter().map(|v| Choice {
-                value: v.clone(),
-                label: v.clone(),
+                value: v.text(),
+                label: v.text(),
                 name: String::new(),
             })),
         }
@@ -231,10 +240,6 @@ impl Form {
     }
 }
 
-fn is_text_like(kind: FieldKind) -> bool {
-    !matches!(kind, FieldKind::Enum | FieldKind::Country | FieldKind::Bool)
-}
-
 fn typed_char(key: &KeyEvent) -> Option<char> {
     match key.code {
         KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
@@ -254,7 +259,7 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
     let Some(form) = state.form.as_mut() else { return Vec::new() };
     let kind = backend.fields[form.focus].kind;
     // On a text field Space is a character and Enter moves on; elsewhere both act on the field.
-    let action = match (action, is_text_like(kind), key.code) {
+    let action = match (action, kind.is_text_like(), key.code) {
         (Some(Action::Activate), true, KeyCode::Char(' ')) => None,
         (Some(Action::Activate), true, _) => Some(Action::NextField),
         (action, _, _) => action,
@@ -266,6 +271,11 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::PageUp) => form.move_focus(-(FIELDS_PER_PAGE as isize)),
         Some(Action::Activate) => activate(form, &backend),
         Some(Action::Save) => return save(state),
+        Some(Action::SetNull) => {
+            if let Err(message) = set_null(form, &backend) {
+                state.notify(message, true);
+            }
+        }
         Some(Action::Back) => return back(state),
         Some(Action::Quit) => return super::request_quit(state),
         Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -303,9 +313,27 @@ fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
     }
 }
 
+/// Sets the focused field to an explicit null, or says why it cannot be.
+fn set_null(form: &mut Form, backend: &Backend) -> Result<(), String> {
+    let index = form.focus;
+    let field = &backend.fields[index];
+    if !field.nullable {
+        return Err(format!("{} cannot be null for this vendor", field.label));
+    }
+    form.set_input(backend, index, Input::Null);
+    form.sync_editor();
+    Ok(())
+}
+
 fn activate(form: &mut Form, backend: &Backend) {
     let index = form.focus;
     match backend.fields[index].kind {
+        FieldKind::KeyValue => {
+            if matches!(form.draft.input(index), Input::Null) {
+                form.set_input(backend, index, Input::Map(Vec::new()));
+            }
+            form.entries = Some(EntryEditor::open(form, index));
+        }
         FieldKind::Bool => {
             let on = matches!(form.draft.input(index), Input::Toggle(true));
             form.set_input(backend, index, Input::Toggle(!on));
@@ -383,7 +411,7 @@ fn save(state: &mut State) -> Vec<Effect> {
     form.saving = Some(tag);
     form.sent = form.draft.inputs().to_vec();
     form.outcome = None;
-    effects.push(Effect::Save { tag, id: form.draft.loaded.id.clone(), body });
+    effects.push(Effect::Save { tag, id: form.draft.loaded.update_id(&state.backend), body });
     effects
 }
 
@@ -412,7 +440,7 @@ pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, Ht
             match contact {
                 Some(contact) if contact.id == form.draft.loaded.id => {
                     form.draft.rebase(contact.clone());
-                    form.errors = validate(&state.backend, form.draft.inputs());
+                    form.errors = validate(&state.backend, &form.draft);
                     form.sync_editor();
                     state.list.replace(&state.backend, contact);
                 }
@@ -453,7 +481,7 @@ pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, Http
                 Some(contact) if contact.id == form.draft.loaded.id => {
                     let sent = std::mem::take(&mut form.sent);
                     form.draft.saved(contact.clone(), &sent);
-                    form.errors = validate(&backend, form.draft.inputs());
+                    form.errors = validate(&backend, &form.draft);
                     form.sync_editor();
                     state.list.replace(&backend, contact);
                 }

@@ -14,6 +14,8 @@ pub enum Context {
     Form,
     /// An open dropdown in the form.
     Dropdown,
+    /// The key/value editor of a form field.
+    KeyValue,
     /// The help or raw-response screen.
     Viewer,
     /// A yes/no question.
@@ -28,14 +30,22 @@ impl Context {
             Context::Filter => "Filter",
             Context::Form => "Form",
             Context::Dropdown => "Dropdown",
+            Context::KeyValue => "Key/value editor",
             Context::Viewer => "Help and raw response",
             Context::Confirm => "Questions",
         }
     }
 
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 6] =
-        [Context::List, Context::Filter, Context::Form, Context::Dropdown, Context::Viewer, Context::Confirm];
+    pub const ALL: [Context; 7] = [
+        Context::List,
+        Context::Filter,
+        Context::Form,
+        Context::Dropdown,
+        Context::KeyValue,
+        Context::Viewer,
+        Context::Confirm,
+    ];
 }
 
 /// What a key does.
@@ -59,7 +69,12 @@ pub enum Action {
     PrevField,
     Activate,
     Save,
+    SetNull,
     Back,
+    AddEntry,
+    DeleteEntry,
+    CycleType,
+    SwitchColumn,
     Choose,
     Close,
     Yes,
@@ -88,6 +103,11 @@ impl Action {
             Action::PrevField => "previous field",
             Action::Activate => "open dropdown / toggle",
             Action::Save => "send",
+            Action::SetNull => "set to null (nullable fields)",
+            Action::AddEntry => "add entry",
+            Action::DeleteEntry => "delete entry",
+            Action::CycleType => "change value type",
+            Action::SwitchColumn => "key ↔ value",
             Action::Back => "back / cancel send",
             Action::Choose => "choose",
             Action::Close => "close",
@@ -201,6 +221,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Form, &[plain(KeyCode::PageDown)], A::PageDown, false),
     bind(C::Form, &[plain(KeyCode::PageUp)], A::PageUp, false),
     bind(C::Form, &[plain(KeyCode::Enter), ch(' ')], A::Activate, false),
+    bind(C::Form, &[ctrl('n')], A::SetNull, false),
     bind(C::Form, &[ctrl('r')], A::RawResponse, true),
     bind(C::Form, &[plain(KeyCode::Esc)], A::Back, true),
     bind(C::Form, &[plain(KeyCode::F(1))], A::Help, true),
@@ -212,6 +233,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Dropdown, &[plain(KeyCode::PageDown)], A::PageDown, false),
     bind(C::Dropdown, &[plain(KeyCode::Esc)], A::Close, true),
     bind(C::Dropdown, &[ctrl('c')], A::Quit, false),
+    bind(C::KeyValue, &[plain(KeyCode::Up)], A::Up, false),
+    bind(C::KeyValue, &[plain(KeyCode::Down)], A::Down, false),
+    bind(C::KeyValue, &[plain(KeyCode::Tab), plain(KeyCode::BackTab)], A::SwitchColumn, true),
+    bind(C::KeyValue, &[ctrl('a')], A::AddEntry, true),
+    bind(C::KeyValue, &[ctrl('d')], A::DeleteEntry, true),
+    bind(C::KeyValue, &[ctrl('t')], A::CycleType, true),
+    bind(C::KeyValue, &[plain(KeyCode::Esc), plain(KeyCode::Enter)], A::Close, true),
+    bind(C::KeyValue, &[ctrl('c')], A::Quit, false),
     bind(C::Viewer, &[plain(KeyCode::Up), ch('k')], A::Up, false),
     bind(C::Viewer, &[plain(KeyCode::Down), ch('j')], A::Down, false),
     bind(C::Viewer, &[plain(KeyCode::PageUp)], A::PageUp, false),

@@ -3,6 +3,7 @@
 //! [`update`] is pure: it never does I/O. It returns [`Effect`]s, which the event loop in
 //! [`runtime`] runs on tokio tasks, feeding their results back as [`Message`]s.
 
+pub mod entries;
 mod filter;
 mod form;
 pub mod keymap;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use serde_json::Value;
 
+pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome};
 pub use list::ContactList;
@@ -161,6 +163,7 @@ impl State {
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
             None => match &self.form {
                 Some(form) if form.dropdown.is_some() => Context::Dropdown,
+                Some(form) if form.entries.is_some() => Context::KeyValue,
                 Some(_) => Context::Form,
                 None if self.list.typing => Context::Filter,
                 None => Context::List,
@@ -221,6 +224,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Context::Confirm => on_confirm(state, action),
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
+        Context::KeyValue if action == Some(Action::Quit) => request_quit(state),
+        Context::KeyValue => {
+            if let Some(form) = state.form.as_mut() {
+                let backend = std::sync::Arc::clone(&state.backend);
+                entries::on_key(form, &backend, action, key);
+            }
+            Vec::new()
+        }
     }
 }
 

@@ -88,6 +88,18 @@ impl Path {
         Ok(())
     }
 
+    /// Like [`Path::set`], but when both the value already there and `new` are objects, their
+    /// keys are combined, so `attributes.firstName` and an `attributes` map can share a body.
+    pub fn merge(&self, target: &mut Value, new: Value) -> Result<(), String> {
+        if let (Some(Value::Object(existing)), Value::Object(incoming)) = (self.get(target).map(Cow::into_owned), &new)
+        {
+            let mut combined = existing;
+            combined.extend(incoming.clone());
+            return self.set(target, Value::Object(combined));
+        }
+        self.set(target, new)
+    }
+
     /// True when the path can be written (no `[]` step).
     pub fn is_writable(&self) -> bool {
         !self.steps.contains(&Step::Each)
@@ -248,6 +260,14 @@ mod tests {
         Path::parse("attributes.firstName").unwrap().set(&mut doc, json!("Ana")).unwrap();
         assert_eq!(doc, json!({"attributes": {"firstName": "Ana"}}));
         assert!(Path::parse("a[].b").unwrap().set(&mut doc, json!(1)).is_err());
+    }
+
+    #[test]
+    fn merging_combines_objects() {
+        let mut doc = json!({});
+        Path::parse("attributes.firstName").unwrap().merge(&mut doc, json!("Ana")).unwrap();
+        Path::parse("attributes").unwrap().merge(&mut doc, json!({"vip": true})).unwrap();
+        assert_eq!(doc, json!({"attributes": {"firstName": "Ana", "vip": true}}));
     }
 
     #[test]

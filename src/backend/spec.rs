@@ -185,6 +185,10 @@ pub enum SendFields {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEndpoint {
+    /// Where the value for the path's `{id}` is read from the record, when not the record id
+    /// (a vendor that also accepts an external reference there).
+    #[serde(default)]
+    pub id: Option<Path>,
     /// PUT, PATCH or POST.
     pub method: Method,
     /// Path with an `{id}` hole.
@@ -274,8 +278,110 @@ pub enum FieldKind {
     IntList,
     /// A list of strings, edited as `a, b`.
     StringList,
+    /// A list of email addresses, edited as `a@x.com, b@y.com`.
+    EmailList,
+    /// A UUID.
+    Uuid,
+    /// A list of UUIDs, edited comma-separated.
+    UuidList,
+    /// An absolute http(s) URL.
+    Url,
     /// An ISO 3166 two-letter country code (a dropdown of countries).
     Country,
+    /// An open set of keys, each with a typed value (edited in the key/value editor).
+    KeyValue,
+}
+
+impl FieldKind {
+    /// True for kinds edited as one line of text.
+    pub fn is_text_like(self) -> bool {
+        !matches!(self, FieldKind::Enum | FieldKind::Country | FieldKind::Bool | FieldKind::KeyValue)
+    }
+
+    /// True for kinds edited as a comma-separated list.
+    pub fn is_list(self) -> bool {
+        matches!(self, FieldKind::IntList | FieldKind::StringList | FieldKind::EmailList | FieldKind::UuidList)
+    }
+}
+
+/// One allowed value of an `enum` field: a string, or an integer sent as a JSON number.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum EnumValue {
+    /// Sent as a JSON number (e.g. a priority 1–5).
+    Int(i64),
+    /// Sent as a JSON string.
+    Text(String),
+}
+
+impl EnumValue {
+    /// The value as the user sees and types it.
+    pub fn text(&self) -> String {
+        match self {
+            EnumValue::Int(n) => n.to_string(),
+            EnumValue::Text(s) => s.clone(),
+        }
+    }
+
+    /// True when `text` names this value.
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            EnumValue::Int(n) => text.parse::<i64>().ok() == Some(*n),
+            EnumValue::Text(s) => s == text,
+        }
+    }
+}
+
+/// The types a value in a key/value field may have.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    /// A JSON string.
+    String,
+    /// A JSON number.
+    Number,
+    /// true / false.
+    Bool,
+    /// A non-empty list of strings, numbers and booleans.
+    List,
+    /// JSON null.
+    Null,
+}
+
+impl ValueType {
+    /// The type's name in the editor.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueType::String => "string",
+            ValueType::Number => "number",
+            ValueType::Bool => "bool",
+            ValueType::List => "list",
+            ValueType::Null => "null",
+        }
+    }
+}
+
+/// How a key/value field is laid out in JSON.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MapLayout {
+    /// An object: `{"plan": "pro", "seats": 12}`.
+    #[default]
+    Object,
+    /// A list of pairs: `[{"key": "plan", "value": "pro"}]` (names set by `pair_key`/`pair_value`).
+    Pairs,
+}
+
+fn default_value_types() -> Vec<ValueType> {
+    vec![ValueType::String, ValueType::Number]
+}
+
+fn default_pair_key() -> String {
+    "key".into()
+}
+
+fn default_pair_value() -> String {
+    "value".into()
 }
 
 /// One field of the form.
@@ -301,9 +407,36 @@ pub struct Field {
     /// The vendor accepts `null` for this field.
     #[serde(default)]
     pub nullable: bool,
-    /// Allowed values of an `enum` field.
+    /// Allowed values of an `enum` field (strings, or integers sent as numbers).
     #[serde(default)]
-    pub values: Vec<String>,
+    pub values: Vec<EnumValue>,
+    /// The value a write-only field starts with when the record has none (e.g. an option).
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Fewest items a list may have when it is sent.
+    #[serde(default)]
+    pub min_items: Option<usize>,
+    /// Most items a list (or entries a key/value field) may have.
+    #[serde(default)]
+    pub max_items: Option<usize>,
+    /// Types a key/value field's values may take.
+    #[serde(default = "default_value_types")]
+    pub value_types: Vec<ValueType>,
+    /// How a key/value field is laid out in JSON.
+    #[serde(default)]
+    pub layout: MapLayout,
+    /// For `layout = "pairs"`: the name of each pair's key.
+    #[serde(default = "default_pair_key")]
+    pub pair_key: String,
+    /// For `layout = "pairs"`: the name of each pair's value.
+    #[serde(default = "default_pair_value")]
+    pub pair_value: String,
+    /// Keys of a key/value field that other fields of the form show (left out of this one).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// The server merges a key/value field: send only changed keys, and removed keys as null.
+    #[serde(default)]
+    pub merge: bool,
     /// A regular expression the whole value must match.
     #[serde(default)]
     pub pattern: Option<String>,
@@ -330,6 +463,11 @@ impl Field {
     /// The name used for this field in messages and error bodies.
     pub fn name(&self) -> &str {
         self.key.as_str()
+    }
+
+    /// The allowed values of an enum, for messages: `XS, SM, MD`.
+    pub fn value_list(&self) -> String {
+        self.values.iter().map(EnumValue::text).collect::<Vec<_>>().join(", ")
     }
 }
 

@@ -98,27 +98,53 @@ impl Draft {
     /// The update body the backend expects: every writable field, or only the changed ones.
     ///
     /// Empty optional fields are left out of a full body (vendors' schemas refuse `null`
-    /// unless the field is marked `nullable`); a changed field emptied by the user is sent as
-    /// `null` when nullable, else as an empty string, so the change is not silently dropped.
+    /// unless the field is marked `nullable`, in which case `null` is sent). A changed field
+    /// emptied by the user is sent as `null` when nullable, else as an empty string, so the
+    /// change is not silently dropped. A `merge` key/value field sends only its changed keys,
+    /// and removed keys as `null`.
     pub fn body(&self) -> UpdateBody {
         let backend = &self.backend;
+        let only_changed = backend.update.send == SendFields::Changed;
         let mut body = Value::Object(Map::new());
         for (i, field) in backend.fields.iter().enumerate() {
             if field.read_only {
                 continue;
             }
             let changed = self.is_changed(i);
-            if backend.update.send == SendFields::Changed && !changed {
+            if only_changed && !changed {
                 continue;
             }
             let value = match input_to_json(field, &self.inputs[i]).map_err(|e| (i, e))? {
+                Some(value) if field.merge => {
+                    merge_patch(value, input_to_json(field, &self.original[i]).ok().flatten())
+                }
                 Some(value) => value,
                 None if field.nullable => Value::Null,
-                None if changed && backend.update.send == SendFields::Changed => Value::String(String::new()),
+                None if changed && only_changed => Value::String(String::new()),
                 None => continue,
             };
-            field.key.set(&mut body, value).map_err(|e| (i, e))?;
+            field.key.merge(&mut body, value).map_err(|e| (i, e))?;
         }
         Ok(body)
     }
+}
+
+/// The keys of `now` that differ from `before`, plus `null` for each key `before` had and
+/// `now` lacks (JSON merge-patch). Non-objects are sent whole.
+fn merge_patch(now: Value, before: Option<Value>) -> Value {
+    let (Value::Object(now), Some(Value::Object(before))) = (&now, before) else {
+        return now;
+    };
+    let mut patch = Map::new();
+    for (key, value) in now {
+        if before.get(key) != Some(value) {
+            patch.insert(key.clone(), value.clone());
+        }
+    }
+    for key in before.keys() {
+        if !now.contains_key(key) {
+            patch.insert(key.clone(), Value::Null);
+        }
+    }
+    Value::Object(patch)
 }

@@ -5,7 +5,7 @@ mod draft;
 mod input;
 
 pub use draft::{Draft, UpdateBody};
-pub use input::{Input, input_from_record, input_to_json};
+pub use input::{Entry, Input, entry_from, entry_value, input_from_record, input_to_json, list_items};
 
 use serde_json::Value;
 
@@ -25,6 +25,18 @@ impl Contact {
     pub fn from_record(backend: &Backend, record: Value) -> Option<Self> {
         let id = backend.record.id.get(&record).and_then(|v| id_text(&v))?;
         Some(Self { id, record })
+    }
+
+    /// The value for the update path's `{id}`: the backend's `update.id` field when the record
+    /// has it, else the record id.
+    pub fn update_id(&self, backend: &Backend) -> String {
+        backend
+            .update
+            .id
+            .as_ref()
+            .and_then(|path| path.get(&self.record))
+            .and_then(|v| id_text(&v))
+            .unwrap_or_else(|| self.id.clone())
     }
 
     /// The display name, from the backend's `record.title` template.

@@ -3,16 +3,35 @@
 use ratatui::text::Span;
 
 use super::theme;
-use crate::backend::{Field, FieldKind};
-use crate::record::Input;
+use crate::backend::{Field, FieldKind, ValueType};
 use crate::record::countries::country_name;
+use crate::record::{Entry, Input};
+
+/// How an explicit null is shown (different from an empty value, shown as `—`).
+pub const NULL: &str = "∅ null";
+
+/// `key=value` for a key/value entry, strings quoted so `"12"` and `12` look different.
+pub fn entry_summary(entry: &Entry) -> String {
+    match entry.kind {
+        ValueType::String => format!("{}=\"{}\"", entry.key, entry.text),
+        ValueType::Null => format!("{}=null", entry.key),
+        ValueType::List => format!("{}=[{}]", entry.key, entry.text),
+        _ => format!("{}={}", entry.key, entry.text),
+    }
+}
 
 /// The spans showing a field's value when it is not being typed into.
 pub fn value_spans(field: &Field, input: &Input) -> Vec<Span<'static>> {
     let text = input.text().to_string();
     match (field.kind, input) {
+        (_, Input::Null) => vec![Span::styled(NULL, theme::dim())],
         (_, Input::Toggle(on)) => {
             vec![Span::raw(if *on { "[x] yes" } else { "[ ] no" })]
+        }
+        (_, Input::Map(entries)) if entries.is_empty() => vec![Span::styled("(no entries) ⏎ edit", theme::dim())],
+        (_, Input::Map(entries)) => {
+            let shown: Vec<String> = entries.iter().map(entry_summary).collect();
+            vec![Span::raw(shown.join(" · ")), Span::styled("  ⏎ edit", theme::dim())]
         }
         (FieldKind::Enum, _) => {
             let shown = if text.is_empty() { "—".to_string() } else { text };

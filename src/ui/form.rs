@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{dropdown, field, theme};
+use super::{dropdown, entries, field, theme};
 use crate::app::keymap::{self, Action, Context};
 use crate::app::{Form, Outcome, State};
 
@@ -53,6 +53,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
         }
     }
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), footer_area);
+    if let Some(editor) = &form.entries {
+        entries::draw(frame, area, state, form, editor);
+    }
 }
 
 fn header_line(state: &State, form: &Form) -> Line<'static> {
@@ -138,7 +141,7 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
     let help = focused
         .help
         .clone()
-        .or_else(|| (!focused.values.is_empty()).then(|| format!("One of: {}", focused.values.join(", "))));
+        .or_else(|| (!focused.values.is_empty()).then(|| format!("One of: {}", focused.value_list())));
     lines.push(Line::styled(help.map_or_else(String::new, |h| format!("ⓘ {h}")), theme::dim()));
     match &form.outcome {
         Some(Outcome::Saved { status, latency }) => lines.push(Line::styled(

@@ -4,6 +4,7 @@
 mod chrome;
 mod confirm;
 mod dropdown;
+mod entries;
 mod field;
 mod form;
 mod help;

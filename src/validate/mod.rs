@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::backend::{Backend, Field, FieldKind, Rule};
-use crate::record::{Input, input_to_json};
+use crate::backend::{Backend, Field, FieldKind, Rule, SendFields};
+use crate::record::{Draft, Entry, Input, input_to_json, list_items};
 
 /// A problem with one field, shown under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +20,17 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Every problem with `inputs` (one per backend field), in field order.
-pub fn validate(backend: &Backend, inputs: &[Input]) -> Vec<FieldError> {
+/// Every problem with a draft, in field order.
+///
+/// When the backend sends only changed fields, an unchanged field is not checked on its own:
+/// it will not be sent, and a value the vendor stored (say, a `source` outside the writable
+/// enum) must not block saving other fields. Rules over several fields always apply.
+pub fn validate(backend: &Backend, draft: &Draft) -> Vec<FieldError> {
+    let inputs = draft.inputs();
+    let only_changed = backend.update.send == SendFields::Changed;
     let mut errors = Vec::new();
     for (index, (field, input)) in backend.fields.iter().zip(inputs).enumerate() {
-        if field.read_only {
+        if field.read_only || (only_changed && !draft.is_changed(index)) {
             continue;
         }
         if let Err(message) = check_field(field, input) {
@@ -44,17 +50,29 @@ pub fn validate(backend: &Backend, inputs: &[Input]) -> Vec<FieldError> {
 
 /// Checks one field on its own.
 pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
-    if input.is_empty() {
-        return if field.required { Err(format!("{} is required", field.label)) } else { Ok(()) };
+    match input {
+        Input::Null if field.nullable => return Ok(()),
+        Input::Null => return Err(format!("{} cannot be null", field.label)),
+        _ if input.is_empty() => {
+            return if field.required { Err(format!("{} is required", field.label)) } else { Ok(()) };
+        }
+        Input::Map(entries) => return check_entries(field, entries),
+        _ => {}
     }
     input_to_json(field, input)?;
     let text = input.text().trim();
     match field.kind {
-        FieldKind::Enum if !field.values.iter().any(|v| v == text) => {
-            return Err(format!("Must be one of: {}", field.values.join(", ")));
+        FieldKind::Enum if !field.values.iter().any(|v| v.matches(text)) => {
+            return Err(format!("Must be one of: {}", field.value_list()));
         }
         FieldKind::Email if !is_email(text) => {
             return Err("Not a valid email address (name@example.com)".into());
+        }
+        FieldKind::Uuid if !is_uuid(text) => {
+            return Err("Not a valid UUID (8-4-4-4-12 hexadecimal digits)".into());
+        }
+        FieldKind::Url if !is_url(text) => {
+            return Err("Not a valid URL (https://…)".into());
         }
         FieldKind::Date => check_date(text)?,
         FieldKind::DateTime if text.parse::<jiff::Timestamp>().is_err() => {
@@ -63,10 +81,12 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
         FieldKind::Country if !(text.len() == 2 && text.chars().all(|c| c.is_ascii_uppercase())) => {
             return Err("Must be a 2-letter country code in capitals, e.g. US".into());
         }
+        kind if kind.is_list() => check_list(field, text)?,
         _ => {}
     }
     if let Some(regex) = &field.regex
-        && field.kind != FieldKind::Bool
+        && field.kind.is_text_like()
+        && !field.kind.is_list()
         && !regex.is_match(text)
     {
         return Err(match &field.pattern_hint {
@@ -75,6 +95,56 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
         });
     }
     Ok(())
+}
+
+fn check_list(field: &Field, text: &str) -> Result<(), String> {
+    let items: Vec<&str> = list_items(text).collect();
+    let bad = match field.kind {
+        FieldKind::EmailList => items.iter().find(|i| !is_email(i)),
+        FieldKind::UuidList => items.iter().find(|i| !is_uuid(i)),
+        _ => None,
+    };
+    if let Some(bad) = bad {
+        let what = if field.kind == FieldKind::UuidList { "UUID" } else { "email address" };
+        return Err(format!("`{bad}` is not a valid {what}"));
+    }
+    check_count(field, items.len())
+}
+
+fn check_count(field: &Field, count: usize) -> Result<(), String> {
+    if let Some(max) = field.max_items
+        && count > max
+    {
+        return Err(format!("At most {max} items ({count} given)"));
+    }
+    if let Some(min) = field.min_items
+        && count < min
+    {
+        return Err(format!("At least {min} item{} needed", if min == 1 { "" } else { "s" }));
+    }
+    Ok(())
+}
+
+fn check_entries(field: &Field, entries: &[Entry]) -> Result<(), String> {
+    for entry in entries {
+        if !field.value_types.contains(&entry.kind) {
+            let allowed: Vec<&str> = field.value_types.iter().map(|t| t.name()).collect();
+            return Err(format!("`{}`: values here are {}", entry.key, allowed.join(" or ")));
+        }
+    }
+    input_to_json(field, &Input::Map(entries.to_vec()))?;
+    check_count(field, entries.len())
+}
+
+/// Canonical 8-4-4-4-12 hexadecimal form.
+fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+/// An absolute http(s) URL with a host.
+fn is_url(text: &str) -> bool {
+    reqwest::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 /// `yyyy-mm-dd` and a day that exists (2023-02-30 does not; 2024-02-29 does).
@@ -149,10 +219,7 @@ mod tests {
             let i = backend.field_index(key).unwrap();
             draft.set(i, Input::Text(text.to_string()));
         }
-        validate(&backend, draft.inputs())
-            .into_iter()
-            .map(|e| (backend.fields[e.field].key.to_string(), e.message))
-            .collect()
+        validate(&backend, &draft).into_iter().map(|e| (backend.fields[e.field].key.to_string(), e.message)).collect()
     }
 
     #[test]
