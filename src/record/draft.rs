@@ -120,6 +120,7 @@ impl Draft {
                 }
                 Some(value) => value,
                 None if field.nullable => Value::Null,
+                None if changed && only_changed && field.kind.is_list() => Value::Array(Vec::new()),
                 None if changed && only_changed => Value::String(String::new()),
                 None => continue,
             };

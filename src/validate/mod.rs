@@ -54,7 +54,11 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
         Input::Null if field.nullable => return Ok(()),
         Input::Null => return Err(format!("{} cannot be null", field.label)),
         _ if input.is_empty() => {
-            return if field.required { Err(format!("{} is required", field.label)) } else { Ok(()) };
+            return match field.min_items {
+                _ if field.required => Err(format!("{} is required", field.label)),
+                Some(min) if min > 0 && field.kind.is_list() => check_count(field, 0),
+                _ => Ok(()),
+            };
         }
         Input::Map(entries) => return check_entries(field, entries),
         _ => {}
