@@ -7,7 +7,9 @@
 
 pub mod app;
 pub mod backend;
+pub mod commands;
 pub mod config;
+pub mod connect;
 pub mod http;
 pub mod record;
 pub mod sandbox;

@@ -14,10 +14,11 @@ use secrecy::SecretString;
 
 use rolo::app::runtime::{Runtime, run};
 use rolo::app::{Session, State};
-use rolo::backend;
-use rolo::config::{self, Dirs};
+use rolo::config::Dirs;
+use rolo::connect::{self, Target};
 use rolo::http::{Client, Timeouts};
 use rolo::sandbox::{self, SandboxOptions, Storage};
+use rolo::{backend, commands};
 
 /// The backend the embedded sandbox speaks when rolo runs without a config.
 const SANDBOX_BACKEND: &str = "corporatemerch";
@@ -37,6 +38,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List the built-in backends and the user's own ($XDG_CONFIG_HOME/rolo/backends/*.toml).
+    Backends,
+    /// Load a profile and its backend, fetch one page, and report what came back.
+    Check,
     /// Serve the embedded sandbox on its own, for curl and tests.
     Sandbox {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -56,6 +61,11 @@ async fn main() -> ExitCode {
     let dirs = Dirs::from_env();
     let outcome = match cli.command {
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
+        Some(Command::Backends) => {
+            print!("{}", commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref()));
+            Ok(())
+        }
+        Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
         None => run_tui(cli.config, cli.profile, dirs).await,
     };
     match outcome {
@@ -88,65 +98,39 @@ async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
     Ok(())
 }
 
-async fn run_tui(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {
-    let explicit_config = config_path.is_some();
-    let path = config_path.or_else(|| dirs.as_ref().map(Dirs::config_file));
-    let config = match &path {
-        Some(path) => config::load(path).map_err(|e| eyre!("{e}"))?,
-        None => None,
-    };
-    if explicit_config && config.is_none() {
-        return Err(eyre!("config file {} does not exist", path.unwrap_or_default().display()));
-    }
-    if config.is_none()
-        && let Some(name) = &profile
-    {
-        let place = path.map_or_else(|| "no config directory".to_string(), |p| p.display().to_string());
-        return Err(eyre!("--profile {name}: there is no config file ({place}); see the README's Configuration"));
-    }
-    let use_sandbox = profile.is_none() && config.as_ref().is_none_or(|c| c.profiles.is_empty());
-
-    let mut sandbox_server = None;
-    let (session, client) = if use_sandbox {
-        let backend = Arc::new(backend::find(SANDBOX_BACKEND, None).map_err(|e| eyre!("{e}"))?);
-        let storage = match sandbox::default_db_path() {
-            Some(path) => Storage::File(path),
-            None => Storage::Memory,
-        };
-        let token = random_token();
-        let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
-            .await
-            .wrap_err("starting the embedded sandbox")?;
-        let base_url = server.base_url(SANDBOX_BACKEND);
-        sandbox_server = Some(server);
-        let client =
-            Client::new(backend, &base_url, Some(SecretString::from(token)), Default::default(), Timeouts::default())
-                .map_err(|e| eyre!(e))?;
-        (Session { profile: "sandbox".into(), sandbox: true }, client)
-    } else {
-        let config = config.unwrap_or_default();
-        let (name, profile) = config.pick(profile.as_deref()).map_err(|e| eyre!(e))?;
-        let at = |key: &str| format!("{}: profile `{name}`", config.locate(&name, key));
-        let user_backends = dirs.as_ref().map(Dirs::backends);
-        let backend = backend::find(&profile.backend, user_backends.as_deref())
-            .map_err(|e| eyre!("{}: backend: {e}", at("backend")))?;
-        let backend = Arc::new(backend);
-        let base_url = profile
-            .base_url
-            .clone()
-            .or_else(|| backend.base_url.clone())
-            .ok_or_else(|| eyre!("{}: no base_url, and backend `{}` names none", at("base_url"), backend.name))?;
-        let secret = config::resolve_secret(&profile).map_err(|e| eyre!("{}: {e}", at("secret")))?;
-        if secret.is_none() && backend.auth != backend::Auth::None {
-            return Err(eyre!(
-                "{}: backend `{}` needs a secret; set secret_env (or secret_cmd) in the profile",
-                at("secret"),
-                backend.name
-            ));
+async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {
+    match connect::resolve(config_path, profile.as_deref(), dirs.as_ref()).map_err(|e| eyre!(e))? {
+        Target::Profile { name, client } => {
+            let report = commands::check(&client, &name).await.map_err(|e| eyre!(e))?;
+            print!("{report}");
+            Ok(())
         }
-        let client = Client::new(backend, &base_url, secret, profile.vars.clone(), profile.timeouts())
-            .map_err(|e| eyre!("{}: {e}", at("base_url")))?;
-        (Session { profile: name, sandbox: false }, client)
+        Target::Sandbox => Err(eyre!("no profile to check: give --profile NAME (and a config file)")),
+    }
+}
+
+async fn run_tui(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {
+    let target = connect::resolve(config_path, profile.as_deref(), dirs.as_ref()).map_err(|e| eyre!(e))?;
+    let mut sandbox_server = None;
+    let (session, client) = match target {
+        Target::Profile { name, client } => (Session { profile: name, sandbox: false }, client),
+        Target::Sandbox => {
+            let backend = Arc::new(backend::find(SANDBOX_BACKEND, None).map_err(|e| eyre!("{e}"))?);
+            let storage = match sandbox::default_db_path() {
+                Some(path) => Storage::File(path),
+                None => Storage::Memory,
+            };
+            let token = random_token();
+            let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
+                .await
+                .wrap_err("starting the embedded sandbox")?;
+            let base_url = server.base_url(SANDBOX_BACKEND);
+            sandbox_server = Some(server);
+            let secret = Some(SecretString::from(token));
+            let client = Client::new(backend, &base_url, secret, Default::default(), Timeouts::default())
+                .map_err(|e| eyre!(e))?;
+            (Session { profile: "sandbox".into(), sandbox: true }, client)
+        }
     };
 
     let state = State::new(Arc::clone(client.backend()), session);

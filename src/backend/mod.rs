@@ -12,7 +12,13 @@ use std::path::{Path as FsPath, PathBuf};
 pub use spec::*;
 
 /// The backend files shipped inside the binary, by name.
-pub const BUILT_IN: &[(&str, &str)] = &[("corporatemerch", include_str!("../../assets/backends/corporatemerch.toml"))];
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("corporatemerch", include_str!("../../assets/backends/corporatemerch.toml")),
+    ("informly", include_str!("../../assets/backends/informly.toml")),
+    ("insighto", include_str!("../../assets/backends/insighto.toml")),
+    ("vixiees", include_str!("../../assets/backends/vixiees.toml")),
+    ("bird", include_str!("../../assets/backends/bird.toml")),
+];
 
 /// A backend file that could not be used: where, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -38,6 +38,7 @@ pub async fn start(dialect: &str, width: u16, height: u16) -> App {
         .expect("sandbox starts");
     let base_url = server.base_url(dialect);
     let mut app = start_at(dialect, &base_url, TOKEN, Duration::from_secs(5), (width, height)).await;
+    app.runtime.state.session = Session { profile: "sandbox".into(), sandbox: true };
     app.sandbox = Some(server);
     app
 }
@@ -53,7 +54,13 @@ pub async fn start_at(dialect: &str, base_url: &str, token: &str, timeout: Durat
         Timeouts { connect: Duration::from_secs(2), total: timeout },
     )
     .expect("client");
-    let state = State::new(backend, Session { profile: "sandbox".into(), sandbox: true });
+    start_with(client, size).await
+}
+
+/// Starts rolo with a ready client (from a profile, a user's backend file…).
+pub async fn start_with(client: Client, size: (u16, u16)) -> App {
+    let backend = Arc::clone(client.backend());
+    let state = State::new(backend, Session { profile: "test".into(), sandbox: false });
     let runtime = Runtime::new(state, client);
     let terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
     let mut app = App { runtime, terminal, sandbox: None };

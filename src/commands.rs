@@ -1,0 +1,73 @@
+//! Commands that print and exit: `rolo backends` and `rolo check`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::backend::{self, BUILT_IN};
+use crate::http::{Client, PageRequest};
+
+/// One line per backend: its name, title and where it comes from. A user file with a mistake
+/// is listed with the mistake, so a broken sixth backend is easy to find.
+pub fn list_backends(user_dir: Option<&Path>) -> String {
+    let mut out = String::new();
+    for (name, _) in BUILT_IN {
+        match backend::find(name, None) {
+            Ok(b) => writeln!(out, "{name:<16} {:<20} built-in", b.title),
+            Err(e) => writeln!(out, "{name:<16} {:<20} built-in, broken: {e}", "?"),
+        }
+        .expect("writing to a String");
+    }
+    let Some(dir) = user_dir else { return out };
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    files.sort();
+    for path in files {
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let shadows = if BUILT_IN.iter().any(|(n, _)| *n == name) { " (replaces the built-in)" } else { "" };
+        match backend::load_file(&path) {
+            Ok(b) => writeln!(out, "{name:<16} {:<20} {}{shadows}", b.title, path.display()),
+            Err(e) => writeln!(out, "{name:<16} {:<20} {}\n    error: {e}", "?", path.display()),
+        }
+        .expect("writing to a String");
+    }
+    out
+}
+
+/// Fetches the first page through `client` and reports what came back: how many contacts,
+/// the first one, and which form fields its record does not have (a typo in a read path).
+pub async fn check(client: &Client, profile: &str) -> Result<String, String> {
+    let backend = client.backend();
+    let mut out = String::new();
+    let url = client.display_url(&backend.list.path, None);
+    writeln!(out, "profile {profile}: backend {} ({}), list at {url}", backend.name, backend.title).ok();
+    let page = client.list(&PageRequest::first(&backend.list.paging)).await.map_err(|e| {
+        let exchange = e.exchange();
+        format!("{out}{} {} failed: {e}", exchange.method, exchange.url)
+    })?;
+    let exchange = &page.exchange;
+    let status = exchange.status.unwrap_or_default();
+    writeln!(out, "{} {} → {status} in {} ms", exchange.method, exchange.url, exchange.latency.as_millis()).ok();
+    let total = page.total.map_or_else(String::new, |t| format!(" of {t}"));
+    let more = if page.next.is_some() { ", more pages follow" } else { ", no more pages" };
+    writeln!(out, "{} contacts on the first page{total}{more}", page.contacts.len()).ok();
+    if page.skipped > 0 {
+        writeln!(out, "warning: {} records had no id at `{}` and were left out", page.skipped, backend.record.id).ok();
+    }
+    if let Some(first) = page.contacts.first() {
+        writeln!(out, "first contact: {} (id {})", first.title(backend), first.id).ok();
+        let missing: Vec<&str> = backend
+            .fields
+            .iter()
+            .filter(|f| f.read_path().get(&first.record).is_none())
+            .map(|f| f.read_path().as_str())
+            .collect();
+        if missing.is_empty() {
+            writeln!(out, "every form field was found in that record").ok();
+        } else {
+            writeln!(out, "not in that record (empty, or a wrong `read` path?): {}", missing.join(", ")).ok();
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,245 @@
+//! A user adds a vendor rolo has never heard of, with a backend file alone: records wrapped as
+//! `{"properties": {...}}`, cursor paging, a custom auth header, POST updates and its own error
+//! shape. A small server of that shape runs on loopback; rolo edits a record through it.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use crossterm::event::KeyCode;
+use serde_json::{Value, json};
+
+use rolo::config::Dirs;
+use rolo::connect::{self, Target};
+
+const BACKEND: &str = r#"
+name = "rolodex"
+title = "Acme Rolodex"
+
+[auth]
+scheme = "header"
+name = "X-Rolodex-Key"
+
+[record]
+id = "uid"
+title = "{properties.full_name}"
+
+[list]
+path = "/v1/people"
+items = "items"
+paging = { style = "cursor", cursor_param = "after", size_param = "max", size = 2, next = "cursor.next" }
+
+[get]
+path = "/v1/people/{id}"
+record = "item"
+
+[update]
+method = "POST"
+path = "/v1/people/{id}/edit"
+send = "changed"
+record = "item"
+
+[errors]
+message = ["summary"]
+fields = [{ shape = "list", at = "problems", field = "field", message = "text" }]
+
+[[column]]
+title = "Name"
+value = "{properties.full_name}"
+width = 24
+
+[[column]]
+title = "Mail"
+value = "{properties.mail}"
+width = 28
+
+[[column]]
+title = "Tier"
+value = "{properties.tier}"
+width = 8
+
+[[field]]
+key = "uid"
+label = "UID"
+type = "text"
+read_only = true
+
+[[field]]
+key = "properties.full_name"
+label = "Full name"
+type = "text"
+required = true
+
+[[field]]
+key = "properties.mail"
+label = "Mail"
+type = "email"
+
+[[field]]
+key = "properties.tier"
+label = "Tier"
+type = "enum"
+values = ["bronze", "silver", "gold"]
+
+[[field]]
+key = "properties.tags"
+label = "Tags"
+type = "string_list"
+"#;
+
+type People = Arc<Mutex<BTreeMap<String, Value>>>;
+
+fn authorised(headers: &HeaderMap) -> bool {
+    headers.get("x-rolodex-key").is_some_and(|v| v == "rolodex-secret")
+}
+
+async fn list(
+    State(people): State<People>,
+    headers: HeaderMap,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> (StatusCode, Json<Value>) {
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"summary": "bad key"})));
+    }
+    let max: usize = query.get("max").and_then(|m| m.parse().ok()).unwrap_or(10);
+    let people = people.lock().unwrap();
+    let after = query.get("after");
+    let items: Vec<Value> = people
+        .iter()
+        .filter(|(uid, _)| after.is_none_or(|a| uid.as_str() > a.as_str()))
+        .map(|(_, p)| p.clone())
+        .collect();
+    let page: Vec<Value> = items.iter().take(max).cloned().collect();
+    let next = if items.len() > max { page.last().map(|p| p["uid"].clone()) } else { None };
+    (StatusCode::OK, Json(json!({"items": page, "cursor": {"next": next}})))
+}
+
+async fn one(State(people): State<People>, headers: HeaderMap, Path(uid): Path<String>) -> (StatusCode, Json<Value>) {
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"summary": "bad key"})));
+    }
+    match people.lock().unwrap().get(&uid) {
+        Some(person) => (StatusCode::OK, Json(json!({"item": person}))),
+        None => (StatusCode::NOT_FOUND, Json(json!({"summary": "no such person"}))),
+    }
+}
+
+async fn edit(
+    State(people): State<People>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"summary": "bad key"})));
+    }
+    let Some(changes) = body.get("properties").and_then(Value::as_object) else {
+        return (StatusCode::BAD_REQUEST, Json(json!({"summary": "expected {properties: {...}}"})));
+    };
+    if changes.keys().any(|k| k == "uid") || body.as_object().is_some_and(|o| o.len() != 1) {
+        return (StatusCode::BAD_REQUEST, Json(json!({"summary": "only properties may be edited"})));
+    }
+    if let Some(mail) = changes.get("mail").and_then(Value::as_str)
+        && !mail.ends_with("@acme.test")
+    {
+        let problem = json!({"field": "properties.mail", "text": "Mail must be an @acme.test address"});
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"summary": "1 problem", "problems": [problem]})));
+    }
+    let mut people = people.lock().unwrap();
+    let Some(person) = people.get_mut(&uid) else {
+        return (StatusCode::NOT_FOUND, Json(json!({"summary": "no such person"})));
+    };
+    for (key, value) in changes {
+        person["properties"][key] = value.clone();
+    }
+    (StatusCode::OK, Json(json!({"item": person})))
+}
+
+fn person(uid: &str, name: &str, mail: &str, tier: &str) -> (String, Value) {
+    let record = json!({"uid": uid, "properties": {"full_name": name, "mail": mail, "tier": tier, "tags": ["vip"]}});
+    (uid.to_string(), record)
+}
+
+#[tokio::test]
+async fn a_user_backend_file_edits_a_vendor_of_a_different_shape() {
+    let people: People = Arc::new(Mutex::new(BTreeMap::from([
+        person("p1", "Åsa Lindqvist", "asa@acme.test", "gold"),
+        person("p2", "Zoë Ångström", "zoe@acme.test", "bronze"),
+        person("p3", "Kwame Mensah", "kwame@acme.test", "silver"),
+    ])));
+    let app = Router::new()
+        .route("/v1/people", get(list))
+        .route("/v1/people/{uid}", get(one))
+        .route("/v1/people/{uid}/edit", post(edit))
+        .with_state(Arc::clone(&people));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // The user's files: a backend in the backends folder, a profile naming it.
+    let home = tempfile::tempdir().unwrap();
+    let dirs = Dirs { config: home.path().join("rolo"), data: home.path().join("data") };
+    std::fs::create_dir_all(dirs.backends()).unwrap();
+    std::fs::write(dirs.backends().join("rolodex.toml"), BACKEND).unwrap();
+    let config = format!(
+        "[profiles.acme]\nbackend = \"rolodex\"\nbase_url = \"http://{addr}\"\nsecret_cmd = [\"echo\", \"rolodex-secret\"]\n"
+    );
+    std::fs::write(dirs.config_file(), config).unwrap();
+    let listing = rolo::commands::list_backends(Some(&dirs.backends()));
+    assert!(listing.contains("rolodex") && listing.contains("Acme Rolodex"), "{listing}");
+
+    let Ok(Target::Profile { client, .. }) = connect::resolve(None, None, Some(&dirs)) else {
+        panic!("the profile resolves");
+    };
+    let report = rolo::commands::check(&client, "acme").await.unwrap();
+    assert!(report.contains("2 contacts on the first page, more pages follow"), "{report}");
+    assert!(report.contains("every form field was found"), "{report}");
+
+    let mut app = common::start_with(client, (100, 30)).await;
+    // Three people over two cursor pages (the second is fetched because the cursor is near the end).
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("Kwame Mensah") && screen.contains("3 loaded"), "{screen}");
+
+    app.press(KeyCode::Down);
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    assert!(app.screen().contains("Zoë Ångström"));
+    app.focus_field("properties.tier");
+    app.press(KeyCode::Enter);
+    app.type_text("g");
+    app.press(KeyCode::Enter);
+    app.focus_field("properties.mail");
+    app.replace_text("zoe@example.com");
+    app.ctrl('s');
+    app.settle().await;
+    let screen = app.screen();
+    let mail_row = screen.lines().position(|l| l.contains("Mail")).unwrap();
+    assert!(screen.lines().nth(mail_row + 1).unwrap().contains("✗ Mail must be an @acme.test address"), "{screen}");
+
+    app.replace_text("zoe.a@acme.test");
+    app.ctrl('s');
+    app.settle().await;
+    assert!(app.screen().contains("✓ Saved: 200"), "{}", app.screen());
+    let stored = people.lock().unwrap()["p2"].clone();
+    assert_eq!(stored["properties"]["tier"], "gold");
+    assert_eq!(stored["properties"]["mail"], "zoe.a@acme.test");
+    assert_eq!(stored["properties"]["tags"], json!(["vip"]), "unchanged fields are not sent");
+    server.abort();
+}
+
+#[test]
+fn a_broken_user_backend_is_listed_with_file_line_and_key() {
+    let home = tempfile::tempdir().unwrap();
+    let broken = BACKEND.replacen("label = \"Mail\"", "labl = \"Mail\"", 1);
+    std::fs::write(home.path().join("rolodex.toml"), broken).unwrap();
+    let listing = rolo::commands::list_backends(Some(home.path()));
+    let line = BACKEND.lines().position(|l| l == "label = \"Mail\"").unwrap() + 1;
+    let expected = format!("rolodex.toml:{line}: unknown field `labl`");
+    assert!(listing.contains(&expected), "{listing}");
+}
