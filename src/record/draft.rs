@@ -55,7 +55,11 @@ impl Draft {
     /// Values are compared as they would be sent, so `12,31` and `12, 31` are the same list.
     pub fn is_changed(&self, index: usize) -> bool {
         let field = &self.backend.fields[index];
-        match (input_to_json(field, &self.inputs[index]), input_to_json(field, &self.original[index])) {
+        // For a nullable field, emptied text is sent as null, so it is no change from null.
+        let sent = |input: &Input| {
+            input_to_json(field, input).map(|v| if field.nullable { v.or(Some(Value::Null)) } else { v })
+        };
+        match (sent(&self.inputs[index]), sent(&self.original[index])) {
             (Ok(now), Ok(before)) => now != before,
             _ => self.inputs[index] != self.original[index],
         }
