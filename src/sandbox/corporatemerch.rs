@@ -18,7 +18,9 @@ use axum::routing::get;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use super::laravel::{self, Errors, rule};
+use super::formats::utc_seconds;
+use super::laravel::{self, Errors};
+use super::query;
 use super::seed::{self, Gender, Person, Rng};
 use super::store::{NewDoc, Store, StoreError};
 use super::{AppState, has_bearer};
@@ -39,7 +41,7 @@ pub(crate) fn routes(state: AppState) -> Router {
     Router::new()
         .route("/contacts", get(list).route_layer(auth.clone()).fallback(not_allowed_on_list))
         .route("/contacts/{id}", get(show).put(update).route_layer(auth).fallback(not_allowed_on_contact))
-        .fallback(route_not_found)
+        .fallback(laravel::route_not_found)
         .with_state(state)
 }
 
@@ -61,9 +63,9 @@ async fn list(
         return laravel::message(StatusCode::BAD_REQUEST, "Malformed query string.");
     };
     let mut errors = Errors::default();
-    let limit_given = param(&pairs, "limit");
-    let page = int_param(&mut errors, "page", param(&pairs, "page"), 1, None);
-    let limit = int_param(&mut errors, "limit", limit_given, DEFAULT_LIMIT, Some(MAX_LIMIT));
+    let limit_given = query::last(&pairs, "limit");
+    let page = laravel::int_param(&mut errors, "page", query::last(&pairs, "page"), 1, None);
+    let limit = laravel::int_param(&mut errors, "limit", limit_given, DEFAULT_LIMIT, Some(MAX_LIMIT));
     if !errors.is_empty() {
         return errors.into_response();
     }
@@ -104,27 +106,6 @@ async fn list(
         },
     });
     (StatusCode::OK, axum::Json(body)).into_response()
-}
-
-/// The last value of a query parameter (PHP keeps the last of repeated keys).
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-/// Laravel `nullable|integer|min:1|max:…`: empty means absent (ConvertEmptyStringsToNull).
-fn int_param(errors: &mut Errors, name: &str, raw: Option<&str>, default: i64, max: Option<i64>) -> i64 {
-    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
-        return default;
-    };
-    match raw.parse::<i64>() {
-        Err(_) => errors.add(name, rule::integer(name)),
-        Ok(n) if n < 1 => errors.add(name, rule::min(name, 1)),
-        Ok(n) => match max {
-            Some(max) if n > max => errors.add(name, rule::max(name, max)),
-            _ => return n,
-        },
-    }
-    default
 }
 
 /// `GET /contacts/{id}`
@@ -173,7 +154,7 @@ async fn update(
         existing.get("id").cloned().unwrap_or(Value::Null),
         fields,
         existing.get("created_at").cloned().unwrap_or(Value::Null),
-        Value::String(rfc3339(Timestamp::now())),
+        Value::String(utc_seconds(Timestamp::now())),
     );
     match state.store.replace(NAME, &id, &contact) {
         Ok(true) => data(contact),
@@ -191,11 +172,6 @@ fn read_model(id: Value, fields: Map<String, Value>, created: Value, updated: Va
     Value::Object(contact)
 }
 
-/// Whole seconds in UTC, `2024-06-01T12:30:00Z`, like the spec's examples.
-fn rfc3339(at: Timestamp) -> String {
-    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 fn data(contact: Value) -> Response {
     (StatusCode::OK, axum::Json(json!({ "data": contact }))).into_response()
 }
@@ -209,27 +185,12 @@ fn server_error(err: &StoreError) -> Response {
     laravel::message(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
 }
 
-async fn route_not_found(uri: OriginalUri) -> Response {
-    let path = uri.path().trim_start_matches('/');
-    laravel::message(StatusCode::NOT_FOUND, &format!("The route {path} could not be found."))
-}
-
 async fn not_allowed_on_list(method: Method, uri: OriginalUri) -> Response {
-    method_not_allowed(&method, &uri, "GET, HEAD")
+    laravel::method_not_allowed(&method, &uri, "GET, HEAD")
 }
 
 async fn not_allowed_on_contact(method: Method, uri: OriginalUri) -> Response {
-    method_not_allowed(&method, &uri, "GET, HEAD, PUT")
-}
-
-fn method_not_allowed(method: &Method, uri: &OriginalUri, allowed: &str) -> Response {
-    let path = uri.path().trim_start_matches('/');
-    let text = format!("The {method} method is not supported for route {path}. Supported methods: {allowed}.");
-    let mut response = laravel::message(StatusCode::METHOD_NOT_ALLOWED, &text);
-    if let Ok(value) = allowed.parse() {
-        response.headers_mut().insert(header::ALLOW, value);
-    }
-    response
+    laravel::method_not_allowed(&method, &uri, "GET, HEAD, PUT")
 }
 
 /// Seeds the dialect with the shared seed people as contacts 1, 2, 3, …
@@ -295,8 +256,8 @@ fn seed_contact(id: i64, p: &Person, rng: &mut Rng) -> Value {
         "address_verified": verified,
         "lists": ids(rng, 40),
         "labels": ids(rng, 20),
-        "created_at": rfc3339(p.created_at),
-        "updated_at": rfc3339(p.updated_at),
+        "created_at": utc_seconds(p.created_at),
+        "updated_at": utc_seconds(p.updated_at),
     })
 }
 

@@ -1,16 +1,51 @@
 //! Laravel-style responses and validation messages, for dialects modelled on a Laravel API
-//! (Corporate Merch now; Vixiees' bodies are assumed to be the same).
+//! (Corporate Merch and Vixiees, whose bodies are assumed to be Laravel's).
 //!
 //! Wordings follow Laravel 10+'s `lang/en/validation.php`, where attribute names are the
 //! input keys with underscores shown as spaces ("first_name" → "first name").
 
-use axum::http::StatusCode;
+use axum::extract::OriginalUri;
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+
+use super::query::{self, IntProblem};
 
 /// `{"message": …}` with a status: Laravel's shape for every non-validation error.
 pub(crate) fn message(status: StatusCode, text: &str) -> Response {
     (status, axum::Json(json!({ "message": text }))).into_response()
+}
+
+/// Laravel's 404 for a path no route matches.
+pub(crate) async fn route_not_found(uri: OriginalUri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    message(StatusCode::NOT_FOUND, &format!("The route {path} could not be found."))
+}
+
+/// Laravel's 405 for a known path asked with another method; `allowed` lists the methods.
+pub(crate) fn method_not_allowed(method: &Method, uri: &OriginalUri, allowed: &str) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    let text = format!("The {method} method is not supported for route {path}. Supported methods: {allowed}.");
+    let mut response = message(StatusCode::METHOD_NOT_ALLOWED, &text);
+    if let Ok(value) = allowed.parse() {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
+/// A `nullable|integer|min:1|max:…` query parameter: empty means absent, as Laravel's
+/// ConvertEmptyStringsToNull makes it; a failure is recorded and the default returned.
+pub(crate) fn int_param(errors: &mut Errors, name: &str, raw: Option<&str>, default: i64, max: Option<i64>) -> i64 {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
+        return default;
+    };
+    match query::int(raw, 1, max) {
+        Ok(n) => return n,
+        Err(IntProblem::NotInteger) => errors.add(name, rule::integer(name)),
+        Err(IntProblem::Below(min)) => errors.add(name, rule::min(name, min)),
+        Err(IntProblem::Above(max)) => errors.add(name, rule::max(name, max)),
+    }
+    default
 }
 
 /// How Laravel shows an input key inside a message.
@@ -77,6 +112,14 @@ pub(crate) mod rule {
     /// `prohibited`
     pub fn prohibited(key: &str) -> String {
         format!("The {} field is prohibited.", attribute(key))
+    }
+    /// `url`
+    pub fn url(key: &str) -> String {
+        format!("The {} field must be a valid URL.", attribute(key))
+    }
+    /// `unique:…`
+    pub fn unique(key: &str) -> String {
+        format!("The {} has already been taken.", attribute(key))
     }
 }
 

@@ -8,10 +8,16 @@
 //! Adding a dialect: a sibling module exposing `NAME`, `PREFIX`, `routes(AppState) -> Router`
 //! and `seed(&Store)`, listed in `DIALECTS`.
 
+mod bird;
 mod corporatemerch;
+mod formats;
+mod informly;
+mod insighto;
 mod laravel;
+mod query;
 mod seed;
 mod store;
+mod vixiees;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -29,6 +35,9 @@ use tokio::task::JoinHandle;
 
 use store::Store;
 pub use store::StoreError;
+
+/// The one Bird workspace the sandbox serves; any other `{workspaceId}` answers 404.
+pub const BIRD_WORKSPACE: &str = "5e1b0c7a-3f2d-4c8e-9a61-b0d4e2f7c913";
 
 /// Where the sandbox keeps its records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,12 +114,18 @@ struct Dialect {
     seed: fn(&Store) -> Result<(), StoreError>,
 }
 
-const DIALECTS: &[Dialect] = &[Dialect {
-    name: corporatemerch::NAME,
-    prefix: corporatemerch::PREFIX,
-    routes: corporatemerch::routes,
-    seed: corporatemerch::seed,
-}];
+const DIALECTS: &[Dialect] = &[
+    Dialect {
+        name: corporatemerch::NAME,
+        prefix: corporatemerch::PREFIX,
+        routes: corporatemerch::routes,
+        seed: corporatemerch::seed,
+    },
+    Dialect { name: informly::NAME, prefix: informly::PREFIX, routes: informly::routes, seed: informly::seed },
+    Dialect { name: insighto::NAME, prefix: insighto::PREFIX, routes: insighto::routes, seed: insighto::seed },
+    Dialect { name: vixiees::NAME, prefix: vixiees::PREFIX, routes: vixiees::routes, seed: vixiees::seed },
+    Dialect { name: bird::NAME, prefix: bird::PREFIX, routes: bird::routes, seed: bird::seed },
+];
 
 /// A running sandbox server.
 #[derive(Debug)]
@@ -248,7 +263,17 @@ async fn fault(State(fault): State<Arc<RwLock<Option<Fault>>>>, request: Request
 
 /// True when the request carries `Authorization: Bearer <token>` (scheme case-insensitive).
 pub(crate) fn has_bearer(headers: &HeaderMap, token: &str) -> bool {
+    has_scheme(headers, "bearer", token)
+}
+
+/// True when the request carries `Authorization: <scheme> <token>` (scheme case-insensitive).
+pub(crate) fn has_scheme(headers: &HeaderMap, scheme: &str, token: &str) -> bool {
     headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.split_once(' ')).is_some_and(
-        |(scheme, given)| scheme.eq_ignore_ascii_case("bearer") && !given.is_empty() && given.trim() == token,
+        |(given_scheme, given)| given_scheme.eq_ignore_ascii_case(scheme) && !given.is_empty() && given.trim() == token,
     )
+}
+
+/// True when header `name` carries exactly the token (surrounding spaces ignored).
+pub(crate) fn has_header(headers: &HeaderMap, name: &str, token: &str) -> bool {
+    headers.get(name).and_then(|v| v.to_str().ok()).is_some_and(|given| !given.is_empty() && given.trim() == token)
 }

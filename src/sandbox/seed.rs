@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use locales::{DEPARTMENTS, LOCALES, Locale, TITLES};
+use locales::{DEPARTMENTS, LOCALES, Locale, TITLES, country_info};
 
 /// How many people every dialect seeds.
 pub const PEOPLE: usize = 260;
@@ -61,6 +61,44 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
         let len = u64::try_from(items.len()).unwrap_or(u64::MAX);
         items.get(usize::try_from(self.below(len)).unwrap_or(0))
+    }
+
+    /// Up to `max` distinct elements of a slice (possibly none), in slice order.
+    pub fn subset<'a, T>(&mut self, items: &'a [T], max: usize) -> Vec<&'a T> {
+        let len = u64::try_from(items.len()).unwrap_or(u64::MAX);
+        let max = u64::try_from(max).unwrap_or(u64::MAX).min(len);
+        let want = self.below(max.saturating_add(1));
+        let mut chosen: Vec<u64> = Vec::new();
+        while u64::try_from(chosen.len()).unwrap_or(u64::MAX) < want {
+            let i = self.below(len);
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        chosen.sort_unstable();
+        chosen.into_iter().filter_map(|i| items.get(usize::try_from(i).ok()?)).collect()
+    }
+
+    /// An instant between two others (inclusive), to the second.
+    pub fn instant(&mut self, from: Timestamp, to: Timestamp) -> Timestamp {
+        let second = self.between(from.as_second(), to.as_second().max(from.as_second()));
+        timestamp(second)
+    }
+
+    /// A random (version 4 layout) UUID in lower-case hyphenated form.
+    pub fn uuid(&mut self) -> String {
+        let (hi, lo) = (self.next_u64(), self.next_u64());
+        // Set the version (4) and variant (10xx) bits so the value is a well-formed v4 UUID.
+        let hi = (hi & !0xF000) | 0x4000;
+        let lo = (lo & !(0b11 << 62)) | (0b10 << 62);
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            hi >> 32,
+            (hi >> 16) & 0xFFFF,
+            hi & 0xFFFF,
+            lo >> 48,
+            lo & 0xFFFF_FFFF_FFFF
+        )
     }
 
     /// A calendar date between two years (inclusive), any day of the month.
@@ -120,6 +158,39 @@ pub struct Person {
     pub created_at: Timestamp,
     /// When the record was last changed (never before `created_at`).
     pub updated_at: Timestamp,
+}
+
+impl Person {
+    /// The phone number in E.164 form (`+4930123456`), as most APIs store it.
+    pub fn e164(&self) -> Option<String> {
+        self.phone.as_deref().map(|p| p.chars().filter(|c| *c == '+' || c.is_ascii_digit()).collect())
+    }
+
+    /// The country calling code of the phone number, without `+` (`"49"`).
+    pub fn dial_code(&self) -> Option<String> {
+        let first = self.phone.as_deref()?.split_whitespace().next()?;
+        Some(first.chars().filter(char::is_ascii_digit).collect())
+    }
+
+    /// The phone number without the calling code, digits only.
+    pub fn national_number(&self) -> Option<String> {
+        let e164 = self.e164()?;
+        let code = self.dial_code()?;
+        e164.strip_prefix('+').and_then(|digits| digits.strip_prefix(code.as_str())).map(str::to_owned)
+    }
+
+    /// The person's language (ISO 639-1), from the country and, in Canada, the province.
+    pub fn language(&self) -> &'static str {
+        match (self.country, self.region) {
+            ("CA", "QC") => "fr",
+            (country, _) => country_info(country).0,
+        }
+    }
+
+    /// An IANA time zone of the person's country.
+    pub fn timezone(&self) -> &'static str {
+        country_info(self.country).1
+    }
 }
 
 /// The seed people, always the same ones in the same order.
@@ -291,35 +362,4 @@ pub fn fold_ascii(name: &str, umlaut_e: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn is_deterministic_and_unique() {
-        let a = people();
-        let b = people();
-        assert_eq!(a.len(), PEOPLE);
-        for (x, y) in a.iter().zip(&b) {
-            assert_eq!((&x.email, &x.street), (&y.email, &y.street));
-        }
-        let emails: HashSet<_> = a.iter().map(|p| &p.email).collect();
-        assert_eq!(emails.len(), PEOPLE);
-        assert!(a.windows(2).all(|w| w[0].created_at < w[1].created_at));
-        assert!(a.iter().all(|p| p.updated_at >= p.created_at));
-        assert!(a.iter().all(|p| p.email.is_ascii() && !p.email.starts_with('.')));
-        let non_ascii = a.iter().filter(|p| !p.last_name.is_ascii()).count();
-        assert!(non_ascii > PEOPLE / 3, "only {non_ascii} non-ASCII surnames");
-    }
-
-    #[test]
-    fn folds_names() {
-        assert_eq!(fold_ascii("Jürgen", true), "juergen");
-        assert_eq!(fold_ascii("Jürgen", false), "jurgen");
-        assert_eq!(fold_ascii("Þórðarson", false), "thordarson");
-        assert_eq!(fold_ascii("Nguyễn", false), "nguyen");
-        assert_eq!(fold_ascii("İbrahim", false), "ibrahim");
-        assert_eq!(fold_ascii("O'Connor", false), "oconnor");
-        assert_eq!(fold_ascii("Marie-Ève", false), "marie-eve");
-        assert_eq!(fold_ascii("Łukasz", false), "lukasz");
-    }
-}
+mod tests;

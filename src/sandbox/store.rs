@@ -95,18 +95,45 @@ impl Store {
 
     /// One page of a dialect's records in `seq` order.
     pub fn page(&self, dialect: &str, offset: u64, limit: u64) -> Result<Vec<Value>, StoreError> {
+        self.page_in(dialect, offset, limit, false)
+    }
+
+    /// One page of a dialect's records in reverse `seq` order.
+    pub fn page_desc(&self, dialect: &str, offset: u64, limit: u64) -> Result<Vec<Value>, StoreError> {
+        self.page_in(dialect, offset, limit, true)
+    }
+
+    fn page_in(&self, dialect: &str, offset: u64, limit: u64, descending: bool) -> Result<Vec<Value>, StoreError> {
         // SQLite takes signed 64-bit bounds; anything larger is "past the end" anyway.
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql = if descending {
+            "SELECT body FROM contacts WHERE dialect = ?1 ORDER BY seq DESC, id DESC LIMIT ?2 OFFSET ?3"
+        } else {
+            "SELECT body FROM contacts WHERE dialect = ?1 ORDER BY seq, id LIMIT ?2 OFFSET ?3"
+        };
         let conn = self.lock();
-        let mut stmt =
-            conn.prepare_cached("SELECT body FROM contacts WHERE dialect = ?1 ORDER BY seq, id LIMIT ?2 OFFSET ?3")?;
+        let mut stmt = conn.prepare_cached(sql)?;
         let bodies = stmt
             .query_map(params![dialect, limit, offset], |row| row.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         drop(stmt);
         drop(conn);
         bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
+    }
+
+    /// Ids (in `seq` order) of the records whose string at `path` (an SQLite JSON path such as
+    /// `$.email`) equals `value`, ignoring ASCII case when `caseless`.
+    pub fn find_ids(&self, dialect: &str, path: &str, value: &str, caseless: bool) -> Result<Vec<String>, StoreError> {
+        let sql = if caseless {
+            "SELECT id FROM contacts WHERE dialect = ?1 AND json_extract(body, ?2) = ?3 COLLATE NOCASE ORDER BY seq, id"
+        } else {
+            "SELECT id FROM contacts WHERE dialect = ?1 AND json_extract(body, ?2) = ?3 ORDER BY seq, id"
+        };
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(sql)?;
+        let ids = stmt.query_map(params![dialect, path, value], |row| row.get(0))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(ids)
     }
 
     /// The record with this id, if any.
@@ -158,6 +185,21 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn finds_ids_by_a_json_field() {
+        let store = Store::open_memory().expect("open");
+        let docs: Vec<NewDoc> = ["a@x.com", "B@x.com", "b@x.com"]
+            .iter()
+            .zip(1..)
+            .map(|(email, n)| NewDoc { id: n.to_string(), seq: n, body: json!({ "email": email, "n": n }) })
+            .collect();
+        store.insert_all("d", &docs).expect("insert");
+        assert_eq!(store.find_ids("d", "$.email", "b@x.com", false).expect("find"), vec!["3"]);
+        assert_eq!(store.find_ids("d", "$.email", "b@x.com", true).expect("find"), vec!["2", "3"]);
+        assert!(store.find_ids("d", "$.n", "1", false).expect("find").is_empty());
+        assert!(store.find_ids("other", "$.email", "a@x.com", false).expect("find").is_empty());
+    }
+
+    #[test]
     fn pages_in_seq_order_and_replaces() {
         let store = Store::open_memory().expect("open");
         let docs: Vec<NewDoc> =
@@ -167,6 +209,8 @@ mod tests {
         assert_eq!(store.count("other").expect("count"), 0);
         let page = store.page("d", 1, 5).expect("page");
         assert_eq!(page, vec![json!({"id": 2}), json!({"id": 3})]);
+        let page = store.page_desc("d", 1, 1).expect("page");
+        assert_eq!(page, vec![json!({"id": 2})]);
         assert!(store.page("d", u64::MAX, u64::MAX).expect("page").is_empty());
         assert!(store.replace("d", "2", &json!({"id": 2, "x": 1})).expect("replace"));
         assert!(!store.replace("d", "9", &json!({})).expect("replace"));

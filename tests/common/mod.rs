@@ -37,7 +37,13 @@ pub async fn start(dialect: &str, width: u16, height: u16) -> App {
         .await
         .expect("sandbox starts");
     let base_url = server.base_url(dialect);
-    let mut app = start_at(dialect, &base_url, TOKEN, Duration::from_secs(5), (width, height)).await;
+    let backend = Arc::new(backend::find(dialect, None).expect("built-in backend"));
+    // Bird's paths name a workspace; the sandbox serves one.
+    let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
+    let timeouts = Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(5) };
+    let secret = Some(SecretString::from(TOKEN.to_string()));
+    let client = Client::new(backend, &base_url, secret, vars, timeouts).expect("client");
+    let mut app = start_with(client, (width, height)).await;
     app.runtime.state.session = Session { profile: "sandbox".into(), sandbox: true };
     app.sandbox = Some(server);
     app

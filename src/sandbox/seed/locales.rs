@@ -28,6 +28,26 @@ pub(super) struct Locale {
     pub titles: &'static [&'static str],
 }
 
+/// (main language, time zone) of each seed country.
+pub(super) fn country_info(country: &str) -> (&'static str, &'static str) {
+    match country {
+        "CA" => ("en", "America/Toronto"),
+        "DE" => ("de", "Europe/Berlin"),
+        "FR" => ("fr", "Europe/Paris"),
+        "GB" => ("en", "Europe/London"),
+        "JP" => ("ja", "Asia/Tokyo"),
+        "BR" => ("pt", "America/Sao_Paulo"),
+        "PL" => ("pl", "Europe/Warsaw"),
+        "ES" => ("es", "Europe/Madrid"),
+        "MX" => ("es", "America/Mexico_City"),
+        "VN" => ("vi", "Asia/Ho_Chi_Minh"),
+        "IS" => ("is", "Atlantic/Reykjavik"),
+        "TR" => ("tr", "Europe/Istanbul"),
+        "SE" => ("sv", "Europe/Stockholm"),
+        _ => ("en", "America/New_York"),
+    }
+}
+
 /// Job titles used in every country.
 pub(super) const TITLES: &[&str] = &[
     "Account Executive",
