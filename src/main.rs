@@ -20,8 +20,17 @@ use rolo::http::{Client, Timeouts};
 use rolo::sandbox::{self, SandboxOptions, Storage};
 use rolo::{backend, commands};
 
-/// The backend the embedded sandbox speaks when rolo runs without a config.
+/// The vendor the embedded sandbox speaks unless `--sandbox NAME` picks another.
 const SANDBOX_BACKEND: &str = "corporatemerch";
+
+/// The vendors the sandbox speaks, with how each one authenticates, for `rolo sandbox`.
+const SANDBOX_VENDORS: [(&str, &str); 5] = [
+    ("corporatemerch", "Authorization: Bearer sandbox"),
+    ("informly", "Authorization: Bearer sandbox"),
+    ("insighto", "?api_key=sandbox"),
+    ("vixiees", "X-API-Key: sandbox"),
+    ("bird", "Authorization: AccessKey sandbox"),
+];
 
 #[derive(Debug, Parser)]
 #[command(name = "rolo", version, about = "Edit contact records in your CRM's REST API from the terminal")]
@@ -32,6 +41,10 @@ struct Cli {
     /// Profile to use (default: the config's default_profile).
     #[arg(long, global = true, value_name = "NAME")]
     profile: Option<String>,
+    /// Open the embedded sandbox speaking this vendor's API (corporatemerch, informly,
+    /// insighto, vixiees, bird), whatever the config says.
+    #[arg(long, value_name = "VENDOR", conflicts_with = "profile")]
+    sandbox: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -66,7 +79,7 @@ async fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
-        None => run_tui(cli.config, cli.profile, dirs).await,
+        None => run_tui(cli.config, cli.profile, cli.sandbox, dirs).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -90,7 +103,10 @@ async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
         .await
         .wrap_err("starting the sandbox")?;
     println!("rolo sandbox on http://{} (database {})", server.addr(), path.display());
-    println!("  Corporate Merch: {}  (Authorization: Bearer {token})", server.base_url("corporatemerch"));
+    for (vendor, auth) in SANDBOX_VENDORS {
+        println!("  {vendor:<15} {}  ({auth})", server.base_url(vendor));
+    }
+    println!("  bird's workspaceId: {}", sandbox::BIRD_WORKSPACE);
     println!("Ctrl-C stops it.");
     io::stdout().flush()?;
     tokio::signal::ctrl_c().await?;
@@ -109,13 +125,26 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
     }
 }
 
-async fn run_tui(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {
-    let target = connect::resolve(config_path, profile.as_deref(), dirs.as_ref()).map_err(|e| eyre!(e))?;
+async fn run_tui(
+    config_path: Option<PathBuf>,
+    profile: Option<String>,
+    sandbox_vendor: Option<String>,
+    dirs: Option<Dirs>,
+) -> Result<()> {
+    let target = match &sandbox_vendor {
+        Some(_) => Target::Sandbox,
+        None => connect::resolve(config_path, profile.as_deref(), dirs.as_ref()).map_err(|e| eyre!(e))?,
+    };
+    let vendor = sandbox_vendor.as_deref().unwrap_or(SANDBOX_BACKEND);
+    if !SANDBOX_VENDORS.iter().any(|(name, _)| *name == vendor) {
+        let names: Vec<&str> = SANDBOX_VENDORS.iter().map(|(name, _)| *name).collect();
+        return Err(eyre!("the sandbox speaks {}, not `{vendor}`", names.join(", ")));
+    }
     let mut sandbox_server = None;
     let (session, client) = match target {
         Target::Profile { name, client } => (Session { profile: name, sandbox: false }, client),
         Target::Sandbox => {
-            let backend = Arc::new(backend::find(SANDBOX_BACKEND, None).map_err(|e| eyre!("{e}"))?);
+            let backend = Arc::new(backend::find(vendor, None).map_err(|e| eyre!("{e}"))?);
             let storage = match sandbox::default_db_path() {
                 Some(path) => Storage::File(path),
                 None => Storage::Memory,
@@ -124,11 +153,12 @@ async fn run_tui(config_path: Option<PathBuf>, profile: Option<String>, dirs: Op
             let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
                 .await
                 .wrap_err("starting the embedded sandbox")?;
-            let base_url = server.base_url(SANDBOX_BACKEND);
+            let base_url = server.base_url(vendor);
             sandbox_server = Some(server);
             let secret = Some(SecretString::from(token));
-            let client = Client::new(backend, &base_url, secret, Default::default(), Timeouts::default())
-                .map_err(|e| eyre!(e))?;
+            // Only Bird's paths have a hole; the sandbox serves one workspace.
+            let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
+            let client = Client::new(backend, &base_url, secret, vars, Timeouts::default()).map_err(|e| eyre!(e))?;
             (Session { profile: "sandbox".into(), sandbox: true }, client)
         }
     };

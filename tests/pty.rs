@@ -21,11 +21,12 @@ struct Session {
 }
 
 impl Session {
-    fn start(home: &std::path::Path) -> Self {
+    fn start(home: &std::path::Path, args: &[&str]) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_rolo"));
+        command.args(args);
         command.env("XDG_CONFIG_HOME", home.join("config"));
         command.env("XDG_DATA_HOME", home.join("data"));
         command.env("TERM", "xterm-256color");
@@ -94,7 +95,7 @@ impl Session {
 #[test]
 fn the_binary_starts_on_the_sandbox_edits_and_quits_cleanly() {
     let home = tempfile::tempdir().expect("temp dir");
-    let mut session = Session::start(home.path());
+    let mut session = Session::start(home.path(), &[]);
     session.wait_for("SANDBOX");
     session.wait_for("loaded / 260");
     assert!(session.parser.screen().alternate_screen(), "the UI runs on the alternate screen");
@@ -113,4 +114,14 @@ fn the_binary_starts_on_the_sandbox_edits_and_quits_cleanly() {
     assert!(status.success(), "exit status {status:?}");
     assert!(!session.parser.screen().alternate_screen(), "the terminal is back on the main screen");
     assert!(home.path().join("data/rolo/sandbox.sqlite3").is_file(), "the sandbox keeps its database in the data dir");
+}
+
+#[test]
+fn the_sandbox_speaks_another_vendor_on_request() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut session = Session::start(home.path(), &["--sandbox", "bird"]);
+    session.wait_for("Bird");
+    session.wait_for("100 loaded / ?");
+    session.send("q");
+    assert!(session.wait_exit().success());
 }
