@@ -39,6 +39,12 @@ impl EntryEditor {
         editor
     }
 
+    /// Re-reads the selected cell after the entries changed underneath.
+    pub fn reload(&mut self, entries: &[Entry]) {
+        self.row = self.row.min(entries.len().saturating_sub(1));
+        self.load_cell(entries);
+    }
+
     fn load_cell(&mut self, entries: &[Entry]) {
         let text = entries.get(self.row).map_or(String::new(), |e| match self.column {
             Column::Key => e.key.clone(),
@@ -55,6 +61,22 @@ pub fn entries_of(form: &Form, field: usize) -> Vec<Entry> {
         Input::Map(entries) => entries.clone(),
         _ => Vec::new(),
     }
+}
+
+/// Inserts pasted text into the selected cell (line breaks become spaces).
+pub(super) fn paste(form: &mut Form, backend: &Backend, text: &str) {
+    let Some(mut editor) = form.entries.take() else { return };
+    let mut entries = entries_of(form, editor.field);
+    if let Some(entry) = entries.get_mut(editor.row) {
+        editor.cell.insert_str(text.replace(['\n', '\r'], " "));
+        let text = editor.cell.lines().concat();
+        match editor.column {
+            Column::Key => entry.key = text,
+            Column::Value => entry.text = text,
+        }
+        form.set_entries(backend, editor.field, entries);
+    }
+    form.entries = Some(editor);
 }
 
 pub(super) fn on_key(form: &mut Form, backend: &Backend, action: Option<Action>, key: KeyEvent) {

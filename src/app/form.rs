@@ -138,8 +138,12 @@ impl Form {
         self.saving.iter().chain(&self.refreshing).map(|&tag| Effect::Cancel { tag }).collect()
     }
 
-    /// Inserts pasted text into the focused text field.
+    /// Inserts pasted text into the focused text field or key/value cell.
     pub fn paste(&mut self, backend: &Backend, text: &str) {
+        if self.entries.is_some() {
+            super::entries::paste(self, backend, text);
+            return;
+        }
         if let Some(editor) = &mut self.editor {
             editor.insert_str(text.replace(['\n', '\r'], " "));
             self.take_editor_text(backend);
@@ -170,7 +174,11 @@ impl Form {
     fn sync_editor(&mut self) {
         let field = &self.backend.fields[self.focus];
         self.editor = field.kind.is_text_like().then(|| {
-            let mut editor = TextArea::new(vec![self.draft.input(self.focus).text().to_string()]);
+            let input = self.draft.input(self.focus);
+            let mut editor = TextArea::new(vec![input.text().to_string()]);
+            if *input == Input::Null {
+                editor.set_placeholder_text(crate::ui::NULL);
+            }
             editor.move_cursor(CursorMove::End);
             editor
         });
@@ -193,6 +201,15 @@ impl Form {
             if text != self.draft.input(self.focus).text() {
                 self.set_input(backend, self.focus, Input::Text(text));
             }
+        }
+    }
+
+    /// Points an open key/value editor at the draft's current entries (after the draft was
+    /// replaced by a fresh or saved record), so typing never lands in the wrong entry.
+    fn reload_entries(&mut self) {
+        if let Some(mut editor) = self.entries.take() {
+            editor.reload(&super::entries::entries_of(self, editor.field));
+            self.entries = Some(editor);
         }
     }
 
@@ -328,12 +345,8 @@ fn set_null(form: &mut Form, backend: &Backend) -> Result<(), String> {
 fn activate(form: &mut Form, backend: &Backend) {
     let index = form.focus;
     match backend.fields[index].kind {
-        FieldKind::KeyValue => {
-            if matches!(form.draft.input(index), Input::Null) {
-                form.set_input(backend, index, Input::Map(Vec::new()));
-            }
-            form.entries = Some(EntryEditor::open(form, index));
-        }
+        // A null field stays null until an entry is added.
+        FieldKind::KeyValue => form.entries = Some(EntryEditor::open(form, index)),
         FieldKind::Bool => {
             let on = matches!(form.draft.input(index), Input::Toggle(true));
             form.set_input(backend, index, Input::Toggle(!on));
@@ -442,6 +455,7 @@ pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, Ht
                     form.draft.rebase(contact.clone());
                     form.errors = validate(&state.backend, &form.draft);
                     form.sync_editor();
+                    form.reload_entries();
                     state.list.replace(&state.backend, contact);
                 }
                 Some(other) => {
@@ -483,6 +497,7 @@ pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, Http
                     form.draft.saved(contact.clone(), &sent);
                     form.errors = validate(&backend, &form.draft);
                     form.sync_editor();
+                    form.reload_entries();
                     state.list.replace(&backend, contact);
                 }
                 Some(other) => {

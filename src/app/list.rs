@@ -1,6 +1,7 @@
 //! The contact list: loaded pages, the cursor, the filter, and loading more on demand.
 
 use std::cell::Cell;
+use std::collections::HashSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
@@ -23,6 +24,8 @@ pub const FILTER_AUTOLOAD_LIMIT: usize = 5_000;
 pub struct ContactList {
     /// Every contact loaded, in server order.
     pub contacts: Vec<Contact>,
+    /// The ids in `contacts`, so a contact is listed once.
+    ids: HashSet<String>,
     /// Fuzzy filter over `contacts`.
     pub filter: Filter,
     /// The filter being typed.
@@ -49,6 +52,7 @@ impl ContactList {
     /// Forgets what was loaded and asks for the first page.
     pub fn reload(&mut self, backend: &Backend, next_tag: &mut Tag) -> Option<Effect> {
         self.contacts.clear();
+        self.ids.clear();
         self.filter.clear();
         self.cursor = 0;
         self.total = None;
@@ -192,8 +196,11 @@ pub(super) fn on_page(state: &mut State, tag: Tag, result: Result<Page, HttpErro
         Ok(page) => {
             state.record_exchange(&page.exchange);
             let list = &mut state.list;
-            let texts: Vec<String> = page.contacts.iter().map(|c| search_text(&state.backend, c)).collect();
-            list.contacts.extend(page.contacts);
+            // A contact seen on an earlier page (the list shifted, or a server repeats itself)
+            // is shown once.
+            let fresh: Vec<Contact> = page.contacts.into_iter().filter(|c| list.ids.insert(c.id.clone())).collect();
+            let texts: Vec<String> = fresh.iter().map(|c| search_text(&state.backend, c)).collect();
+            list.contacts.extend(fresh);
             list.filter.extend(texts);
             list.total = page.total;
             list.next = page.next;

@@ -123,6 +123,9 @@ fn check(backend: &mut Backend) -> Result<(), (Option<String>, String)> {
         if field.kind == FieldKind::Enum && field.values.is_empty() {
             return Err((at, format!("field `{}` is an enum but lists no `values`", field.key)));
         }
+        if field.pattern.is_some() && (!field.kind.is_text_like() || field.kind.is_list()) {
+            return Err((at, format!("field `{}`: `pattern` applies to single-line text kinds only", field.key)));
+        }
         if let Some(pattern) = &field.pattern {
             let anchored = format!("^(?:{pattern})$");
             let regex = regex::Regex::new(&anchored).map_err(|e| {

@@ -346,6 +346,8 @@ pub enum ValueType {
     List,
     /// JSON null.
     Null,
+    /// Any other JSON (an object the server sent), kept as written.
+    Json,
 }
 
 impl ValueType {
@@ -357,6 +359,7 @@ impl ValueType {
             ValueType::Bool => "bool",
             ValueType::List => "list",
             ValueType::Null => "null",
+            ValueType::Json => "json",
         }
     }
 }

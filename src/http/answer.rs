@@ -161,12 +161,35 @@ fn as_messages(value: &Value) -> Vec<String> {
     }
 }
 
-/// A field name from an error entry; for a location array (`["body", "email"]`) its last element.
+/// A field name from an error entry. A location array (FastAPI's `["body", "custom_fields",
+/// "tier"]`) loses its leading `body`/`query`/`path`/`header` and joins the rest with dots,
+/// so the form can place it on `custom_fields`.
 fn field_name(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
-        Value::Array(parts) => parts.last().and_then(field_name),
         Value::Number(n) => Some(n.to_string()),
+        Value::Array(parts) => {
+            let mut names: Vec<String> = parts.iter().filter_map(field_name).collect();
+            if names.len() > 1 && ["body", "query", "path", "header"].contains(&names[0].as_str()) {
+                names.remove(0);
+            }
+            (!names.is_empty()).then(|| names.join("."))
+        }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn locations_name_the_field_without_their_source() {
+        assert_eq!(field_name(&json!(["body", "email"])).as_deref(), Some("email"));
+        assert_eq!(field_name(&json!(["body", "custom_fields", "tier"])).as_deref(), Some("custom_fields.tier"));
+        assert_eq!(field_name(&json!(["lists", 0])).as_deref(), Some("lists.0"));
+        assert_eq!(field_name(&json!("email")).as_deref(), Some("email"));
+        assert_eq!(field_name(&json!({})), None);
     }
 }

@@ -290,9 +290,10 @@ fn next_page(paging: &Paging, page: &PageRequest, body: &Value, count: usize) ->
             };
             more.then(|| PageRequest::Number(n + 1))
         }
-        (Paging::Cursor { next, .. }, PageRequest::Cursor(_)) => {
+        (Paging::Cursor { next, .. }, PageRequest::Cursor(sent)) => {
             let token = next.get(body).and_then(|v| v.as_str().map(str::to_string))?;
-            (!token.is_empty()).then_some(PageRequest::Cursor(Some(token)))
+            // A server handing back the cursor it was given would be paged forever.
+            (!token.is_empty() && sent.as_ref() != Some(&token)).then_some(PageRequest::Cursor(Some(token)))
         }
         _ => None,
     }
@@ -368,4 +369,54 @@ fn percent_encode(value: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cursor() -> Paging {
+        Paging::Cursor {
+            cursor_param: "pageToken".into(),
+            size_param: "limit".into(),
+            size: 2,
+            next: Path::parse("nextPageToken").unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_cursor_ends_when_absent_empty_or_repeated() {
+        let first = PageRequest::Cursor(None);
+        let next = next_page(&cursor(), &first, &json!({"nextPageToken": "abc"}), 2);
+        assert_eq!(next, Some(PageRequest::Cursor(Some("abc".into()))));
+        assert_eq!(next_page(&cursor(), &first, &json!({"nextPageToken": ""}), 2), None);
+        assert_eq!(next_page(&cursor(), &first, &json!({}), 2), None);
+        let again = PageRequest::Cursor(Some("abc".into()));
+        assert_eq!(next_page(&cursor(), &again, &json!({"nextPageToken": "abc"}), 2), None, "a mock repeating itself");
+    }
+
+    #[test]
+    fn numbered_pages_stop_at_the_last_or_a_short_page() {
+        let paging = Paging::Page {
+            page_param: "page".into(),
+            size_param: "limit".into(),
+            size: 2,
+            first: 1,
+            last_page: Some(Path::parse("meta.last_page").unwrap()),
+        };
+        let page1 = PageRequest::Number(1);
+        assert_eq!(next_page(&paging, &page1, &json!({"meta": {"last_page": 3}}), 2), Some(PageRequest::Number(2)));
+        assert_eq!(next_page(&paging, &page1, &json!({"meta": {"last_page": 1}}), 2), None);
+        assert_eq!(next_page(&paging, &page1, &json!({}), 1), None, "a short page is the last");
+        assert_eq!(next_page(&paging, &page1, &json!({}), 0), None);
+    }
+
+    #[test]
+    fn a_query_secret_is_redacted_from_shown_urls() {
+        let auth = Auth::Query { param: "api_key".into() };
+        let url = Url::parse("https://api.example/api/v1/contact/list?page=1&api_key=in-SECRET").unwrap();
+        let shown = redact(&url, &auth);
+        assert!(shown.contains("api_key=***") && !shown.contains("SECRET"), "{shown}");
+    }
 }

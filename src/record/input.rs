@@ -88,15 +88,20 @@ pub fn entry_from(key: String, value: &Value) -> Entry {
         Value::String(_) => ValueType::String,
         Value::Number(_) => ValueType::Number,
         Value::Bool(_) => ValueType::Bool,
-        Value::Array(_) => ValueType::List,
-        Value::Null | Value::Object(_) => ValueType::Null,
+        // A list of scalars is edited as `a, 2, true`; anything deeper is kept as JSON.
+        Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => ValueType::List,
+        Value::Array(_) | Value::Object(_) => ValueType::Json,
+        Value::Null => ValueType::Null,
     };
-    let mut text = String::new();
-    if let Value::Bool(b) = value {
-        text = b.to_string();
-    } else if !value.is_object() {
-        push_plain(&mut text, value);
-    }
+    let text = match value {
+        Value::Bool(b) => b.to_string(),
+        _ if kind == ValueType::Json => value.to_string(),
+        _ => {
+            let mut text = String::new();
+            push_plain(&mut text, value);
+            text
+        }
+    };
     Entry { key, kind, text }
 }
 
@@ -106,6 +111,7 @@ pub fn entry_value(entry: &Entry) -> Result<Value, String> {
     match entry.kind {
         ValueType::String => Ok(Value::String(entry.text.clone())),
         ValueType::Null => Ok(Value::Null),
+        ValueType::Json => serde_json::from_str(text).map_err(|e| format!("`{}`: not valid JSON ({e})", entry.key)),
         ValueType::Number => number(text).ok_or_else(|| format!("`{}`: `{text}` is not a number", entry.key)),
         ValueType::Bool => match text {
             "true" | "yes" => Ok(Value::Bool(true)),

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table};
 use super::{centered, theme};
 use crate::app::entries::{Column, entries_of};
 use crate::app::{EntryEditor, Form, State};
+use crate::backend::ValueType;
 
 /// Draws the editor of `editor.field` over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form, editor: &EntryEditor) {
@@ -25,9 +26,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form, editor: &
 
     let widths = [Constraint::Percentage(35), Constraint::Length(8), Constraint::Fill(1)];
     let [key_x, _, value_x] = Layout::horizontal(widths).spacing(1).areas(table_area);
-    let rows = entries.iter().enumerate().map(|(i, entry)| {
+    // Keep the selected entry in view: the rows below the header scroll with it.
+    let visible = table_area.height.saturating_sub(1).max(1) as usize;
+    let offset = editor.row.saturating_sub(visible - 1);
+    let rows = entries.iter().enumerate().skip(offset).map(|(i, entry)| {
         let style = if i == editor.row { theme::selected() } else { Default::default() };
-        let value = if entry.kind == crate::backend::ValueType::Null { "null".to_string() } else { entry.text.clone() };
+        let value = if entry.kind == ValueType::Null { "null".to_string() } else { entry.text.clone() };
         Row::new([Cell::from(entry.key.clone()), Cell::from(entry.kind.name()), Cell::from(value)]).style(style)
     });
     let header = Row::new(["Key", "Type", "Value"]).style(theme::heading());
@@ -39,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form, editor: &
     } else {
         // The selected cell is typed into in place.
         let x = if editor.column == Column::Key { key_x } else { value_x };
-        let y = table_area.y + 1 + editor.row as u16;
+        let y = table_area.y + 1 + (editor.row - offset) as u16;
         if y < table_area.bottom() {
             let cell = Rect { y, height: 1, ..x };
             frame.render_widget(Clear, cell);

@@ -12,6 +12,8 @@ mod list;
 mod response;
 pub mod theme;
 
+pub use field::NULL;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::backend::{Backend, Field, FieldKind, Rule, SendFields};
+use crate::backend::{Backend, Field, FieldKind, Rule, SendFields, ValueType};
 use crate::record::{Draft, Entry, Input, input_to_json, list_items};
 
 /// A problem with one field, shown under it.
@@ -33,7 +33,12 @@ pub fn validate(backend: &Backend, draft: &Draft) -> Vec<FieldError> {
         if field.read_only || (only_changed && !draft.is_changed(index)) {
             continue;
         }
-        if let Err(message) = check_field(field, input) {
+        let checked = check_field(field, input).and_then(|()| {
+            // With a full body an emptied optional field is left out, which clears it; with only
+            // changed fields it is sent, so it must be a value the vendor accepts.
+            if only_changed && input.is_empty() && draft.is_changed(index) { check_cleared(field) } else { Ok(()) }
+        });
+        if let Err(message) = checked {
             errors.push(FieldError { field: index, message });
         }
     }
@@ -79,7 +84,7 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
             return Err("Not a valid URL (https://…)".into());
         }
         FieldKind::Date => check_date(text)?,
-        FieldKind::DateTime if text.parse::<jiff::Timestamp>().is_err() => {
+        FieldKind::DateTime if !is_date_time(text) => {
             return Err("Not a valid date and time (2024-06-01T12:30:00Z)".into());
         }
         FieldKind::Country if !(text.len() == 2 && text.chars().all(|c| c.is_ascii_uppercase())) => {
@@ -99,6 +104,24 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
         });
     }
     Ok(())
+}
+
+/// A field the user emptied is sent as `null` (nullable), `[]` (lists) or `""`; refuse it when
+/// `""` cannot be a value of the field's kind, rather than send what the vendor must reject.
+fn check_cleared(field: &Field) -> Result<(), String> {
+    if field.nullable || field.kind.is_list() || field.kind == FieldKind::KeyValue {
+        return Ok(());
+    }
+    let empty_allowed = match field.kind {
+        FieldKind::Text => field.regex.as_ref().is_none_or(|r| r.is_match("")),
+        FieldKind::Bool => true,
+        _ => false,
+    };
+    if empty_allowed {
+        Ok(())
+    } else {
+        Err(format!("{} cannot be emptied: this vendor needs a value here", field.label))
+    }
 }
 
 fn check_list(field: &Field, text: &str) -> Result<(), String> {
@@ -131,6 +154,13 @@ fn check_count(field: &Field, count: usize) -> Result<(), String> {
 
 fn check_entries(field: &Field, entries: &[Entry]) -> Result<(), String> {
     for entry in entries {
+        if field.exclude.iter().any(|k| k == entry.key.trim()) {
+            return Err(format!("`{}` has its own field in the form; edit it there", entry.key.trim()));
+        }
+        // A value the server sent as an object is kept as it came, whatever the allowed types.
+        if entry.kind == ValueType::Json {
+            continue;
+        }
         if !field.value_types.contains(&entry.kind) {
             let allowed: Vec<&str> = field.value_types.iter().map(|t| t.name()).collect();
             return Err(format!("`{}`: values here are {}", entry.key, allowed.join(" or ")));
@@ -146,9 +176,20 @@ fn is_uuid(text: &str) -> bool {
         && text.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
-/// An absolute http(s) URL with a host.
+/// An absolute http(s) URL with a host, written in ASCII without spaces (as `format: uri` wants).
 fn is_url(text: &str) -> bool {
-    reqwest::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+    text.is_ascii()
+        && !text.contains(char::is_whitespace)
+        && reqwest::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+/// RFC 3339: `2024-06-01T12:30:00Z`, optional fraction, `Z` or an offset; and a real instant.
+fn is_date_time(text: &str) -> bool {
+    static SHAPE: OnceLock<Regex> = OnceLock::new();
+    let shape = SHAPE.get_or_init(|| {
+        Regex::new(r"(?i)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$").expect("constant pattern")
+    });
+    shape.is_match(text) && text.parse::<jiff::Timestamp>().is_ok()
 }
 
 /// `yyyy-mm-dd` and a day that exists (2023-02-30 does not; 2024-02-29 does).
@@ -179,7 +220,7 @@ fn check_rule(backend: &Backend, rule: &Rule, inputs: &[Input], errors: &mut Vec
     match rule {
         Rule::OneOfRequired { fields, message } => {
             let indices: Vec<usize> = fields.iter().filter_map(|k| index(k)).collect();
-            if indices.iter().all(|&i| inputs[i].is_empty()) {
+            if indices.iter().all(|&i| inputs[i].is_empty() || inputs[i] == Input::Null) {
                 errors.extend(indices.into_iter().map(|field| FieldError { field, message: message.clone() }));
             }
         }
@@ -262,5 +303,28 @@ mod tests {
         assert_eq!(errors_after(&[("email", "o'neill+crm@mail.example.co.uk")]), vec![]);
         assert!(errors_after(&[("country", "ca")])[0].1.contains("capitals"));
         assert!(errors_after(&[("lists", "1, two")])[0].1.contains("`two`"));
+    }
+
+    #[test]
+    fn a_changed_field_that_cannot_be_empty_is_not_emptied() {
+        let backend = Arc::new(backend::find("vixiees", None).unwrap());
+        let record = json!({"id": 7, "first_name": "Jordi", "source": "api", "language": "ca", "priority": 2});
+        let mut draft = Draft::new(&backend, Contact::from_record(&backend, record).unwrap());
+        for key in ["source", "language", "first_name"] {
+            draft.set(backend.field_index(key).unwrap(), Input::Text(String::new()));
+        }
+        let errors: Vec<String> =
+            validate(&backend, &draft).into_iter().map(|e| backend.fields[e.field].key.to_string()).collect();
+        assert_eq!(errors, ["source", "language"], "an enum and a pattern need a value; plain text may be empty");
+        assert!(errors_after(&[("birthday", "")]).is_empty(), "a full body leaves it out, which clears it");
+    }
+
+    #[test]
+    fn date_times_are_rfc_3339() {
+        assert!(is_date_time("2024-06-01T12:30:00Z"));
+        assert!(is_date_time("2024-06-01T12:30:00.123+02:00"));
+        assert!(!is_date_time("2024-06-01T12:30Z"));
+        assert!(!is_date_time("20240601T123000Z"));
+        assert!(!is_date_time("2024-02-30T12:30:00Z"));
     }
 }
