@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod connect;
 pub mod http;
+pub mod journal;
 pub mod record;
 pub mod sandbox;
 pub mod ui;

@@ -17,6 +17,7 @@ use rolo::app::{Session, State};
 use rolo::config::Dirs;
 use rolo::connect::{self, Target};
 use rolo::http::{Client, Timeouts};
+use rolo::journal::Journal;
 use rolo::sandbox::{self, SandboxOptions, Storage};
 use rolo::{backend, commands};
 
@@ -163,8 +164,18 @@ async fn run_tui(
         }
     };
 
-    let state = State::new(Arc::clone(client.backend()), session);
+    // Drafts are kept per profile (per vendor for the sandbox), and offered back at start.
+    let journal_name =
+        if session.sandbox { format!("sandbox-{}", client.backend().name) } else { session.profile.clone() };
+    let mut state = State::new(Arc::clone(client.backend()), session);
+    let journal = dirs.as_ref().map(|dirs| Journal::new(&dirs.data, &journal_name));
+    if let Some(journal) = &journal {
+        state.offer_drafts(journal.list());
+    }
     let mut runtime = Runtime::new(state, client);
+    if let Some(journal) = journal {
+        runtime.keep_drafts(journal);
+    }
     // try_init also installs a panic hook that restores the terminal before the report.
     let mut terminal = ratatui::try_init().wrap_err("rolo needs a terminal (is standard output redirected?)")?;
     let _ = execute!(io::stdout(), EnableBracketedPaste);

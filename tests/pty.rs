@@ -125,3 +125,40 @@ fn the_sandbox_speaks_another_vendor_on_request() {
     session.send("q");
     assert!(session.wait_exit().success());
 }
+
+#[test]
+fn a_draft_survives_kill_9_and_is_offered_back() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut session = Session::start(home.path(), &[]);
+    session.wait_for("loaded / 260");
+    session.send("\r");
+    session.wait_for("── Person");
+    session.send("Zed");
+    session.wait_for("1 changed");
+    // The journal is written off the UI thread; wait for the file, then kill without warning.
+    let draft = home.path().join("data/rolo/drafts/sandbox-corporatemerch/1.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("RajZed")) {
+        assert!(Instant::now() < deadline, "the draft reached the disk");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = session.child.process_id().expect("a pid");
+    let killed = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    let _ = session.wait_exit();
+
+    let mut again = Session::start(home.path(), &[]);
+    again.wait_for("Unsent drafts");
+    again.wait_for("changes: First name");
+    again.send("\r");
+    again.wait_for("1 changed");
+    again.wait_for("RajZed");
+    // Sending it clears the draft from disk.
+    again.send("\x13");
+    again.wait_for("Saved: 200");
+    again.send("\x1b");
+    again.wait_for("Enter open contact");
+    again.send("q");
+    assert!(again.wait_exit().success());
+    assert!(!draft.exists(), "a sent draft is forgotten");
+}

@@ -115,6 +115,13 @@ impl Form {
         form
     }
 
+    /// Replaces the draft with a restored one (edits from an earlier run).
+    pub fn restore(&mut self, backend: &Backend, draft: Draft) {
+        self.draft = draft;
+        self.errors = validate(backend, &self.draft);
+        self.sync_editor();
+    }
+
     /// True while a request for this form is in flight.
     pub fn is_busy(&self) -> bool {
         self.saving.is_some() || self.refreshing.is_some()
@@ -440,6 +447,7 @@ fn back(state: &mut State) -> Vec<Effect> {
     }
     let effects = form.cancel_all();
     state.form = None;
+    super::restore::offer_rest(state);
     effects
 }
 

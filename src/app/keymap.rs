@@ -20,6 +20,8 @@ pub enum Context {
     Viewer,
     /// A yes/no question.
     Confirm,
+    /// Drafts left by an earlier run, offered for restoring.
+    Restore,
 }
 
 impl Context {
@@ -33,11 +35,12 @@ impl Context {
             Context::KeyValue => "Key/value editor",
             Context::Viewer => "Help and raw response",
             Context::Confirm => "Questions",
+            Context::Restore => "Restoring drafts",
         }
     }
 
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::List,
         Context::Filter,
         Context::Form,
@@ -45,6 +48,7 @@ impl Context {
         Context::KeyValue,
         Context::Viewer,
         Context::Confirm,
+        Context::Restore,
     ];
 }
 
@@ -75,6 +79,9 @@ pub enum Action {
     DeleteEntry,
     CycleType,
     SwitchColumn,
+    Restore,
+    Discard,
+    Later,
     Choose,
     Close,
     Yes,
@@ -108,6 +115,9 @@ impl Action {
             Action::DeleteEntry => "delete entry",
             Action::CycleType => "change value type",
             Action::SwitchColumn => "key ↔ value",
+            Action::Restore => "restore this draft",
+            Action::Discard => "discard this draft",
+            Action::Later => "decide later (drafts stay on disk)",
             Action::Back => "back / cancel send",
             Action::Choose => "choose",
             Action::Close => "close",
@@ -251,6 +261,12 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Confirm, &[ch('y')], A::Yes, true),
     bind(C::Confirm, &[ch('n'), plain(KeyCode::Esc), plain(KeyCode::Enter)], A::No, true),
     bind(C::Confirm, &[ctrl('c')], A::Quit, false),
+    bind(C::Restore, &[plain(KeyCode::Enter)], A::Restore, true),
+    bind(C::Restore, &[ch('d')], A::Discard, true),
+    bind(C::Restore, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::Restore, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::Restore, &[plain(KeyCode::Esc)], A::Later, true),
+    bind(C::Restore, &[ctrl('c')], A::Quit, false),
 ];
 
 /// The action `event` triggers in `context`, if any.

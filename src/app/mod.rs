@@ -6,8 +6,10 @@
 pub mod entries;
 mod filter;
 mod form;
+mod keeper;
 pub mod keymap;
 mod list;
+mod restore;
 pub mod runtime;
 
 use std::sync::Arc;
@@ -19,10 +21,12 @@ use serde_json::Value;
 pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome};
+pub use keeper::DraftKeeper;
 pub use list::ContactList;
 
 use crate::backend::Backend;
 use crate::http::{Exchange, Fetched, HttpError, Page, PageRequest};
+use crate::journal::SavedDraft;
 use keymap::{Action, Context};
 
 /// Identifies one request, so an answer to a request the user has moved on from is dropped.
@@ -45,6 +49,8 @@ pub enum Message {
     ContactLoaded { tag: Tag, result: Result<Fetched, HttpError> },
     /// The server answered an update.
     Saved { tag: Tag, result: Result<Fetched, HttpError> },
+    /// A draft could not be written to disk.
+    JournalFailed(String),
 }
 
 /// Work for the event loop.
@@ -58,6 +64,8 @@ pub enum Effect {
     Save { tag: Tag, id: String, body: Value },
     /// Abandon a request in flight.
     Cancel { tag: Tag },
+    /// Forget a stored draft the user discarded.
+    DropDraft { contact_id: String },
     /// Leave rolo.
     Quit,
 }
@@ -80,6 +88,8 @@ pub enum Overlay {
     Response { scroll: u16 },
     /// "Discard your changes?"
     ConfirmDiscard { then_quit: bool },
+    /// Drafts left by an earlier run: restore, discard, or decide later.
+    Restore { selected: usize },
 }
 
 /// The last request, for the status line.
@@ -125,6 +135,8 @@ pub struct State {
     pub spinner: usize,
     /// Set when the user has asked to leave.
     pub quitting: bool,
+    /// Drafts an earlier run left unsent, offered for restoring.
+    pub restorable: Vec<SavedDraft>,
     next_tag: Tag,
 }
 
@@ -142,7 +154,17 @@ impl State {
             notice: None,
             spinner: 0,
             quitting: false,
+            restorable: Vec::new(),
             next_tag: 1,
+        }
+    }
+
+    /// Offers drafts an earlier run left unsent (for this backend only).
+    pub fn offer_drafts(&mut self, drafts: Vec<SavedDraft>) {
+        self.restorable =
+            drafts.into_iter().filter(|d| d.backend == self.backend.name && !d.edits.is_empty()).collect();
+        if !self.restorable.is_empty() {
+            self.overlay = Some(Overlay::Restore { selected: 0 });
         }
     }
 
@@ -161,6 +183,7 @@ impl State {
         match &self.overlay {
             Some(Overlay::Help { .. } | Overlay::Response { .. }) => Context::Viewer,
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
+            Some(Overlay::Restore { .. }) => Context::Restore,
             None => match &self.form {
                 Some(form) if form.dropdown.is_some() => Context::Dropdown,
                 Some(form) if form.entries.is_some() => Context::KeyValue,
@@ -211,6 +234,10 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::PageLoaded { tag, result } => list::on_page(state, tag, result),
         Message::ContactLoaded { tag, result } => form::on_contact(state, tag, result),
         Message::Saved { tag, result } => form::on_saved(state, tag, result),
+        Message::JournalFailed(error) => {
+            state.notify(format!("Could not keep the draft on disk: {error}"), true);
+            Vec::new()
+        }
     }
 }
 
@@ -222,6 +249,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match context {
         Context::Viewer => on_viewer(state, action),
         Context::Confirm => on_confirm(state, action),
+        Context::Restore => restore::on_key(state, action),
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
         Context::KeyValue if action == Some(Action::Quit) => request_quit(state),
@@ -277,6 +305,7 @@ fn on_confirm(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         Some(Action::Yes) => {
             state.overlay = None;
             let mut effects: Vec<Effect> = state.form.take().into_iter().flat_map(|f| f.cancel_all()).collect();
+            restore::offer_rest(state);
             if then_quit {
                 state.quitting = true;
                 effects.push(Effect::Quit);

@@ -14,8 +14,9 @@ use ratatui::Terminal;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use super::{Effect, Message, State, Tag, update};
+use super::{DraftKeeper, Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError};
+use crate::journal::Journal;
 use crate::ui;
 
 /// How often the spinner turns while a request is in flight (never when idle).
@@ -29,6 +30,7 @@ pub struct Runtime {
     sender: mpsc::UnboundedSender<Message>,
     receiver: mpsc::UnboundedReceiver<Message>,
     tasks: HashMap<Tag, AbortHandle>,
+    keeper: Option<DraftKeeper>,
 }
 
 impl Runtime {
@@ -36,9 +38,21 @@ impl Runtime {
     pub fn new(mut state: State, client: Client) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
         let effects = state.start();
-        let mut runtime = Self { state, client, sender, receiver, tasks: HashMap::new() };
+        let mut runtime = Self { state, client, sender, receiver, tasks: HashMap::new(), keeper: None };
         runtime.run_effects(effects);
         runtime
+    }
+
+    /// Keeps unsent drafts in `journal` from now on.
+    pub fn keep_drafts(&mut self, journal: Journal) {
+        self.keeper = Some(DraftKeeper::start(journal, self.sender.clone()));
+    }
+
+    /// Waits until every draft change so far is on disk (tests use it before looking).
+    pub fn flush_drafts(&self) {
+        if let Some(keeper) = &self.keeper {
+            keeper.flush();
+        }
     }
 
     /// Applies a message and starts the effects it calls for.
@@ -50,6 +64,9 @@ impl Runtime {
         }
         let effects = update(&mut self.state, message);
         self.run_effects(effects);
+        if let Some(keeper) = &mut self.keeper {
+            keeper.follow(&self.state);
+        }
     }
 
     /// Number of requests in flight.
@@ -87,6 +104,12 @@ impl Runtime {
         let client = self.client.clone();
         let (tag, task) = match effect {
             Effect::Quit => return,
+            Effect::DropDraft { contact_id } => {
+                if let Some(keeper) = &mut self.keeper {
+                    keeper.drop_draft(contact_id);
+                }
+                return;
+            }
             Effect::Cancel { tag } => {
                 if let Some(task) = self.tasks.remove(&tag) {
                     task.abort();

@@ -333,7 +333,7 @@ impl EnumValue {
 }
 
 /// The types a value in a key/value field may have.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueType {
     /// A JSON string.

@@ -18,6 +18,8 @@ pub struct Draft {
     original: Vec<Input>,
     /// The inputs as the user has edited them, one per backend field.
     inputs: Vec<Input>,
+    /// Bumped on every change, so whoever keeps a copy (the journal) knows when it is stale.
+    revision: u64,
 }
 
 /// The JSON body of an update, or the first field whose input cannot become JSON.
@@ -27,7 +29,7 @@ impl Draft {
     /// A draft with no edits yet.
     pub fn new(backend: &Arc<Backend>, loaded: Contact) -> Self {
         let original: Vec<Input> = backend.fields.iter().map(|f| input_from_record(f, &loaded.record)).collect();
-        Self { backend: Arc::clone(backend), loaded, inputs: original.clone(), original }
+        Self { backend: Arc::clone(backend), loaded, inputs: original.clone(), original, revision: 0 }
     }
 
     /// The current input of field `index`.
@@ -48,6 +50,17 @@ impl Draft {
     /// Replaces the input of field `index`.
     pub fn set(&mut self, index: usize, input: Input) {
         self.inputs[index] = input;
+        self.revision += 1;
+    }
+
+    /// A number that changes whenever the draft does.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// The backend this draft is for.
+    pub fn backend(&self) -> &Arc<Backend> {
+        &self.backend
     }
 
     /// True when field `index` differs from the loaded record.
@@ -93,7 +106,9 @@ impl Draft {
     }
 
     fn replace_keeping(&mut self, loaded: Contact, edits: Vec<(usize, Input)>) {
+        let revision = self.revision + 1;
         *self = Self::new(&self.backend, loaded);
+        self.revision = revision;
         for (i, input) in edits {
             self.inputs[i] = input;
         }

@@ -1,12 +1,14 @@
 //! What a user edits for each field kind, and how it turns into JSON.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::backend::path::push_plain;
 use crate::backend::{Field, FieldKind, MapLayout, ValueType};
 
 /// The edited form of one field's value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Input {
     /// Text kinds, enums, dates and lists are edited as text (`12, 31` for a list).
     Text(String),
@@ -19,7 +21,7 @@ pub enum Input {
 }
 
 /// One entry of a key/value field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// The key.
     pub key: String,

@@ -10,6 +10,7 @@ mod form;
 mod help;
 mod list;
 mod response;
+mod restore;
 pub mod theme;
 
 pub use field::NULL;
@@ -49,6 +50,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Some(Overlay::Help { scroll }) => help::draw(frame, body, *scroll),
         Some(Overlay::Response { scroll }) => response::draw(frame, body, state, *scroll),
         Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
+        Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
         None => {}
     }
 }

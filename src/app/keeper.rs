@@ -1,0 +1,102 @@
+//! Keeps the open draft on disk as it changes, on a thread of its own so typing never waits
+//! for the disk. Writes happen in order; errors come back as messages.
+
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::{Message, State};
+use crate::journal::{Journal, SavedDraft};
+
+enum Job {
+    Write(SavedDraft),
+    Remove(String),
+    /// Answers once every earlier job is done.
+    Flush(mpsc::Sender<()>),
+}
+
+/// The draft journal's writer, and what it last stored.
+pub struct DraftKeeper {
+    jobs: Option<mpsc::Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+    /// The contact and draft revision last handed to the writer.
+    kept: Option<(String, u64)>,
+}
+
+impl DraftKeeper {
+    /// Starts the writer; failures are reported through `messages`.
+    pub fn start(journal: Journal, messages: UnboundedSender<Message>) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let thread = std::thread::spawn(move || {
+            for job in queue {
+                let result = match job {
+                    Job::Write(draft) => journal.write(&draft),
+                    Job::Remove(id) => journal.remove(&id),
+                    Job::Flush(done) => {
+                        let _ = done.send(());
+                        Ok(())
+                    }
+                };
+                if let Err(error) = result {
+                    let _ = messages.send(Message::JournalFailed(error.to_string()));
+                }
+            }
+        });
+        Self { jobs: Some(jobs), thread: Some(thread), kept: None }
+    }
+
+    /// Brings the journal in line with the state: the open form's unsent edits are stored,
+    /// a form with none (or a closed one: sent or discarded) has its file removed.
+    pub fn follow(&mut self, state: &State) {
+        let now = state.form.as_ref().map(|f| (f.draft.loaded.id.clone(), f.draft.revision()));
+        if now == self.kept {
+            return;
+        }
+        match (&state.form, &self.kept) {
+            (Some(form), _) if form.draft.is_dirty() => self.send(Job::Write(SavedDraft::of(&form.draft))),
+            (Some(form), _) => self.send(Job::Remove(form.draft.loaded.id.clone())),
+            (None, Some((id, _))) => self.send(Job::Remove(id.clone())),
+            (None, None) => {}
+        }
+        // A form for another contact replaced this one: its file must not linger either.
+        if let (Some((old, _)), Some((new, _))) = (&self.kept, &now)
+            && old != new
+            && !state.restorable.iter().any(|d| &d.contact_id == old)
+        {
+            self.send(Job::Remove(old.clone()));
+        }
+        self.kept = now;
+    }
+
+    /// Forgets a draft the user discarded without opening it.
+    pub fn drop_draft(&mut self, contact_id: String) {
+        self.send(Job::Remove(contact_id));
+    }
+
+    /// Waits until everything handed over so far is on disk.
+    pub fn flush(&self) {
+        let (done, wait) = mpsc::channel();
+        if let Some(jobs) = &self.jobs
+            && jobs.send(Job::Flush(done)).is_ok()
+        {
+            let _ = wait.recv();
+        }
+    }
+
+    fn send(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
+        }
+    }
+}
+
+impl Drop for DraftKeeper {
+    /// Finishes the queued writes before rolo exits.
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

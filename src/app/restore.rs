@@ -1,0 +1,48 @@
+//! Offering the drafts an earlier run left unsent: restore one into its form, discard it, or
+//! leave them all on disk for later.
+
+use super::keymap::Action;
+use super::{Effect, Form, Overlay, State};
+
+pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
+    let Some(Overlay::Restore { selected }) = state.overlay.clone() else { return Vec::new() };
+    let last = state.restorable.len().saturating_sub(1);
+    match action {
+        Some(Action::Up) => state.overlay = Some(Overlay::Restore { selected: selected.saturating_sub(1) }),
+        Some(Action::Down) => state.overlay = Some(Overlay::Restore { selected: (selected + 1).min(last) }),
+        Some(Action::Later) => state.overlay = None,
+        Some(Action::Quit) => return super::request_quit(state),
+        Some(Action::Discard) if selected < state.restorable.len() => {
+            let draft = state.restorable.remove(selected);
+            state.overlay = None;
+            offer_rest(state);
+            state.notify(format!("Discarded the draft for {}", draft.title), false);
+            return vec![Effect::DropDraft { contact_id: draft.contact_id }];
+        }
+        Some(Action::Restore) if selected < state.restorable.len() => {
+            let saved = state.restorable.remove(selected);
+            state.overlay = None;
+            let Some(draft) = saved.restore(&state.backend) else {
+                state.notify(format!("The draft for {} has no usable record; kept on disk", saved.title), true);
+                return Vec::new();
+            };
+            // Fetch the latest version too: the edits are laid over it when it arrives.
+            let tag = state.tag();
+            let id = draft.loaded.id.clone();
+            let mut form = Form::open(&state.backend, draft.loaded.clone(), tag);
+            form.restore(&state.backend, draft);
+            state.form = Some(form);
+            state.notify(format!("Restored the draft for {}: review it, then Ctrl-S sends", saved.title), false);
+            return vec![Effect::LoadContact { tag, id }];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Shows the restore question again while drafts remain and no form is open.
+pub(super) fn offer_rest(state: &mut State) {
+    if state.form.is_none() && state.overlay.is_none() && !state.restorable.is_empty() {
+        state.overlay = Some(Overlay::Restore { selected: 0 });
+    }
+}
