@@ -100,6 +100,7 @@ async fn a_422_lands_under_the_field_it_names_and_keeps_the_draft() {
         status: 422,
         body: r#"{"message":"The email has already been taken.","errors":{"email":["The email has already been taken."],"unknown_key":["Mystery."]}}"#.into(),
         content_type: "application/json".into(),
+        ..Default::default()
     }));
     app.ctrl('s');
     app.settle().await;
@@ -133,6 +134,7 @@ async fn a_500_and_a_refused_connection_keep_the_draft() {
         status: 500,
         body: "<html>Internal Server Error</html>".into(),
         content_type: "text/html".into(),
+        ..Default::default()
     }));
     app.ctrl('s');
     app.settle().await;
@@ -206,6 +208,7 @@ async fn a_404_on_send_is_explained_and_keeps_the_draft() {
         status: 404,
         body: r#"{"message":"Contact not found."}"#.into(),
         content_type: "application/json".into(),
+        ..Default::default()
     }));
     app.ctrl('s');
     app.settle().await;

@@ -371,6 +371,7 @@ async fn fault_replaces_every_answer_until_cleared() {
         status: 500,
         body: r#"{"message":"Server Error"}"#.to_owned(),
         content_type: "application/json".to_owned(),
+        ..Default::default()
     }));
     for path in ["/contacts", "/contacts/1", "/anything"] {
         let reply = get(&sb, path).await;
@@ -381,6 +382,7 @@ async fn fault_replaces_every_answer_until_cleared() {
         status: 503,
         body: "<html>down</html>".to_owned(),
         content_type: "text/html".to_owned(),
+        ..Default::default()
     }));
     let reply = get(&sb, "/contacts").await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);

@@ -25,7 +25,7 @@ pub use keeper::DraftKeeper;
 pub use list::ContactList;
 
 use crate::backend::Backend;
-use crate::http::{Exchange, Fetched, HttpError, Page, PageRequest};
+use crate::http::{Exchange, Fetched, HttpError, Page, PageRequest, Retry};
 use crate::journal::SavedDraft;
 use keymap::{Action, Context};
 
@@ -49,6 +49,8 @@ pub enum Message {
     ContactLoaded { tag: Tag, result: Result<Fetched, HttpError> },
     /// The server answered an update.
     Saved { tag: Tag, result: Result<Fetched, HttpError> },
+    /// A read failed and will be tried again.
+    Retrying { tag: Tag, retry: Retry },
     /// A draft could not be written to disk.
     JournalFailed(String),
 }
@@ -137,6 +139,8 @@ pub struct State {
     pub quitting: bool,
     /// Drafts an earlier run left unsent, offered for restoring.
     pub restorable: Vec<SavedDraft>,
+    /// The retry a read in flight is waiting for, for the status line.
+    pub retrying: Option<Retry>,
     next_tag: Tag,
 }
 
@@ -155,6 +159,7 @@ impl State {
             spinner: 0,
             quitting: false,
             restorable: Vec::new(),
+            retrying: None,
             next_tag: 1,
         }
     }
@@ -231,9 +236,23 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.spinner = state.spinner.wrapping_add(1);
             Vec::new()
         }
-        Message::PageLoaded { tag, result } => list::on_page(state, tag, result),
-        Message::ContactLoaded { tag, result } => form::on_contact(state, tag, result),
+        Message::PageLoaded { tag, result } => {
+            state.retrying = None;
+            list::on_page(state, tag, result)
+        }
+        Message::ContactLoaded { tag, result } => {
+            state.retrying = None;
+            form::on_contact(state, tag, result)
+        }
         Message::Saved { tag, result } => form::on_saved(state, tag, result),
+        Message::Retrying { tag, retry } => {
+            let current =
+                state.list.loading == Some(tag) || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag));
+            if current {
+                state.retrying = Some(retry);
+            }
+            Vec::new()
+        }
         Message::JournalFailed(error) => {
             state.notify(format!("Could not keep the draft on disk: {error}"), true);
             Vec::new()

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::{DraftKeeper, Effect, Message, State, Tag, update};
-use crate::http::{Client, HttpError};
+use crate::http::{Client, HttpError, Retry};
 use crate::journal::Journal;
 use crate::ui;
 
@@ -74,7 +74,8 @@ impl Runtime {
         self.tasks.len()
     }
 
-    /// Waits for the next answer from a request in flight; `None` when nothing is in flight.
+    /// Waits for the next message from a request in flight (an answer, or news of a retry);
+    /// `None` when nothing is in flight.
     pub async fn next_answer(&mut self) -> Option<Message> {
         if self.tasks.is_empty() {
             return None;
@@ -116,20 +117,30 @@ impl Runtime {
                 }
                 return;
             }
-            Effect::LoadPage { tag, page } => (
-                tag,
-                self.spawn(async move { client.list(&page).await }, move |result| Message::PageLoaded { tag, result }),
-            ),
-            Effect::LoadContact { tag, id } => (
-                tag,
-                self.spawn(async move { client.get(&id).await }, move |result| Message::ContactLoaded { tag, result }),
-            ),
+            Effect::LoadPage { tag, page } => {
+                let retries = self.retry_reporter(tag);
+                let request = async move { client.list_watched(&page, &retries).await };
+                (tag, self.spawn(request, move |result| Message::PageLoaded { tag, result }))
+            }
+            Effect::LoadContact { tag, id } => {
+                let retries = self.retry_reporter(tag);
+                let request = async move { client.get_watched(&id, &retries).await };
+                (tag, self.spawn(request, move |result| Message::ContactLoaded { tag, result }))
+            }
             Effect::Save { tag, id, body } => (
                 tag,
                 self.spawn(async move { client.update(&id, body).await }, move |result| Message::Saved { tag, result }),
             ),
         };
         self.tasks.insert(tag, task);
+    }
+
+    /// Tells the app about each retry of request `tag`, for the status line.
+    fn retry_reporter(&self, tag: Tag) -> impl Fn(Retry) + Send + Sync + 'static {
+        let sender = self.sender.clone();
+        move |retry| {
+            let _ = sender.send(Message::Retrying { tag, retry });
+        }
     }
 
     /// Runs a request on a task and sends its answer back; a panic in it becomes an error

@@ -1,6 +1,7 @@
 //! The HTTP client: turns a backend description into requests, and answers into contacts.
 
 mod answer;
+mod retry;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,9 +12,16 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 pub use answer::{Exchange, HttpError, ServerFieldError, read_error_body};
+pub use retry::{Retry, RetryPolicy};
 
 use crate::backend::{Auth, Backend, Method, Paging, path::Path};
 use crate::record::Contact;
+
+/// The largest answer rolo reads; a bigger one is cut and reported.
+const MAX_BODY: usize = 16 << 20;
+
+/// How much of a cut answer is kept for the raw view.
+const SHOWN_OF_HUGE_BODY: usize = 64 << 10;
 
 /// Which page of the list to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +92,7 @@ pub struct Client {
     base_url: String,
     secret: Option<SecretString>,
     vars: BTreeMap<String, String>,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Client {
@@ -108,7 +117,14 @@ impl Client {
             .user_agent(concat!("rolo/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot set up HTTP: {e}"))?;
-        Ok(Self { http, backend, base_url: base_url.trim_end_matches('/').to_string(), secret, vars })
+        let base_url = base_url.trim_end_matches('/').to_string();
+        Ok(Self { http, backend, base_url, secret, vars, retry: RetryPolicy::default() })
+    }
+
+    /// The same client with another retry policy for reads.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// The backend this client speaks.
@@ -116,8 +132,13 @@ impl Client {
         &self.backend
     }
 
-    /// Fetches one page of the contact list.
+    /// Fetches one page of the contact list, retrying as the policy says.
     pub async fn list(&self, page: &PageRequest) -> Result<Page, HttpError> {
+        self.list_watched(page, &|_| {}).await
+    }
+
+    /// [`Client::list`], telling `on_retry` before each retry.
+    pub async fn list_watched(&self, page: &PageRequest, on_retry: &(dyn Fn(Retry) + Sync)) -> Result<Page, HttpError> {
         let list = &self.backend.list;
         let mut query: Vec<(String, String)> = list.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         match (&list.paging, page) {
@@ -133,7 +154,7 @@ impl Client {
             }
             _ => {}
         }
-        let (body, exchange) = self.send(Method::Get, &list.path, None, &query, None).await?;
+        let (body, exchange) = self.read(&list.path, None, &query, on_retry).await?;
         let Some(items) = list.items.get(&body).and_then(|v| v.as_array().cloned()) else {
             return Err(unexpected(format!("no list of contacts at `{}`", list.items), exchange));
         };
@@ -145,14 +166,45 @@ impl Client {
         Ok(Page { contacts, skipped, next, total, exchange })
     }
 
-    /// Fetches one contact.
+    /// Fetches one contact, retrying as the policy says.
     pub async fn get(&self, id: &str) -> Result<Fetched, HttpError> {
+        self.get_watched(id, &|_| {}).await
+    }
+
+    /// [`Client::get`], telling `on_retry` before each retry.
+    pub async fn get_watched(&self, id: &str, on_retry: &(dyn Fn(Retry) + Sync)) -> Result<Fetched, HttpError> {
         let get = &self.backend.get;
-        let (body, exchange) = self.send(Method::Get, &get.path, Some(id), &[], None).await?;
+        let (body, exchange) = self.read(&get.path, Some(id), &[], on_retry).await?;
         self.fetched(&get.record, body, exchange, true)
     }
 
-    /// Sends an update; the answer's record (if any) is the saved contact.
+    /// A GET, retried after overloads and outages (reads change nothing, so retrying is safe).
+    async fn read(
+        &self,
+        path: &str,
+        id: Option<&str>,
+        query: &[(String, String)],
+        on_retry: &(dyn Fn(Retry) + Sync),
+    ) -> Result<(Value, Exchange), HttpError> {
+        let mut attempt = 1;
+        loop {
+            match self.send(Method::Get, path, id, query, None).await {
+                Err(error) => match retry::next_retry(&self.retry, attempt, &error) {
+                    Some(retry) => {
+                        let wait = retry.wait;
+                        on_retry(retry);
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                    }
+                    None => return Err(error),
+                },
+                answer => return answer,
+            }
+        }
+    }
+
+    /// Sends an update, once: a write is never retried behind the user's back.
+    /// The answer's record (if any) is the saved contact.
     pub async fn update(&self, id: &str, body: Value) -> Result<Fetched, HttpError> {
         let update = &self.backend.update;
         let (answer, exchange) = self.send(update.method, &update.path, Some(id), &[], Some(body)).await?;
@@ -234,7 +286,7 @@ impl Client {
         }
         let started = Instant::now();
         let outcome = request.send().await;
-        let response = match outcome {
+        let mut response = match outcome {
             Ok(response) => response,
             Err(e) => {
                 exchange.latency = started.elapsed();
@@ -255,12 +307,33 @@ impl Client {
                 (k.as_str().to_string(), shown)
             })
             .collect();
-        let text = response.text().await;
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if body.len() + chunk.len() > MAX_BODY => {
+                    exchange.latency = started.elapsed();
+                    body.extend_from_slice(&chunk[..SHOWN_OF_HUGE_BODY.saturating_sub(body.len()).min(chunk.len())]);
+                    body.truncate(SHOWN_OF_HUGE_BODY);
+                    exchange.body = format!(
+                        "{}\n… (cut: the answer is over {} MiB)",
+                        String::from_utf8_lossy(&body),
+                        MAX_BODY >> 20
+                    );
+                    let message = format!("the answer is over {} MiB; rolo stopped reading it", MAX_BODY >> 20);
+                    return Err(unexpected(message, exchange));
+                }
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) => {
+                    exchange.latency = started.elapsed();
+                    exchange.body = String::from_utf8_lossy(&body).into_owned();
+                    return Err(transport_error(e, exchange));
+                }
+            }
+        }
         exchange.latency = started.elapsed();
-        exchange.body = match text {
-            Ok(text) => text,
-            Err(e) => return Err(transport_error(e, exchange)),
-        };
+        // Invalid UTF-8 is shown with replacement characters rather than refused outright.
+        exchange.body = String::from_utf8_lossy(&body).into_owned();
         let parsed: Option<Value> = serde_json::from_str(&exchange.body).ok();
         if !(200..300).contains(&status) {
             let (message, field_errors) = match &parsed {

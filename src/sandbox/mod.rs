@@ -60,7 +60,7 @@ pub struct SandboxOptions {
 }
 
 /// A canned answer that replaces every dialect response while it is set (tests only).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fault {
     /// HTTP status code; an invalid code answers 500.
     pub status: u16,
@@ -68,6 +68,24 @@ pub struct Fault {
     pub body: String,
     /// `Content-Type` header value; an invalid value falls back to `application/json`.
     pub content_type: String,
+    /// More response headers, e.g. `Retry-After`.
+    pub headers: Vec<(String, String)>,
+    /// Answer only this many requests, then let them through again; `None`: until cleared.
+    pub times: Option<u32>,
+    /// How the answer is delivered.
+    pub delivery: Delivery,
+}
+
+/// How a [`Fault`] answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Delivery {
+    /// Status, headers and the whole body.
+    #[default]
+    Whole,
+    /// Never answer: the connection stays open until the client gives up.
+    Hang,
+    /// Promise the whole body, send half of it, then close the connection.
+    CutShort,
 }
 
 /// Why the sandbox could not start or reset.
@@ -249,16 +267,49 @@ fn router(state: AppState) -> Router {
 }
 
 async fn fault(State(fault): State<Arc<RwLock<Option<Fault>>>>, request: Request, next: Next) -> Response {
-    let current = fault.read().unwrap_or_else(PoisonError::into_inner).clone();
-    match current {
-        None => next.run(request).await,
-        Some(f) => {
-            let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let content_type =
-                HeaderValue::from_str(&f.content_type).unwrap_or_else(|_| HeaderValue::from_static("application/json"));
-            (status, [(header::CONTENT_TYPE, content_type)], f.body).into_response()
+    let current = {
+        let mut slot = fault.write().unwrap_or_else(PoisonError::into_inner);
+        let current = slot.clone();
+        // A fault for N requests counts itself down and then steps aside.
+        if let Some(f) = slot.as_mut()
+            && let Some(times) = f.times.as_mut()
+        {
+            *times = times.saturating_sub(1);
+            if *times == 0 {
+                *slot = None;
+            }
+        }
+        current
+    };
+    let Some(f) = current else { return next.run(request).await };
+    let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type =
+        HeaderValue::from_str(&f.content_type).unwrap_or_else(|_| HeaderValue::from_static("application/json"));
+    let mut response = match f.delivery {
+        Delivery::Whole => (status, f.body).into_response(),
+        Delivery::Hang => {
+            // Bounded so a forgotten fault cannot keep a test process alive forever.
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            (status, f.body).into_response()
+        }
+        Delivery::CutShort => {
+            let half = f.body.as_bytes()[..f.body.len() / 2].to_vec();
+            let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+                vec![Ok(half), Err(std::io::Error::other("connection cut by the sandbox fault"))];
+            let mut response = (status, axum::body::Body::from_stream(futures::stream::iter(chunks))).into_response();
+            if let Ok(length) = HeaderValue::from_str(&f.body.len().to_string()) {
+                response.headers_mut().insert(header::CONTENT_LENGTH, length);
+            }
+            response
+        }
+    };
+    response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    for (name, value) in &f.headers {
+        if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            response.headers_mut().insert(name, value);
         }
     }
+    response
 }
 
 /// True when the request carries `Authorization: Bearer <token>` (scheme case-insensitive).

@@ -37,7 +37,16 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         (None, None) => list.contacts.len().to_string(),
     };
     spans.push(Span::raw(format!("{} loaded / {total}", list.contacts.len())));
-    if let Some(notice) = &state.notice {
+    if let Some(retry) = &state.retrying {
+        let text = format!(
+            "  │  ⟳ {}: retry {} of {} in {:.1} s",
+            retry.reason,
+            retry.attempt,
+            retry.of,
+            retry.wait.as_secs_f64()
+        );
+        spans.push(Span::styled(text, theme::changed()));
+    } else if let Some(notice) = &state.notice {
         let style = if notice.is_error { theme::error() } else { theme::ok() };
         let mark = if notice.is_error { theme::ERROR_MARK } else { theme::OK_MARK };
         spans.push(Span::styled(format!("  │  {mark} {}", notice.text), style));

@@ -14,12 +14,16 @@ use secrecy::SecretString;
 use rolo::app::runtime::Runtime;
 use rolo::app::{Message, Session, State};
 use rolo::backend;
-use rolo::http::{Client, Timeouts};
+use rolo::http::{Client, RetryPolicy, Timeouts};
 use rolo::sandbox::{self, Sandbox, SandboxOptions, Storage};
 use rolo::ui;
 
 /// The token the test sandbox accepts.
 pub const TOKEN: &str = "test-token-5f3a";
+
+/// Reads are retried as in production, only sooner.
+pub const FAST_RETRY: RetryPolicy =
+    RetryPolicy { retries: 2, base: Duration::from_millis(20), max_wait: Duration::from_secs(2) };
 
 /// Every answer in these tests comes from loopback; this bounds a wait for one.
 pub const SETTLE: Duration = Duration::from_secs(10);
@@ -42,7 +46,7 @@ pub async fn start(dialect: &str, width: u16, height: u16) -> App {
     let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
     let timeouts = Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(5) };
     let secret = Some(SecretString::from(TOKEN.to_string()));
-    let client = Client::new(backend, &base_url, secret, vars, timeouts).expect("client");
+    let client = Client::new(backend, &base_url, secret, vars, timeouts).expect("client").with_retry(FAST_RETRY);
     let mut app = start_with(client, (width, height)).await;
     app.runtime.state.session = Session { profile: "sandbox".into(), sandbox: true };
     app.sandbox = Some(server);
@@ -59,7 +63,8 @@ pub async fn start_at(dialect: &str, base_url: &str, token: &str, timeout: Durat
         Default::default(),
         Timeouts { connect: Duration::from_secs(2), total: timeout },
     )
-    .expect("client");
+    .expect("client")
+    .with_retry(FAST_RETRY);
     start_with(client, size).await
 }
 
@@ -117,6 +122,20 @@ impl App {
     pub async fn settle(&mut self) {
         assert!(self.runtime.settle(SETTLE).await, "requests did not finish within {SETTLE:?}");
         self.draw();
+    }
+
+    /// Like [`App::settle`], but returns the screen after every answer, to see what was
+    /// shown on the way (a retry in the status line).
+    pub async fn settle_watching(&mut self) -> Vec<String> {
+        let mut screens = Vec::new();
+        let deadline = tokio::time::Instant::now() + SETTLE;
+        while self.runtime.in_flight() > 0 {
+            let message = tokio::time::timeout_at(deadline, self.runtime.next_answer()).await;
+            let Ok(Some(message)) = message else { panic!("requests did not finish within {SETTLE:?}") };
+            self.runtime.dispatch(message);
+            screens.push(self.screen());
+        }
+        screens
     }
 
     /// Draws the current state.

@@ -77,6 +77,7 @@ async fn the_fault_switch_covers_every_prefix() {
         status: 503,
         body: r#"{"down":true}"#.to_owned(),
         content_type: "application/json".to_owned(),
+        ..Default::default()
     }));
     for url in &urls {
         let reply = send(client.get(url)).await;

@@ -1,0 +1,158 @@
+//! Faults injected into the sandbox (or met on loopback): what the user sees, and that the
+//! draft survives each of them.
+
+mod common;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use rolo::sandbox::{self, Delivery, Fault, SandboxOptions, Storage};
+
+const CM: &str = "corporatemerch";
+
+fn json_fault(status: u16, body: &str) -> Fault {
+    Fault { status, body: body.into(), content_type: "application/json".into(), ..Default::default() }
+}
+
+/// rolo against a sandbox that answers with `fault` from the very first request.
+async fn start_faulty(fault: Fault) -> (common::App, sandbox::Sandbox) {
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
+        .await
+        .unwrap();
+    server.set_fault(Some(fault));
+    let url = server.base_url(CM);
+    let app = common::start_at(CM, &url, common::TOKEN, Duration::from_secs(2), (120, 30)).await;
+    (app, server)
+}
+
+#[tokio::test]
+async fn a_read_that_meets_503s_is_retried_and_the_status_line_says_so() {
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
+        .await
+        .unwrap();
+    let mut app = common::start_at(CM, &server.base_url(CM), common::TOKEN, Duration::from_secs(2), (120, 30)).await;
+    server.set_fault(Some(Fault { times: Some(2), ..json_fault(503, r#"{"message":"Service Unavailable"}"#) }));
+    app.press(KeyCode::Char('r'));
+    let screens = app.settle_watching().await;
+    assert!(screens.iter().any(|s| s.contains("⟳ 503: retry 1 of 2")), "{}", screens.join("\n---\n"));
+    assert!(screens.iter().any(|s| s.contains("⟳ 503: retry 2 of 2")));
+    assert!(app.screen().contains("100 loaded / 260"), "the third try succeeds");
+}
+
+#[tokio::test]
+async fn a_429_waits_as_long_as_retry_after_says() {
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
+        .await
+        .unwrap();
+    let mut app = common::start_at(CM, &server.base_url(CM), common::TOKEN, Duration::from_secs(2), (120, 30)).await;
+    let limited = Fault {
+        times: Some(1),
+        headers: vec![("Retry-After".into(), "1".into())],
+        ..json_fault(429, r#"{"message":"Too Many Attempts."}"#)
+    };
+    server.set_fault(Some(limited));
+    let started = std::time::Instant::now();
+    app.press(KeyCode::Char('r'));
+    let screens = app.settle_watching().await;
+    assert!(screens.iter().any(|s| s.contains("⟳ 429: retry 1 of 2 in 1.0 s")), "{}", screens.join("\n---\n"));
+    assert!(started.elapsed() >= Duration::from_millis(950), "waited for Retry-After");
+    assert!(app.screen().contains("100 loaded / 260"));
+}
+
+#[tokio::test]
+async fn a_write_is_never_retried_behind_the_users_back() {
+    let mut app = common::start(CM, 120, 40).await;
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    app.focus_field("position");
+    app.replace_text("Night Manager");
+    let sandbox = app.sandbox.as_ref().unwrap();
+    sandbox.set_fault(Some(Fault { times: Some(1), ..json_fault(503, r#"{"message":"Service Unavailable"}"#) }));
+    app.ctrl('s');
+    app.settle().await;
+    assert!(app.screen().contains("Not saved: 503"), "{}", app.screen());
+    assert_eq!(app.stored(CM, "1")["position"], "Customer Success Manager", "nothing was written");
+    // One key retries, and this time the server is back.
+    app.ctrl('s');
+    app.settle().await;
+    assert!(app.screen().contains("✓ Saved: 200"));
+    assert_eq!(app.stored(CM, "1")["position"], "Night Manager");
+}
+
+#[tokio::test]
+async fn malformed_answers_get_a_clear_message_and_nothing_panics() {
+    let cases = [
+        (json_fault(200, "{not json"), "Unexpected answer: the body is not JSON"),
+        (
+            Fault { content_type: "text/html".into(), ..json_fault(200, "<html><body>Login</body></html>") },
+            "Unexpected answer: the body is not JSON",
+        ),
+        (json_fault(200, r#"{"items": []}"#), "no list of contacts at `data`"),
+        (json_fault(502, "<html>Bad Gateway</html>"), "502: server error"),
+        (
+            Fault {
+                delivery: Delivery::CutShort,
+                ..json_fault(200, &format!(r#"{{"data": ["{}"]}}"#, "x".repeat(5000)))
+            },
+            "Loading contacts failed",
+        ),
+        (json_fault(200, &format!(r#"{{"data": "{}"}}"#, "x".repeat(17 << 20))), "the answer is over 16 MiB"),
+    ];
+    for (fault, expected) in cases {
+        let (mut app, _server) = start_faulty(fault).await;
+        let screen = app.screen();
+        assert!(screen.contains(expected), "expected {expected:?}:\n{screen}");
+        app.ctrl('r');
+        assert!(app.screen().contains("Raw response"), "the raw answer is one key away");
+    }
+}
+
+#[tokio::test]
+async fn a_contact_answer_that_is_not_a_contact_keeps_the_list_copy() {
+    let mut app = common::start(CM, 120, 40).await;
+    app.sandbox.as_ref().unwrap().set_fault(Some(json_fault(200, r#"{"data": "nope"}"#)));
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("Could not fetch the latest version"), "{screen}");
+    assert!(screen.contains("── Person"), "the form opens with the list's copy");
+}
+
+#[tokio::test]
+async fn an_error_body_of_an_unknown_dialect_still_reads_as_a_status() {
+    let mut app = common::start(CM, 120, 40).await;
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    app.focus_field("city");
+    app.replace_text("Ville-Marie");
+    app.sandbox.as_ref().unwrap().set_fault(Some(json_fault(422, r#"{"problems": {"whatever": 1}}"#)));
+    app.ctrl('s');
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("Not saved: 422: the server refused the values"), "{screen}");
+    assert!(app.runtime.state.form.as_ref().unwrap().draft.is_dirty());
+}
+
+#[tokio::test]
+async fn tls_to_a_plain_http_server_fails_clearly() {
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
+        .await
+        .unwrap();
+    let url = server.base_url(CM).replace("http://", "https://");
+    let mut app = common::start_at(CM, &url, common::TOKEN, Duration::from_secs(2), (120, 30)).await;
+    let screen = app.screen();
+    assert!(screen.contains("Loading contacts failed"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_server_that_hangs_is_abandoned_after_the_timeout() {
+    let fault = Fault { delivery: Delivery::Hang, ..json_fault(200, "{}") };
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
+        .await
+        .unwrap();
+    server.set_fault(Some(fault));
+    let url = server.base_url(CM);
+    let mut app = common::start_at(CM, &url, common::TOKEN, Duration::from_millis(200), (120, 30)).await;
+    assert!(app.screen().contains("No answer within 0.2 s"), "{}", app.screen());
+    server.set_fault(None);
+}
