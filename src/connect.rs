@@ -18,6 +18,8 @@ pub enum Target {
         name: String,
         /// A client for it.
         client: Client,
+        /// Things worth telling the user that do not stop rolo (loose file permissions).
+        warnings: Vec<String>,
     },
 }
 
@@ -61,7 +63,24 @@ pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option
     check_vars(&backend, &profile.vars).map_err(|e| format!("{}: {e}", at("vars")))?;
     let client = Client::new(backend, &base_url, secret, profile.vars.clone(), profile.timeouts())
         .map_err(|e| format!("{}: {e}", at("base_url")))?;
-    Ok(Target::Profile { name, client })
+    let mut warnings = Vec::new();
+    let loose = |file: &std::path::Path| {
+        format!(
+            "{} can be read by other users of this machine; `chmod 600 {}` fixes it",
+            file.display(),
+            file.display()
+        )
+    };
+    if let Some(file) = path.as_ref().filter(|p| config::readable_by_others(p)) {
+        warnings.push(loose(file));
+    }
+    if let Some(file) = profile.secret_file.as_ref().filter(|p| config::readable_by_others(p)) {
+        warnings.push(format!("the secret file {}", loose(file)));
+    }
+    for warning in &warnings {
+        tracing::warn!("{warning}");
+    }
+    Ok(Target::Profile { name, client, warnings })
 }
 
 /// Every `{var}` the backend's paths use must be in the profile's `vars`.

@@ -42,6 +42,9 @@ struct Cli {
     /// Profile to use (default: the config's default_profile).
     #[arg(long, global = true, value_name = "NAME")]
     profile: Option<String>,
+    /// Log level for $XDG_STATE_HOME/rolo/rolo.log: error, warn, info, debug, trace (RUST_LOG wins).
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
+    log_level: String,
     /// Open the embedded sandbox speaking this vendor's API (corporatemerch, informly,
     /// insighto, vixiees, bird), whatever the config says.
     #[arg(long, value_name = "VENDOR", conflicts_with = "profile")]
@@ -73,6 +76,8 @@ async fn main() -> ExitCode {
     let _ = color_eyre::install();
     let cli = Cli::parse();
     let dirs = Dirs::from_env();
+    // Logs go to a file, never to the terminal the UI draws on; the guard flushes on exit.
+    let _log_guard = dirs.as_ref().and_then(|dirs| start_logging(&dirs.state, &cli.log_level));
     let outcome = match cli.command {
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
         Some(Command::Backends) => {
@@ -117,7 +122,10 @@ async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
 
 async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {
     match connect::resolve(config_path, profile.as_deref(), dirs.as_ref()).map_err(|e| eyre!(e))? {
-        Target::Profile { name, client } => {
+        Target::Profile { name, client, warnings } => {
+            for warning in warnings {
+                eprintln!("rolo: warning: {warning}");
+            }
             let report = commands::check(&client, &name).await.map_err(|e| eyre!(e))?;
             print!("{report}");
             Ok(())
@@ -142,8 +150,12 @@ async fn run_tui(
         return Err(eyre!("the sandbox speaks {}, not `{vendor}`", names.join(", ")));
     }
     let mut sandbox_server = None;
+    let mut startup_warnings = Vec::new();
     let (session, client) = match target {
-        Target::Profile { name, client } => (Session { profile: name, sandbox: false }, client),
+        Target::Profile { name, client, warnings } => {
+            startup_warnings = warnings;
+            (Session { profile: name, sandbox: false }, client)
+        }
         Target::Sandbox => {
             let backend = Arc::new(backend::find(vendor, None).map_err(|e| eyre!("{e}"))?);
             let storage = match sandbox::default_db_path() {
@@ -172,6 +184,9 @@ async fn run_tui(
     if let Some(journal) = &journal {
         state.offer_drafts(journal.list());
     }
+    if let Some(warning) = startup_warnings.first() {
+        state.notice = Some(rolo::app::Notice { text: format!("Warning: {warning}"), is_error: true });
+    }
     let mut runtime = Runtime::new(state, client);
     if let Some(journal) = journal {
         runtime.keep_drafts(journal);
@@ -190,6 +205,17 @@ async fn run_tui(
         server.shutdown().await;
     }
     outcome.wrap_err("terminal input failed")
+}
+
+/// Sends `tracing` events to `<state dir>/rolo.log`. `RUST_LOG` overrides `level`.
+fn start_logging(state_dir: &std::path::Path, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    std::fs::create_dir_all(state_dir).ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking(tracing_appender::rolling::never(state_dir, "rolo.log"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(false).try_init().ok()?;
+    Some(guard)
 }
 
 /// Resolves when the process is asked to stop by SIGTERM or SIGHUP.

@@ -13,6 +13,8 @@ const COLS: u16 = 100;
 
 struct Session {
     parser: vt100::Parser,
+    /// Every byte rolo wrote to the terminal.
+    transcript: Vec<u8>,
     output: mpsc::Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -22,6 +24,10 @@ struct Session {
 
 impl Session {
     fn start(home: &std::path::Path, args: &[&str]) -> Self {
+        Self::start_with_env(home, args, &[])
+    }
+
+    fn start_with_env(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -30,6 +36,10 @@ impl Session {
         command.env("XDG_CONFIG_HOME", home.join("config"));
         command.env("XDG_DATA_HOME", home.join("data"));
         command.env("TERM", "xterm-256color");
+        command.env("XDG_STATE_HOME", home.join("state"));
+        for (name, value) in env {
+            command.env(name, value);
+        }
         let child = pty.slave.spawn_command(command).expect("rolo starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
@@ -46,11 +56,32 @@ impl Session {
         });
         let rows = NonZeroU16::new(ROWS).unwrap();
         let cols = NonZeroU16::new(COLS).unwrap();
-        Self { parser: vt100::Parser::new(rows, cols, 0), output, writer, child, _master: pty.master }
+        Self {
+            parser: vt100::Parser::new(rows, cols, 0),
+            transcript: Vec::new(),
+            output,
+            writer,
+            child,
+            _master: pty.master,
+        }
     }
 
     fn screen(&self) -> String {
         self.parser.screen().contents()
+    }
+
+    /// Reads output until `done` holds for the screen, for at most 20 s.
+    fn wait_until(&mut self, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if done(&self.screen()) {
+                return;
+            }
+            if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(100)) {
+                self.take(&bytes);
+            }
+        }
+        panic!("the screen never got there:\n{}", self.screen());
     }
 
     /// Reads output until the screen contains `text`, for at most 20 s.
@@ -61,10 +92,15 @@ impl Session {
                 return;
             }
             if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(100)) {
-                self.parser.process(&bytes);
+                self.take(&bytes);
             }
         }
         panic!("the screen never showed {text:?}:\n{}", self.screen());
+    }
+
+    fn take(&mut self, bytes: &[u8]) {
+        self.transcript.extend_from_slice(bytes);
+        self.parser.process(bytes);
     }
 
     fn send(&mut self, keys: &str) {
@@ -77,11 +113,11 @@ impl Session {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             while let Ok(bytes) = self.output.try_recv() {
-                self.parser.process(&bytes);
+                self.take(&bytes);
             }
             if let Some(status) = self.child.try_wait().expect("child status") {
                 while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(50)) {
-                    self.parser.process(&bytes);
+                    self.take(&bytes);
                 }
                 return status;
             }
@@ -161,4 +197,78 @@ fn a_draft_survives_kill_9_and_is_offered_back() {
     again.send("q");
     assert!(again.wait_exit().success());
     assert!(!draft.exists(), "a sent draft is forgotten");
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() { pending.push(path) } else { files.push(path) }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_secret_never_reaches_the_screen_the_log_or_the_data_dir() {
+    const SECRET: &str = "in-SCANME0123456789abcdefghijklmnopqrstuvwxyzAB";
+    let home = tempfile::tempdir().expect("temp dir");
+    let runtime = tokio::runtime::Runtime::new().expect("tokio");
+    let server = runtime.block_on(rolo::sandbox::start(rolo::sandbox::SandboxOptions {
+        storage: rolo::sandbox::Storage::Memory,
+        port: 0,
+        token: SECRET.into(),
+    }));
+    let server = server.expect("sandbox");
+    // Insighto puts the key in the URL, the hardest place to keep it out of sight.
+    let secret_file = home.path().join("insighto.token");
+    std::fs::write(&secret_file, format!("{SECRET}\n")).unwrap();
+    let config_dir = home.path().join("config/rolo");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config = format!(
+        "[profiles.scan]\nbackend = \"insighto\"\nbase_url = \"{}\"\nsecret_file = \"{}\"\n",
+        server.base_url("insighto"),
+        secret_file.display()
+    );
+    std::fs::write(config_dir.join("config.toml"), config).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+
+    let mut session = Session::start_with_env(home.path(), &["--log-level", "debug"], &[]);
+    session.wait_for("can be read by other users");
+    session.wait_for("loaded / 260");
+    session.send("\r");
+    session.wait_for("── Contact");
+    session.send("Zed");
+    session.wait_for("1 changed");
+    session.send("\x12");
+    session.wait_for("api_key=***");
+    session.send("\x1b");
+    // Esc and the next key sent together would read as Alt+key: wait for the view to close.
+    session.wait_until(|screen| !screen.contains("Raw response"));
+    session.send("\x13");
+    session.wait_for("Saved: 200");
+    session.send("\x1b");
+    session.wait_for("Enter open contact");
+    session.send("q");
+    assert!(session.wait_exit().success());
+
+    let transcript = String::from_utf8_lossy(&session.transcript);
+    assert!(!transcript.contains(SECRET), "the secret reached the terminal");
+    let log = std::fs::read_to_string(home.path().join("state/rolo/rolo.log")).expect("a log file");
+    assert!(log.contains("api_key=***"), "requests are logged, redacted:\n{log}");
+    for file in files_under(home.path()) {
+        if file == secret_file {
+            continue;
+        }
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&bytes).contains(SECRET), "the secret is in {}", file.display());
+    }
+    drop(server);
 }

@@ -183,7 +183,8 @@ async fn a_user_backend_file_edits_a_vendor_of_a_different_shape() {
 
     // The user's files: a backend in the backends folder, a profile naming it.
     let home = tempfile::tempdir().unwrap();
-    let dirs = Dirs { config: home.path().join("rolo"), data: home.path().join("data") };
+    let dirs =
+        Dirs { config: home.path().join("rolo"), data: home.path().join("data"), state: home.path().join("state") };
     std::fs::create_dir_all(dirs.backends()).unwrap();
     std::fs::write(dirs.backends().join("rolodex.toml"), BACKEND).unwrap();
     let config = format!(

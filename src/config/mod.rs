@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-pub use secret::resolve_secret;
+pub use secret::{readable_by_others, resolve_secret};
 
 /// The config file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -41,6 +41,9 @@ pub struct Profile {
     /// A command whose standard output is the secret, e.g. `["pass", "show", "cm"]`.
     #[serde(default)]
     pub secret_cmd: Option<Vec<String>>,
+    /// A file holding the secret (it should be readable by you alone: mode 0600).
+    #[serde(default)]
+    pub secret_file: Option<PathBuf>,
     /// Values for `{var}` holes in the backend's paths.
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
@@ -92,13 +95,17 @@ pub struct Dirs {
     pub config: PathBuf,
     /// `$XDG_DATA_HOME/rolo`.
     pub data: PathBuf,
+    /// `$XDG_STATE_HOME/rolo` (logs).
+    pub state: PathBuf,
 }
 
 impl Dirs {
     /// The platform's directories for rolo (`directories` follows the XDG variables).
     pub fn from_env() -> Option<Self> {
         let dirs = directories::ProjectDirs::from("", "", "rolo")?;
-        Some(Self { config: dirs.config_dir().to_path_buf(), data: dirs.data_dir().to_path_buf() })
+        let data = dirs.data_dir().to_path_buf();
+        let state = dirs.state_dir().map_or_else(|| data.join("state"), Path::to_path_buf);
+        Some(Self { config: dirs.config_dir().to_path_buf(), data, state })
     }
 
     /// The default config file.
@@ -142,11 +149,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         });
     }
     for (name, profile) in &config.profiles {
-        if profile.secret_env.is_some() && profile.secret_cmd.is_some() {
+        let sources = [profile.secret_env.is_some(), profile.secret_cmd.is_some(), profile.secret_file.is_some()];
+        if sources.iter().filter(|set| **set).count() > 1 {
             return Err(ConfigError {
                 file: path.to_path_buf(),
-                line: locate_line(text, name, "secret_cmd"),
-                message: format!("profile `{name}` sets both secret_env and secret_cmd; keep one"),
+                line: locate_line(text, name, "secret_"),
+                message: format!(
+                    "profile `{name}` names more than one of secret_env, secret_cmd, secret_file; keep one"
+                ),
             });
         }
     }
@@ -227,7 +237,7 @@ mod tests {
         assert_eq!(config.locate("b", "backend"), "c.toml:6");
         assert_eq!(config.locate("b", "secret_env"), "c.toml:4");
         let both = "[profiles.a]\nbackend = \"x\"\nsecret_env = \"A\"\nsecret_cmd = [\"pass\"]\n";
-        assert_eq!(parse(both, Path::new("c.toml")).unwrap_err().line, Some(4));
+        assert_eq!(parse(both, Path::new("c.toml")).unwrap_err().line, Some(3));
     }
 
     #[test]

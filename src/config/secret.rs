@@ -6,7 +6,22 @@ use secrecy::SecretString;
 
 use super::Profile;
 
-/// The profile's secret from `secret_env` or `secret_cmd`; `Ok(None)` when it names neither.
+/// True when others than the owner may read `path` (group or world bits set). A secret or a
+/// config in such a file deserves a warning; rolo warns rather than refuses.
+#[cfg(unix)]
+pub fn readable_by_others(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0)
+}
+
+/// Elsewhere permissions are not Unix bits; nothing to warn about.
+#[cfg(not(unix))]
+pub fn readable_by_others(_path: &std::path::Path) -> bool {
+    false
+}
+
+/// The profile's secret from `secret_env`, `secret_file` or `secret_cmd`; `Ok(None)` when it
+/// names none.
 ///
 /// Error messages name the variable or command, never the value.
 pub fn resolve_secret(profile: &Profile) -> Result<Option<SecretString>, String> {
@@ -16,6 +31,15 @@ pub fn resolve_secret(profile: &Profile) -> Result<Option<SecretString>, String>
             Ok(_) => Err(format!("the environment variable {var} (secret_env) is empty")),
             Err(_) => Err(format!("the environment variable {var} (secret_env) is not set")),
         };
+    }
+    if let Some(path) = &profile.secret_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("secret_file {} cannot be read: {}", path.display(), e.kind()))?;
+        let value = text.trim().to_string();
+        if value.is_empty() {
+            return Err(format!("secret_file {} is empty", path.display()));
+        }
+        return Ok(Some(SecretString::from(value)));
     }
     if let Some(command) = &profile.secret_cmd {
         let Some((program, args)) = command.split_first() else {

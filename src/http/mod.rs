@@ -290,11 +290,15 @@ impl Client {
             Ok(response) => response,
             Err(e) => {
                 exchange.latency = started.elapsed();
-                return Err(transport_error(e, exchange));
+                let error = transport_error(e, exchange);
+                tracing::warn!(url = %error.exchange().url, "{error}");
+                return Err(error);
             }
         };
         let status = response.status().as_u16();
         exchange.status = Some(status);
+        // The URL is the redacted one; headers and bodies are never logged.
+        tracing::info!(method = %exchange.method, url = %exchange.url, status, "answer");
         exchange.headers = response
             .headers()
             .iter()
