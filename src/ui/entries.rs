@@ -14,7 +14,7 @@ use crate::backend::ValueType;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form, editor: &EntryEditor) {
     let field = &state.backend.fields[editor.field];
     let entries = entries_of(form, editor.field);
-    let height = (entries.len() as u16 + 6).clamp(8, area.height);
+    let height = (entries.len() as u16 + 6).max(8).min(area.height);
     let popup = centered(area, area.width.saturating_sub(4).min(90), height);
     frame.render_widget(Clear, popup);
     let types: Vec<&str> = field.value_types.iter().map(|t| t.name()).collect();
