@@ -67,7 +67,8 @@ async fn a_write_is_never_retried_behind_the_users_back() {
     app.focus_field("position");
     app.replace_text("Night Manager");
     let sandbox = app.sandbox.as_ref().unwrap();
-    sandbox.set_fault(Some(Fault { times: Some(1), ..json_fault(503, r#"{"message":"Service Unavailable"}"#) }));
+    let unavailable = json_fault(503, r#"{"message":"Service Unavailable"}"#);
+    sandbox.set_fault(Some(Fault { times: Some(1), only_writes: true, ..unavailable }));
     app.ctrl('s');
     app.settle().await;
     assert!(app.screen().contains("Not saved: 503"), "{}", app.screen());
@@ -125,7 +126,8 @@ async fn an_error_body_of_an_unknown_dialect_still_reads_as_a_status() {
     app.settle().await;
     app.focus_field("city");
     app.replace_text("Ville-Marie");
-    app.sandbox.as_ref().unwrap().set_fault(Some(json_fault(422, r#"{"problems": {"whatever": 1}}"#)));
+    let odd = json_fault(422, r#"{"problems": {"whatever": 1}}"#);
+    app.sandbox.as_ref().unwrap().set_fault(Some(Fault { only_writes: true, ..odd }));
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();

@@ -81,14 +81,26 @@ fn save_tag(effects: &[Effect]) -> Tag {
     effects.iter().find_map(|e| if let Effect::Save { tag, .. } = e { Some(*tag) } else { None }).expect("a save")
 }
 
+/// Ctrl-S: first the check for changes by others, answered here with the record unchanged,
+/// then the update. Returns Ctrl-S's own effects and the update's tag.
+fn send(state: &mut State) -> (Vec<Effect>, Tag) {
+    let effects = ctrl(state, 's');
+    let check = effects
+        .iter()
+        .find_map(|e| if let Effect::LoadContact { tag, .. } = e { Some(*tag) } else { None })
+        .expect("a check before sending");
+    let loaded = state.form.as_ref().unwrap().draft.loaded.clone();
+    let sent = update(state, Message::ContactLoaded { tag: check, result: ok_fetch(loaded) });
+    (effects, save_tag(&sent))
+}
+
 #[test]
 fn a_refresh_answering_after_the_save_cannot_roll_the_form_back() {
     let (mut state, refresh) = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "-Nord");
-    let effects = ctrl(&mut state, 's');
+    let (effects, saved) = send(&mut state);
     assert!(effects.contains(&Effect::Cancel { tag: refresh }), "the pending fetch is abandoned: {effects:?}");
-    let saved = save_tag(&effects);
     let backend = Arc::clone(&state.backend);
     update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1, "Montréal-Nord")) });
     // The old fetch's answer, had it slipped through, is now dropped by its tag.
@@ -108,7 +120,7 @@ fn an_answer_about_another_contact_leaves_the_draft_alone() {
 
     focus(&mut state, "city");
     type_text(&mut state, "x");
-    let saved = save_tag(&ctrl(&mut state, 's'));
+    let (_, saved) = send(&mut state);
     update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1042, "Québec")) });
     assert_eq!(state.form.as_ref().unwrap().draft.loaded.id, "1", "the form never turns into another record");
     assert_eq!(input(&state, "city"), "Montréalx");
@@ -121,7 +133,7 @@ fn edits_made_while_a_save_is_in_flight_survive_its_answer() {
     let (mut state, _) = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "-Nord");
-    let saved = save_tag(&ctrl(&mut state, 's'));
+    let (_, saved) = send(&mut state);
     // While in flight: change the city back, and edit another field.
     for _ in 0..5 {
         key(&mut state, KeyCode::Backspace);

@@ -55,7 +55,13 @@ async fn send_and_expect_saved(app: &mut App) {
 }
 
 fn fault(app: &App, status: u16, body: Value) {
-    let fault = Fault { status, body: body.to_string(), content_type: "application/json".into(), ..Default::default() };
+    let fault = Fault {
+        status,
+        body: body.to_string(),
+        content_type: "application/json".into(),
+        only_writes: true,
+        ..Default::default()
+    };
     app.sandbox.as_ref().unwrap().set_fault(Some(fault));
 }
 

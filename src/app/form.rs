@@ -75,6 +75,10 @@ pub struct Form {
     pub unplaced: Vec<ServerFieldError>,
     /// The update in flight.
     pub saving: Option<Tag>,
+    /// The fetch that checks, before a send, whether someone else changed the contact.
+    pub checking: Option<Tag>,
+    /// Fields both the user and someone else changed, waiting for the user's choice.
+    pub conflicts: Option<super::conflict::Conflicts>,
     /// The inputs as they were sent, to tell later edits from what the server stored.
     sent: Vec<Input>,
     /// The fresh copy of the contact being fetched.
@@ -102,6 +106,8 @@ impl Form {
             server_message: None,
             unplaced: Vec::new(),
             saving: None,
+            checking: None,
+            conflicts: None,
             sent: Vec::new(),
             refreshing: Some(refreshing),
             outcome: None,
@@ -115,6 +121,20 @@ impl Form {
         form
     }
 
+    /// Moves focus to field `index` (after a choice made elsewhere, e.g. "edit" in a conflict).
+    pub(super) fn focus_on(&mut self, index: usize) {
+        self.focus = index;
+        self.jump.clear();
+        self.sync_editor();
+    }
+
+    /// Revalidates after the draft was changed from outside the form's own keys.
+    pub(super) fn revalidate(&mut self, backend: &Backend) {
+        self.errors = validate(backend, &self.draft);
+        self.sync_editor();
+        self.reload_entries();
+    }
+
     /// Replaces the draft with a restored one (edits from an earlier run).
     pub fn restore(&mut self, backend: &Backend, draft: Draft) {
         self.draft = draft;
@@ -124,7 +144,7 @@ impl Form {
 
     /// True while a request for this form is in flight.
     pub fn is_busy(&self) -> bool {
-        self.saving.is_some() || self.refreshing.is_some()
+        self.saving.is_some() || self.refreshing.is_some() || self.checking.is_some()
     }
 
     /// The problem to show under field `index`: the form's own check first, then the server's.
@@ -142,7 +162,7 @@ impl Form {
 
     /// Effects that abandon this form's requests.
     pub fn cancel_all(&self) -> Vec<Effect> {
-        self.saving.iter().chain(&self.refreshing).map(|&tag| Effect::Cancel { tag }).collect()
+        self.saving.iter().chain(&self.refreshing).chain(&self.checking).map(|&tag| Effect::Cancel { tag }).collect()
     }
 
     /// Inserts pasted text into the focused text field or key/value cell.
@@ -412,6 +432,25 @@ fn save(state: &mut State) -> Vec<Effect> {
         state.notify("Nothing to send: no field has changed", false);
         return Vec::new();
     }
+    if form.checking.is_some() {
+        return Vec::new();
+    }
+    // With a version field, first make sure nobody changed the contact since it was loaded.
+    if state.backend.record.version.is_some() {
+        let tag = state.tag();
+        let form = state.form.as_mut().expect("checked above");
+        let mut effects: Vec<Effect> = form.refreshing.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
+        form.checking = Some(tag);
+        form.outcome = None;
+        effects.push(Effect::LoadContact { tag, id: form.draft.loaded.id.clone() });
+        return effects;
+    }
+    send(state)
+}
+
+/// Sends the draft as it is (validated, and checked for conflicts where the backend can).
+pub(super) fn send(state: &mut State) -> Vec<Effect> {
+    let Some(form) = state.form.as_mut() else { return Vec::new() };
     let body = match form.draft.body() {
         Ok(body) => body,
         Err((field, message)) => {
@@ -437,6 +476,10 @@ fn save(state: &mut State) -> Vec<Effect> {
 
 fn back(state: &mut State) -> Vec<Effect> {
     let Some(form) = state.form.as_mut() else { return Vec::new() };
+    if let Some(tag) = form.checking.take() {
+        form.outcome = Some(Outcome::Cancelled);
+        return vec![Effect::Cancel { tag }];
+    }
     if let Some(tag) = form.saving.take() {
         form.outcome = Some(Outcome::Cancelled);
         return vec![Effect::Cancel { tag }];
@@ -452,6 +495,9 @@ fn back(state: &mut State) -> Vec<Effect> {
 }
 
 pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+    if state.form.as_ref().is_some_and(|f| f.checking == Some(tag)) {
+        return super::conflict::on_checked(state, result);
+    }
     let Some(form) = state.form.as_mut().filter(|f| f.refreshing == Some(tag)) else {
         return Vec::new();
     };

@@ -22,6 +22,8 @@ pub enum Context {
     Confirm,
     /// Drafts left by an earlier run, offered for restoring.
     Restore,
+    /// Fields someone else changed too, before a send.
+    Conflict,
 }
 
 impl Context {
@@ -36,11 +38,12 @@ impl Context {
             Context::Viewer => "Help and raw response",
             Context::Confirm => "Questions",
             Context::Restore => "Restoring drafts",
+            Context::Conflict => "Conflicts before sending",
         }
     }
 
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::List,
         Context::Filter,
         Context::Form,
@@ -49,6 +52,7 @@ impl Context {
         Context::Viewer,
         Context::Confirm,
         Context::Restore,
+        Context::Conflict,
     ];
 }
 
@@ -82,6 +86,10 @@ pub enum Action {
     Restore,
     Discard,
     Later,
+    KeepTheirs,
+    KeepMine,
+    EditField,
+    SendResolved,
     Choose,
     Close,
     Yes,
@@ -118,6 +126,10 @@ impl Action {
             Action::Restore => "restore this draft",
             Action::Discard => "discard this draft",
             Action::Later => "decide later (drafts stay on disk)",
+            Action::KeepTheirs => "keep theirs",
+            Action::KeepMine => "keep mine",
+            Action::EditField => "edit this field",
+            Action::SendResolved => "send with these choices",
             Action::Back => "back / cancel send",
             Action::Choose => "choose",
             Action::Close => "close",
@@ -267,6 +279,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Restore, &[plain(KeyCode::Down), ch('j')], A::Down, false),
     bind(C::Restore, &[plain(KeyCode::Esc)], A::Later, true),
     bind(C::Restore, &[ctrl('c')], A::Quit, false),
+    bind(C::Conflict, &[ch('t')], A::KeepTheirs, true),
+    bind(C::Conflict, &[ch('m')], A::KeepMine, true),
+    bind(C::Conflict, &[ch('e')], A::EditField, true),
+    bind(C::Conflict, &[plain(KeyCode::Enter)], A::SendResolved, true),
+    bind(C::Conflict, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::Conflict, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::Conflict, &[plain(KeyCode::Esc)], A::Close, true),
+    bind(C::Conflict, &[ctrl('c')], A::Quit, false),
 ];
 
 /// The action `event` triggers in `context`, if any.

@@ -3,6 +3,7 @@
 //! [`update`] is pure: it never does I/O. It returns [`Effect`]s, which the event loop in
 //! [`runtime`] runs on tokio tasks, feeding their results back as [`Message`]s.
 
+mod conflict;
 pub mod entries;
 mod filter;
 mod form;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use serde_json::Value;
 
+pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome};
@@ -191,6 +193,7 @@ impl State {
             Some(Overlay::Restore { .. }) => Context::Restore,
             None => match &self.form {
                 Some(form) if form.dropdown.is_some() => Context::Dropdown,
+                Some(form) if form.conflicts.is_some() => Context::Conflict,
                 Some(form) if form.entries.is_some() => Context::KeyValue,
                 Some(_) => Context::Form,
                 None if self.list.typing => Context::Filter,
@@ -269,6 +272,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Context::Viewer => on_viewer(state, action),
         Context::Confirm => on_confirm(state, action),
         Context::Restore => restore::on_key(state, action),
+        Context::Conflict => conflict::on_key(state, action),
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
         Context::KeyValue if action == Some(Action::Quit) => request_quit(state),

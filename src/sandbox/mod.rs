@@ -74,6 +74,8 @@ pub struct Fault {
     pub times: Option<u32>,
     /// How the answer is delivered.
     pub delivery: Delivery,
+    /// Leave reads (GET) alone and answer only writes, to fail a save but not what precedes it.
+    pub only_writes: bool,
 }
 
 /// How a [`Fault`] answers.
@@ -267,11 +269,13 @@ fn router(state: AppState) -> Router {
 }
 
 async fn fault(State(fault): State<Arc<RwLock<Option<Fault>>>>, request: Request, next: Next) -> Response {
+    let is_read = request.method() == axum::http::Method::GET;
     let current = {
         let mut slot = fault.write().unwrap_or_else(PoisonError::into_inner);
-        let current = slot.clone();
+        let passes = is_read && slot.as_ref().is_some_and(|f| f.only_writes);
+        let current = if passes { None } else { slot.clone() };
         // A fault for N requests counts itself down and then steps aside.
-        if let Some(f) = slot.as_mut()
+        if let Some(f) = slot.as_mut().filter(|_| !passes)
             && let Some(times) = f.times.as_mut()
         {
             *times = times.saturating_sub(1);

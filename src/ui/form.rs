@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{dropdown, entries, field, theme};
+use super::{conflict, dropdown, entries, field, theme};
 use crate::app::keymap::{self, Action, Context};
 use crate::app::{Form, Outcome, State};
 
@@ -56,6 +56,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     if let Some(editor) = &form.entries {
         entries::draw(frame, area, state, form, editor);
     }
+    if let Some(conflicts) = &form.conflicts {
+        conflict::draw(frame, area, state, conflicts);
+    }
 }
 
 fn header_line(state: &State, form: &Form) -> Line<'static> {
@@ -76,6 +79,8 @@ fn header_line(state: &State, form: &Form) -> Line<'static> {
     let spinner = theme::SPINNER[state.spinner % theme::SPINNER.len()];
     if form.saving.is_some() {
         spans.push(Span::styled(format!("   {spinner} sending… (Esc cancels)"), theme::key()));
+    } else if form.checking.is_some() {
+        spans.push(Span::styled(format!("   {spinner} checking for changes by others… (Esc cancels)"), theme::key()));
     } else if form.refreshing.is_some() {
         spans.push(Span::styled(format!("   {spinner} fetching latest…"), theme::dim()));
     }

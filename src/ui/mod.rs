@@ -3,6 +3,7 @@
 
 mod chrome;
 mod confirm;
+mod conflict;
 mod dropdown;
 mod entries;
 mod field;
