@@ -158,3 +158,21 @@ async fn a_server_that_hangs_is_abandoned_after_the_timeout() {
     assert!(app.screen().contains("No answer within 0.2 s"), "{}", app.screen());
     server.set_fault(None);
 }
+
+#[tokio::test]
+async fn esc_abandons_a_page_that_does_not_come() {
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
+        .await
+        .unwrap();
+    let mut app = common::start_at(CM, &server.base_url(CM), common::TOKEN, Duration::from_secs(30), (120, 30)).await;
+    server.set_fault(Some(Fault { delivery: Delivery::Hang, ..json_fault(200, "{}") }));
+    app.press(KeyCode::Char('r'));
+    assert_eq!(app.runtime.in_flight(), 1);
+    app.press(KeyCode::Esc);
+    assert_eq!(app.runtime.in_flight(), 0, "the request is abandoned at once");
+    assert!(app.screen().contains("Loading cancelled"), "{}", app.screen());
+    server.set_fault(None);
+    app.press(KeyCode::Char('r'));
+    app.settle().await;
+    assert!(app.screen().contains("100 loaded / 260"));
+}

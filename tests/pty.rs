@@ -274,3 +274,27 @@ fn a_secret_never_reaches_the_screen_the_log_or_the_data_dir() {
     }
     drop(server);
 }
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_draft() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut session = Session::start(home.path(), &[]);
+    session.wait_for("loaded / 260");
+    session.send("\r");
+    session.wait_for("── Person");
+    session.send("Q");
+    session.wait_for("1 changed");
+    let draft = home.path().join("data/rolo/drafts/sandbox-corporatemerch/1.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("RajQ")) {
+        assert!(Instant::now() < deadline, "the draft reached the disk");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = session.child.process_id().expect("a pid");
+    let signalled = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill runs");
+    assert!(signalled.success());
+    let status = session.wait_exit();
+    assert!(status.success(), "a polite stop is a clean exit: {status:?}");
+    assert!(!session.parser.screen().alternate_screen(), "the terminal is restored");
+    assert!(draft.is_file(), "the unsent draft is kept for the next start");
+}

@@ -111,7 +111,7 @@ impl Action {
             Action::Bottom => "last",
             Action::Open => "open contact",
             Action::StartFilter => "filter",
-            Action::ClearFilter => "clear filter",
+            Action::ClearFilter => "clear filter (or cancel loading)",
             Action::AcceptFilter => "keep filter, back to list",
             Action::Reload => "reload list",
             Action::NextField => "next field",

@@ -133,6 +133,15 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::Bottom) => list.move_cursor(usize::MAX),
         Some(Action::StartFilter) => list.typing = true,
         Some(Action::AcceptFilter) => list.typing = false,
+        // Esc first abandons a page still loading (nothing else is in flight on the list).
+        Some(Action::ClearFilter) if context == Context::List && list.loading.is_some() => {
+            if let Some(tag) = list.loading.take() {
+                effects.push(Effect::Cancel { tag });
+            }
+            list.error = Some("Loading cancelled. Press r to load again.".into());
+            state.retrying = None;
+            state.notify("Loading cancelled; r loads again", false);
+        }
         Some(Action::ClearFilter) => {
             list.typing = false;
             list.filter_input = TextArea::default();
