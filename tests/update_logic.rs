@@ -196,3 +196,29 @@ fn a_failed_page_is_not_retried_behind_the_users_back() {
     let effects = key(&mut state, KeyCode::Char('r'));
     assert!(matches!(effects.as_slice(), [Effect::LoadPage { page: PageRequest::Number(1), .. }]), "{effects:?}");
 }
+
+#[test]
+fn opening_a_contact_with_a_stored_draft_opens_the_draft() {
+    let backend = backend();
+    let mut draft = rolo::record::Draft::new(&backend, contact(&backend, 1, "Montréal"));
+    draft.set(backend.field_index("city").unwrap(), rolo::record::Input::Text("Laval".into()));
+    let saved = rolo::journal::SavedDraft::of(&draft);
+
+    let mut state = State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true });
+    state.offer_drafts(vec![saved]);
+    assert!(matches!(state.overlay, Some(rolo::app::Overlay::Restore { .. })), "drafts are offered at start");
+    let tag = load_tag(&state.start());
+    let page = Page {
+        contacts: (1..=3).map(|id| contact(&backend, id, "Montréal")).collect(),
+        skipped: 0,
+        next: None,
+        total: Some(3),
+        exchange: Exchange::default(),
+    };
+    update(&mut state, Message::PageLoaded { tag, result: Ok(page) });
+    key(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none(), "Esc decides later");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(input(&state, "city"), "Laval", "the stored edits are back");
+    assert!(state.restorable.is_empty());
+}

@@ -53,16 +53,18 @@ impl DraftKeeper {
         if now == self.kept {
             return;
         }
+        // A draft still waiting to be restored is the user's until they restore or discard it.
+        let pending = |id: &str| state.restorable.iter().any(|d| d.contact_id == id);
         match (&state.form, &self.kept) {
             (Some(form), _) if form.draft.is_dirty() => self.send(Job::Write(SavedDraft::of(&form.draft))),
-            (Some(form), _) => self.send(Job::Remove(form.draft.loaded.id.clone())),
-            (None, Some((id, _))) => self.send(Job::Remove(id.clone())),
-            (None, None) => {}
+            (Some(form), _) if !pending(&form.draft.loaded.id) => self.send(Job::Remove(form.draft.loaded.id.clone())),
+            (None, Some((id, _))) if !pending(id) => self.send(Job::Remove(id.clone())),
+            _ => {}
         }
         // A form for another contact replaced this one: its file must not linger either.
         if let (Some((old, _)), Some((new, _))) = (&self.kept, &now)
             && old != new
-            && !state.restorable.iter().any(|d| &d.contact_id == old)
+            && !pending(old)
         {
             self.send(Job::Remove(old.clone()));
         }

@@ -189,6 +189,11 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
     let Some(contact) = state.list.selected().cloned() else {
         return Vec::new();
     };
+    // Opening a contact that has an unsent draft from an earlier run opens the draft.
+    if let Some(pending) = state.restorable.iter().position(|d| d.contact_id == contact.id) {
+        let saved = state.restorable.remove(pending);
+        return super::restore::open_restored(state, saved);
+    }
     let tag = state.tag();
     let id = contact.id.clone();
     state.form = Some(Form::open(&state.backend, contact, tag));

@@ -3,6 +3,7 @@
 
 use super::keymap::Action;
 use super::{Effect, Form, Overlay, State};
+use crate::journal::SavedDraft;
 
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
     let Some(Overlay::Restore { selected }) = state.overlay.clone() else { return Vec::new() };
@@ -22,22 +23,26 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         Some(Action::Restore) if selected < state.restorable.len() => {
             let saved = state.restorable.remove(selected);
             state.overlay = None;
-            let Some(draft) = saved.restore(&state.backend) else {
-                state.notify(format!("The draft for {} has no usable record; kept on disk", saved.title), true);
-                return Vec::new();
-            };
-            // Fetch the latest version too: the edits are laid over it when it arrives.
-            let tag = state.tag();
-            let id = draft.loaded.id.clone();
-            let mut form = Form::open(&state.backend, draft.loaded.clone(), tag);
-            form.restore(&state.backend, draft);
-            state.form = Some(form);
-            state.notify(format!("Restored the draft for {}: review it, then Ctrl-S sends", saved.title), false);
-            return vec![Effect::LoadContact { tag, id }];
+            return open_restored(state, saved);
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// Opens the form with a stored draft's edits, and fetches the latest version to lay them over.
+pub(super) fn open_restored(state: &mut State, saved: SavedDraft) -> Vec<Effect> {
+    let Some(draft) = saved.restore(&state.backend) else {
+        state.notify(format!("The draft for {} has no usable record; kept on disk", saved.title), true);
+        return Vec::new();
+    };
+    let tag = state.tag();
+    let id = draft.loaded.id.clone();
+    let mut form = Form::open(&state.backend, draft.loaded.clone(), tag);
+    form.restore(&state.backend, draft);
+    state.form = Some(form);
+    state.notify(format!("Restored your unsent draft for {}: review it, then Ctrl-S sends", saved.title), false);
+    vec![Effect::LoadContact { tag, id }]
 }
 
 /// Shows the restore question again while drafts remain and no form is open.
