@@ -95,9 +95,14 @@ impl Journal {
     pub fn write(&self, draft: &SavedDraft) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         let path = self.path(&draft.contact_id);
-        let temp = path.with_extension("json.tmp");
+        // One temp name per process, so two rolo windows on one profile never share one.
+        let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
         let text = serde_json::to_vec_pretty(draft).map_err(io::Error::other)?;
-        let mut file = fs::File::create(&temp)?;
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
         file.write_all(&text)?;
         file.sync_all()?;
         fs::rename(&temp, &path)?;
@@ -129,8 +134,17 @@ impl Journal {
     }
 
     fn path(&self, contact_id: &str) -> PathBuf {
-        self.dir.join(format!("{}.json", file_safe(contact_id)))
+        let name = file_safe(contact_id);
+        // File names stop at 255 bytes; a long id is stored under a hash of it (the id is
+        // inside the file anyway).
+        let name = if name.len() > 100 { format!("h{:016x}", fnv1a(contact_id.as_bytes())) } else { name };
+        self.dir.join(format!("{name}.json"))
     }
+}
+
+/// FNV-1a: a stable hash for file names (not for security).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// A file name for any id or profile: letters, digits, `-` and `_` kept, the rest hex-escaped.
@@ -169,7 +183,10 @@ mod tests {
         let restored = listed[0].restore(&backend).unwrap();
         assert_eq!(restored.input(city).text(), "Québec");
         assert!(restored.is_changed(city));
-        assert!(!journal.dir().join("7.json.tmp").exists(), "no temp file is left behind");
+        let leftovers = std::fs::read_dir(journal.dir())
+            .unwrap()
+            .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".tmp")));
+        assert_eq!(leftovers.count(), 0, "no temp file is left behind");
 
         journal.remove("7").unwrap();
         journal.remove("7").unwrap();

@@ -90,8 +90,9 @@ async fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            // A mistake in the user's files is a message, not a crash report.
-            eprintln!("rolo: {error:#}");
+            // A mistake in the user's files is a message, not a crash report. After a hangup
+            // stderr may be gone too, and writing to it must not panic.
+            let _ = writeln!(io::stderr(), "rolo: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -199,8 +200,10 @@ async fn run_tui(
         outcome = run(&mut terminal, EventStream::new(), &mut runtime) => outcome,
         signal = termination() => signal,
     };
+    // Drafts first: after a hangup the terminal may be gone, and nothing below must lose them.
+    runtime.flush_drafts();
     let _ = execute!(io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let _ = ratatui::try_restore();
     if let Some(server) = sandbox_server {
         server.shutdown().await;
     }

@@ -113,3 +113,19 @@ async fn esc_in_the_conflict_sends_nothing_and_keeps_my_edits() {
     assert_eq!(app.runtime.state.form.as_ref().unwrap().draft.input(city).text(), "Mine City");
     assert_eq!(app.stored(CM, "1")["city"], "Their City");
 }
+
+#[tokio::test]
+async fn edits_typed_before_the_refresh_arrives_still_meet_the_conflict_check() {
+    let mut app = common::start(CM, 120, 40).await;
+    // Someone changes the city after the list was loaded; rolo's list copy is now stale.
+    someone_else_sets(&app, "1", &[("city", "Their City")]).await;
+    app.press(KeyCode::Enter);
+    app.focus_field("city");
+    app.replace_text("Mine City");
+    app.settle().await;
+    app.ctrl('s');
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("Changed on the server since you opened it"), "{screen}");
+    assert_eq!(app.stored(CM, "1")["city"], "Their City", "nothing was sent over their change");
+}

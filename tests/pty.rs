@@ -276,6 +276,24 @@ fn a_secret_never_reaches_the_screen_the_log_or_the_data_dir() {
 }
 
 #[test]
+fn sighup_exits_cleanly_and_keeps_the_draft() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut session = Session::start(home.path(), &[]);
+    session.wait_for("loaded / 260");
+    session.send("\r");
+    session.wait_for("── Person");
+    session.send("H");
+    session.wait_for("1 changed");
+    let draft = home.path().join("data/rolo/drafts/sandbox-corporatemerch/1.json");
+    let pid = session.child.process_id().expect("a pid");
+    let signalled = std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill runs");
+    assert!(signalled.success());
+    let status = session.wait_exit();
+    assert!(status.success(), "a closed terminal is a clean exit, not an abort: {status:?}");
+    assert!(std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("RajH")), "the draft was flushed before exit");
+}
+
+#[test]
 fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut session = Session::start(home.path(), &[]);

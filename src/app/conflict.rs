@@ -64,9 +64,14 @@ pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) 
             return Vec::new();
         }
     };
-    let Some(version) = &backend.record.version else { return super::form::send(state) };
     let Some(form) = state.form.as_mut() else { return Vec::new() };
-    let unchanged = version.get(&latest.record) == version.get(&form.draft.loaded.record);
+    // Unchanged only when the record is the same; a version field alone can miss two writes
+    // within its resolution, and a missing one proves nothing.
+    let version = |record: &serde_json::Value| {
+        backend.record.version.as_ref().and_then(|p| p.get(record)).map(|v| v.into_owned())
+    };
+    let unchanged =
+        latest.record == form.draft.loaded.record && version(&latest.record) == version(&form.draft.loaded.record);
     if unchanged {
         return super::form::send(state);
     }
@@ -142,7 +147,8 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         Some(Action::SendResolved) => {
             if conflicts.fields.iter().all(|c| c.choice.is_some()) {
                 apply(form, &backend, &conflicts);
-                return super::form::send(state);
+                // Check again: the server may have moved on while the user was choosing.
+                return super::form::on_key(state, super::keymap::Context::Form, Some(Action::Save), save_key());
             }
             state.notify("Choose theirs (t) or mine (m) for every field first", true);
         }
@@ -152,6 +158,11 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         form.conflicts = Some(conflicts);
     }
     Vec::new()
+}
+
+/// The key that sends, for replaying "send" through the form's own path.
+fn save_key() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL)
 }
 
 fn choose(conflicts: &mut Conflicts, side: Side) {

@@ -435,17 +435,14 @@ fn save(state: &mut State) -> Vec<Effect> {
     if form.checking.is_some() {
         return Vec::new();
     }
-    // With a version field, first make sure nobody changed the contact since it was loaded.
-    if state.backend.record.version.is_some() {
-        let tag = state.tag();
-        let form = state.form.as_mut().expect("checked above");
-        let mut effects: Vec<Effect> = form.refreshing.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
-        form.checking = Some(tag);
-        form.outcome = None;
-        effects.push(Effect::LoadContact { tag, id: form.draft.loaded.id.clone() });
-        return effects;
-    }
-    send(state)
+    // First make sure nobody changed the contact since the draft began.
+    let tag = state.tag();
+    let form = state.form.as_mut().expect("checked above");
+    let mut effects: Vec<Effect> = form.refreshing.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
+    form.checking = Some(tag);
+    form.outcome = None;
+    effects.push(Effect::LoadContact { tag, id: form.draft.loaded.id.clone() });
+    effects
 }
 
 /// Sends the draft as it is (validated, and checked for conflicts where the backend can).
@@ -478,6 +475,7 @@ fn back(state: &mut State) -> Vec<Effect> {
     let Some(form) = state.form.as_mut() else { return Vec::new() };
     if let Some(tag) = form.checking.take() {
         form.outcome = Some(Outcome::Cancelled);
+        state.retrying = None;
         return vec![Effect::Cancel { tag }];
     }
     if let Some(tag) = form.saving.take() {
@@ -505,13 +503,16 @@ pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, Ht
     match result {
         Ok(Fetched { contact, exchange }) => {
             match contact {
-                Some(contact) if contact.id == form.draft.loaded.id => {
+                // Edits already made keep the version they were made against, so the check
+                // before sending can still see what someone else changed since.
+                Some(contact) if contact.id == form.draft.loaded.id && !form.draft.is_dirty() => {
                     form.draft.rebase(contact.clone());
                     form.errors = validate(&state.backend, &form.draft);
                     form.sync_editor();
                     form.reload_entries();
                     state.list.replace(&state.backend, contact);
                 }
+                Some(contact) if contact.id == form.draft.loaded.id => state.list.replace(&state.backend, contact),
                 Some(other) => {
                     let text = mismatch(&other.id, &form.draft.loaded.id);
                     state.notify(text, true);

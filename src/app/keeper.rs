@@ -1,6 +1,7 @@
 //! Keeps the open draft on disk as it changes, on a thread of its own so typing never waits
 //! for the disk. Writes happen in order; errors come back as messages.
 
+use std::collections::HashSet;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
@@ -22,6 +23,9 @@ pub struct DraftKeeper {
     thread: Option<JoinHandle<()>>,
     /// The contact and draft revision last handed to the writer.
     kept: Option<(String, u64)>,
+    /// Contacts whose draft file this run wrote: the only ones it may remove. A file from an
+    /// earlier run (unreadable, for another backend, not yet restored) is left alone.
+    written: HashSet<String>,
 }
 
 impl DraftKeeper {
@@ -43,7 +47,7 @@ impl DraftKeeper {
                 }
             }
         });
-        Self { jobs: Some(jobs), thread: Some(thread), kept: None }
+        Self { jobs: Some(jobs), thread: Some(thread), kept: None, written: HashSet::new() }
     }
 
     /// Brings the journal in line with the state: the open form's unsent edits are stored,
@@ -53,22 +57,29 @@ impl DraftKeeper {
         if now == self.kept {
             return;
         }
-        // A draft still waiting to be restored is the user's until they restore or discard it.
-        let pending = |id: &str| state.restorable.iter().any(|d| d.contact_id == id);
-        match (&state.form, &self.kept) {
-            (Some(form), _) if form.draft.is_dirty() => self.send(Job::Write(SavedDraft::of(&form.draft))),
-            (Some(form), _) if !pending(&form.draft.loaded.id) => self.send(Job::Remove(form.draft.loaded.id.clone())),
-            (None, Some((id, _))) if !pending(id) => self.send(Job::Remove(id.clone())),
-            _ => {}
+        match (&state.form, self.kept.clone()) {
+            (Some(form), _) if form.draft.is_dirty() => {
+                self.written.insert(form.draft.loaded.id.clone());
+                self.send(Job::Write(SavedDraft::of(&form.draft)));
+            }
+            (Some(form), _) => self.forget(&form.draft.loaded.id.clone()),
+            (None, Some((id, _))) => self.forget(&id),
+            (None, None) => {}
         }
         // A form for another contact replaced this one: its file must not linger either.
-        if let (Some((old, _)), Some((new, _))) = (&self.kept, &now)
-            && old != new
-            && !pending(old)
+        if let (Some((old, _)), Some((new, _))) = (self.kept.clone(), &now)
+            && &old != new
         {
-            self.send(Job::Remove(old.clone()));
+            self.forget(&old);
         }
         self.kept = now;
+    }
+
+    /// Removes a draft file this run wrote (sent, or discarded with a yes).
+    fn forget(&mut self, contact_id: &str) {
+        if self.written.remove(contact_id) {
+            self.send(Job::Remove(contact_id.to_string()));
+        }
     }
 
     /// Forgets a draft the user discarded without opening it.

@@ -249,8 +249,8 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::Saved { tag, result } => form::on_saved(state, tag, result),
         Message::Retrying { tag, retry } => {
-            let current =
-                state.list.loading == Some(tag) || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag));
+            let current = state.list.loading == Some(tag)
+                || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag) || f.checking == Some(tag));
             if current {
                 state.retrying = Some(retry);
             }
@@ -296,7 +296,9 @@ fn request_quit(state: &mut State) -> Vec<Effect> {
     }
     state.overlay = None;
     state.quitting = true;
-    let mut effects: Vec<Effect> = state.form.take().map(|f| f.cancel_all()).unwrap_or_default();
+    state.retrying = None;
+    // The form stays: leaving without a "yes" keeps unsent edits in the journal for next time.
+    let mut effects: Vec<Effect> = state.form.as_ref().map(Form::cancel_all).unwrap_or_default();
     effects.extend(state.list.loading.take().map(|tag| Effect::Cancel { tag }));
     effects.push(Effect::Quit);
     effects

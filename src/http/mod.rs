@@ -115,6 +115,8 @@ impl Client {
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.total)
             .user_agent(concat!("rolo/", env!("CARGO_PKG_VERSION")))
+            // A redirect would carry a header secret (X-API-Key…) to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot set up HTTP: {e}"))?;
         let base_url = base_url.trim_end_matches('/').to_string();
