@@ -3,7 +3,6 @@
 mod common;
 
 use crossterm::event::KeyCode;
-use rolo::sandbox::Fault;
 use serde_json::Value;
 
 const CM: &str = "corporatemerch";
@@ -97,13 +96,7 @@ async fn a_422_lands_under_the_field_it_names_and_keeps_the_draft() {
     open_by_name(&mut app, "3").await;
     app.focus_field("position");
     app.replace_text("Chief Cheese Officer");
-    app.sandbox.as_ref().unwrap().set_fault(Some(Fault {
-        status: 422,
-        body: r#"{"message":"The email has already been taken.","errors":{"email":["The email has already been taken."],"unknown_key":["Mystery."]}}"#.into(),
-        content_type: "application/json".into(),
-        only_writes: true,
-        ..Default::default()
-    }));
+    app.fail_writes(422, r#"{"message":"The email has already been taken.","errors":{"email":["The email has already been taken."],"unknown_key":["Mystery."]}}"#, "application/json");
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
@@ -132,13 +125,7 @@ async fn a_500_and_a_refused_connection_keep_the_draft() {
     app.focus_field("department");
     app.replace_text("Skunkworks");
 
-    app.sandbox.as_ref().unwrap().set_fault(Some(Fault {
-        status: 500,
-        body: "<html>Internal Server Error</html>".into(),
-        content_type: "text/html".into(),
-        only_writes: true,
-        ..Default::default()
-    }));
+    app.fail_writes(500, "<html>Internal Server Error</html>", "text/html");
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
@@ -207,13 +194,7 @@ async fn a_404_on_send_is_explained_and_keeps_the_draft() {
     open_by_name(&mut app, "5").await;
     app.focus_field("position");
     app.replace_text("Archivist");
-    app.sandbox.as_ref().unwrap().set_fault(Some(Fault {
-        status: 404,
-        body: r#"{"message":"Contact not found."}"#.into(),
-        content_type: "application/json".into(),
-        only_writes: true,
-        ..Default::default()
-    }));
+    app.fail_writes(404, r#"{"message":"Contact not found."}"#, "application/json");
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();

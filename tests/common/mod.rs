@@ -196,6 +196,18 @@ impl App {
         panic!("could not focus {key}");
     }
 
+    /// Makes the sandbox answer every write (reads still pass) with `status` and `body`.
+    pub fn fail_writes(&self, status: u16, body: &str, content_type: &str) {
+        let fault = sandbox::Fault {
+            status,
+            body: body.into(),
+            content_type: content_type.into(),
+            only_writes: true,
+            ..Default::default()
+        };
+        self.sandbox.as_ref().expect("sandbox running").set_fault(Some(fault));
+    }
+
     /// The sandbox's stored record.
     pub fn stored(&self, dialect: &str, id: &str) -> serde_json::Value {
         self.sandbox.as_ref().expect("sandbox running").record(dialect, id).expect("record exists")
