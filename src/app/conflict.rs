@@ -73,7 +73,7 @@ pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) 
     let unchanged =
         latest.record == form.draft.loaded.record && version(&latest.record) == version(&form.draft.loaded.record);
     if unchanged {
-        return super::form::send(state);
+        return super::sending::send(state);
     }
     let fields = conflicts(&backend, &form.draft, &latest);
     // Take their version as the new baseline; the user's edits stay on top of it.
@@ -82,7 +82,7 @@ pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) 
     state.list.replace(&backend, latest);
     if fields.is_empty() {
         state.notify("Changed on the server meanwhile: their changes to other fields were kept", false);
-        return super::form::send(state);
+        return super::sending::send(state);
     }
     if let Some(form) = state.form.as_mut() {
         form.conflicts = Some(Conflicts { fields, selected: 0 });

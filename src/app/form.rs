@@ -11,7 +11,7 @@ use super::keymap::{Action, Context};
 use super::list::show_response;
 use super::{Effect, EntryEditor, Overlay, State, Tag};
 use crate::backend::{Backend, FieldKind};
-use crate::http::{Fetched, HttpError, ServerFieldError};
+use crate::http::ServerFieldError;
 use crate::record::countries::countries;
 use crate::record::{Contact, Draft, Entry, Input};
 use crate::validate::{FieldError, validate};
@@ -80,7 +80,7 @@ pub struct Form {
     /// Fields both the user and someone else changed, waiting for the user's choice.
     pub conflicts: Option<super::conflict::Conflicts>,
     /// The inputs as they were sent, to tell later edits from what the server stored.
-    sent: Vec<Input>,
+    pub(super) sent: Vec<Input>,
     /// The fresh copy of the contact being fetched.
     pub refreshing: Option<Tag>,
     /// How the last send went.
@@ -178,7 +178,7 @@ impl Form {
     }
 
     /// "Not sent" with the first problem, or `None` when there is none.
-    fn invalid_outcome(&self) -> Option<Outcome> {
+    pub(super) fn invalid_outcome(&self) -> Option<Outcome> {
         let first = self.errors.first()?;
         let label = &self.backend.fields[first.field].label;
         Some(Outcome::Invalid { count: self.errors.len(), first: format!("{label}: {}", first.message) })
@@ -198,7 +198,7 @@ impl Form {
     }
 
     /// Rebuilds the editor from the draft (after focus moved or the draft changed underneath).
-    fn sync_editor(&mut self) {
+    pub(super) fn sync_editor(&mut self) {
         let field = &self.backend.fields[self.focus];
         self.editor = field.kind.is_text_like().then(|| {
             let input = self.draft.input(self.focus);
@@ -211,7 +211,7 @@ impl Form {
         });
     }
 
-    fn set_input(&mut self, backend: &Backend, index: usize, input: Input) {
+    pub(super) fn set_input(&mut self, backend: &Backend, index: usize, input: Input) {
         self.draft.set(index, input);
         self.errors = validate(backend, &self.draft);
         // The server judged the old value; once edited, its complaint no longer applies.
@@ -233,7 +233,7 @@ impl Form {
 
     /// Points an open key/value editor at the draft's current entries (after the draft was
     /// replaced by a fresh or saved record), so typing never lands in the wrong entry.
-    fn reload_entries(&mut self) {
+    pub(super) fn reload_entries(&mut self) {
         if let Some(mut editor) = self.entries.take() {
             editor.reload(&super::entries::entries_of(self, editor.field));
             self.entries = Some(editor);
@@ -314,13 +314,13 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::PageDown) => form.move_focus(FIELDS_PER_PAGE as isize),
         Some(Action::PageUp) => form.move_focus(-(FIELDS_PER_PAGE as isize)),
         Some(Action::Activate) => activate(form, &backend),
-        Some(Action::Save) => return save(state),
+        Some(Action::Save) => return super::sending::save(state),
         Some(Action::SetNull) => {
             if let Err(message) = set_null(form, &backend) {
                 state.notify(message, true);
             }
         }
-        Some(Action::Back) => return back(state),
+        Some(Action::Back) => return super::sending::back(state),
         Some(Action::Quit) => return super::request_quit(state),
         Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Some(Action::RawResponse) => show_response(state),
@@ -414,191 +414,4 @@ fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
         }
     }
     form.dropdown = Some(dropdown);
-}
-
-fn save(state: &mut State) -> Vec<Effect> {
-    let Some(form) = state.form.as_mut() else { return Vec::new() };
-    if form.saving.is_some() {
-        state.notify("Already sending; Esc cancels", false);
-        return Vec::new();
-    }
-    if let Some(first) = form.errors.first().map(|e| e.field) {
-        form.outcome = form.invalid_outcome();
-        form.focus = first;
-        form.sync_editor();
-        return Vec::new();
-    }
-    if !form.draft.is_dirty() {
-        state.notify("Nothing to send: no field has changed", false);
-        return Vec::new();
-    }
-    if form.checking.is_some() {
-        return Vec::new();
-    }
-    // First make sure nobody changed the contact since the draft began.
-    let tag = state.tag();
-    let form = state.form.as_mut().expect("checked above");
-    let mut effects: Vec<Effect> = form.refreshing.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
-    form.checking = Some(tag);
-    form.outcome = None;
-    effects.push(Effect::LoadContact { tag, id: form.draft.loaded.id.clone() });
-    effects
-}
-
-/// Sends the draft as it is (validated, and checked for conflicts where the backend can).
-pub(super) fn send(state: &mut State) -> Vec<Effect> {
-    let Some(form) = state.form.as_mut() else { return Vec::new() };
-    let body = match form.draft.body() {
-        Ok(body) => body,
-        Err((field, message)) => {
-            form.focus = field;
-            form.sync_editor();
-            state.notify(format!("Not sent: {message}"), true);
-            return Vec::new();
-        }
-    };
-    let tag = state.tag();
-    let form = state.form.as_mut().expect("checked above");
-    let mut effects = Vec::new();
-    // A fetch answering after the save would roll the form back to the version before it.
-    if let Some(refreshing) = form.refreshing.take() {
-        effects.push(Effect::Cancel { tag: refreshing });
-    }
-    form.saving = Some(tag);
-    form.sent = form.draft.inputs().to_vec();
-    form.outcome = None;
-    effects.push(Effect::Save { tag, id: form.draft.loaded.update_id(&state.backend), body });
-    effects
-}
-
-fn back(state: &mut State) -> Vec<Effect> {
-    let Some(form) = state.form.as_mut() else { return Vec::new() };
-    if let Some(tag) = form.checking.take() {
-        form.outcome = Some(Outcome::Cancelled);
-        state.retrying = None;
-        return vec![Effect::Cancel { tag }];
-    }
-    if let Some(tag) = form.saving.take() {
-        form.outcome = Some(Outcome::Cancelled);
-        return vec![Effect::Cancel { tag }];
-    }
-    if form.draft.is_dirty() {
-        state.overlay = Some(Overlay::ConfirmDiscard { then_quit: false });
-        return Vec::new();
-    }
-    let effects = form.cancel_all();
-    state.form = None;
-    super::restore::offer_rest(state);
-    effects
-}
-
-pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
-    if state.form.as_ref().is_some_and(|f| f.checking == Some(tag)) {
-        return super::conflict::on_checked(state, result);
-    }
-    let Some(form) = state.form.as_mut().filter(|f| f.refreshing == Some(tag)) else {
-        return Vec::new();
-    };
-    form.refreshing = None;
-    match result {
-        Ok(Fetched { contact, exchange }) => {
-            match contact {
-                // Edits already made keep the version they were made against, so the check
-                // before sending can still see what someone else changed since.
-                Some(contact) if contact.id == form.draft.loaded.id && !form.draft.is_dirty() => {
-                    form.draft.rebase(contact.clone());
-                    form.errors = validate(&state.backend, &form.draft);
-                    form.sync_editor();
-                    form.reload_entries();
-                    state.list.replace(&state.backend, contact);
-                }
-                Some(contact) if contact.id == form.draft.loaded.id => state.list.replace(&state.backend, contact),
-                Some(other) => {
-                    let text = mismatch(&other.id, &form.draft.loaded.id);
-                    state.notify(text, true);
-                }
-                None => {}
-            }
-            state.record_exchange(&exchange);
-        }
-        Err(error) => {
-            state.record_exchange(error.exchange());
-            state.notify(format!("Could not fetch the latest version ({error}); showing the list's copy"), true);
-        }
-    }
-    Vec::new()
-}
-
-pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
-    let backend = Arc::clone(&state.backend);
-    let Some(form) = state.form.as_mut().filter(|f| f.saving == Some(tag)) else {
-        return Vec::new();
-    };
-    form.saving = None;
-    let exchange = match &result {
-        Ok(fetched) => fetched.exchange.clone(),
-        Err(error) => error.exchange().clone(),
-    };
-    let mut effects = Vec::new();
-    match result {
-        Ok(Fetched { contact, exchange }) => {
-            form.outcome = Some(Outcome::Saved { status: exchange.status.unwrap_or(200), latency: exchange.latency });
-            form.server_errors.clear();
-            form.server_message = None;
-            form.unplaced.clear();
-            match contact {
-                Some(contact) if contact.id == form.draft.loaded.id => {
-                    let sent = std::mem::take(&mut form.sent);
-                    form.draft.saved(contact.clone(), &sent);
-                    form.errors = validate(&backend, &form.draft);
-                    form.sync_editor();
-                    form.reload_entries();
-                    state.list.replace(&backend, contact);
-                }
-                Some(other) => {
-                    // Keep the draft as it is: the answer says nothing reliable about this contact.
-                    let text = mismatch(&other.id, &form.draft.loaded.id);
-                    state.notify(text, true);
-                }
-                None => {
-                    // The answer had no record: fetch it, so the form shows what was stored.
-                    let id = form.draft.loaded.id.clone();
-                    let tag = state.next_tag;
-                    state.next_tag += 1;
-                    if let Some(form) = state.form.as_mut() {
-                        form.refreshing = Some(tag);
-                    }
-                    effects.push(Effect::LoadContact { tag, id });
-                }
-            }
-        }
-        Err(error) => {
-            if let HttpError::Status { message, field_errors, .. } = &error {
-                form.server_message = message.clone();
-                form.server_errors.clear();
-                form.unplaced.clear();
-                for reported in field_errors {
-                    match field_for(&backend, &reported.field) {
-                        Some(field) => form.server_errors.push(FieldError { field, message: reported.message.clone() }),
-                        None => form.unplaced.push(reported.clone()),
-                    }
-                }
-            }
-            form.outcome = Some(Outcome::Failed { message: error.to_string() });
-        }
-    }
-    state.record_exchange(&exchange);
-    effects
-}
-
-fn mismatch(answered: &str, asked: &str) -> String {
-    format!("The server answered with contact {answered}, not {asked}; the form keeps your values")
-}
-
-/// The form field a server's error names: `email`, `lists.0` (an item of `lists`), `body.email`.
-fn field_for(backend: &Backend, name: &str) -> Option<usize> {
-    backend
-        .field_index(name)
-        .or_else(|| name.split_once('.').and_then(|(head, _)| backend.field_index(head)))
-        .or_else(|| name.rsplit_once('.').and_then(|(_, tail)| backend.field_index(tail)))
 }

@@ -12,6 +12,7 @@ pub mod keymap;
 mod list;
 mod restore;
 pub mod runtime;
+mod sending;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -245,9 +246,9 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::ContactLoaded { tag, result } => {
             state.retrying = None;
-            form::on_contact(state, tag, result)
+            sending::on_contact(state, tag, result)
         }
-        Message::Saved { tag, result } => form::on_saved(state, tag, result),
+        Message::Saved { tag, result } => sending::on_saved(state, tag, result),
         Message::Retrying { tag, retry } => {
             let current = state.list.loading == Some(tag)
                 || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag) || f.checking == Some(tag));
