@@ -10,8 +10,8 @@ mod rules;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path, Query, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -39,8 +39,8 @@ pub(crate) fn routes(state: AppState) -> Router {
     // is a 404 and a wrong method a 405 whether or not the caller is authenticated.
     let auth = middleware::from_fn_with_state(state.clone(), authenticate);
     Router::new()
-        .route("/contacts", get(list).route_layer(auth.clone()).fallback(not_allowed_on_list))
-        .route("/contacts/{id}", get(show).put(update).route_layer(auth).fallback(not_allowed_on_contact))
+        .route("/contacts", get(list).route_layer(auth.clone()).fallback(laravel::not_allowed_on_list))
+        .route("/contacts/{id}", get(show).put(update).route_layer(auth).fallback(laravel::not_allowed_on_contact))
         .fallback(laravel::route_not_found)
         .with_state(state)
 }
@@ -75,7 +75,7 @@ async fn list(
     let (total, items) =
         match state.store.count(NAME).and_then(|total| Ok((total, state.store.page(NAME, offset, limit)?))) {
             Ok(found) => found,
-            Err(err) => return server_error(&err),
+            Err(err) => return laravel::server_error(NAME, &err),
         };
     let last_page = total.div_ceil(limit).max(1);
     let shown = u64::try_from(items.len()).unwrap_or(0);
@@ -116,7 +116,7 @@ async fn show(State(state): State<AppState>, id: Result<Path<String>, PathReject
     match state.store.get(NAME, &id) {
         Ok(Some(contact)) => data(contact),
         Ok(None) => not_found(),
-        Err(err) => server_error(&err),
+        Err(err) => laravel::server_error(NAME, &err),
     }
 }
 
@@ -134,7 +134,7 @@ async fn update(
     let existing = match state.store.get(NAME, &id) {
         Ok(Some(contact)) => contact,
         Ok(None) => return not_found(),
-        Err(err) => return server_error(&err),
+        Err(err) => return laravel::server_error(NAME, &err),
     };
     let body = match body {
         Ok(body) => body,
@@ -159,7 +159,7 @@ async fn update(
     match state.store.replace(NAME, &id, &contact) {
         Ok(true) => data(contact),
         Ok(false) => not_found(),
-        Err(err) => server_error(&err),
+        Err(err) => laravel::server_error(NAME, &err),
     }
 }
 
@@ -178,19 +178,6 @@ fn data(contact: Value) -> Response {
 
 fn not_found() -> Response {
     laravel::message(StatusCode::NOT_FOUND, "Contact not found.")
-}
-
-fn server_error(err: &StoreError) -> Response {
-    tracing::error!(%err, "corporatemerch sandbox storage failure");
-    laravel::message(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
-}
-
-async fn not_allowed_on_list(method: Method, uri: OriginalUri) -> Response {
-    laravel::method_not_allowed(&method, &uri, "GET, HEAD")
-}
-
-async fn not_allowed_on_contact(method: Method, uri: OriginalUri) -> Response {
-    laravel::method_not_allowed(&method, &uri, "GET, HEAD, PUT")
 }
 
 /// Seeds the dialect with the shared seed people as contacts 1, 2, 3, …

@@ -12,6 +12,22 @@ use serde_json::{Map, Value, json};
 use super::query::{self, IntProblem};
 
 /// `{"message": …}` with a status: Laravel's shape for every non-validation error.
+/// Laravel's answer when storage fails; the cause goes to the log, not the client.
+pub(crate) fn server_error(dialect: &str, err: &super::StoreError) -> Response {
+    tracing::error!(%err, dialect, "sandbox storage failure");
+    message(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
+}
+
+/// 405 for a collection route (`GET /contacts`).
+pub(crate) async fn not_allowed_on_list(method: Method, uri: OriginalUri) -> Response {
+    method_not_allowed(&method, &uri, "GET, HEAD")
+}
+
+/// 405 for a record route (`GET`/`PUT /contacts/{id}`).
+pub(crate) async fn not_allowed_on_contact(method: Method, uri: OriginalUri) -> Response {
+    method_not_allowed(&method, &uri, "GET, HEAD, PUT")
+}
+
 pub(crate) fn message(status: StatusCode, text: &str) -> Response {
     (status, axum::Json(json!({ "message": text }))).into_response()
 }

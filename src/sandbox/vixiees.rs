@@ -12,8 +12,8 @@ mod seeding;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path, Query, Request, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -40,8 +40,8 @@ pub(crate) fn routes(state: AppState) -> Router {
     // As in Laravel, routing (404/405) happens before the API key middleware runs.
     let auth = middleware::from_fn_with_state(state.clone(), authenticate);
     Router::new()
-        .route("/contacts", get(list).route_layer(auth.clone()).fallback(not_allowed_on_list))
-        .route("/contacts/{id}", get(show).put(update).route_layer(auth).fallback(not_allowed_on_contact))
+        .route("/contacts", get(list).route_layer(auth.clone()).fallback(laravel::not_allowed_on_list))
+        .route("/contacts/{id}", get(show).put(update).route_layer(auth).fallback(laravel::not_allowed_on_contact))
         .fallback(laravel::route_not_found)
         .with_state(state)
 }
@@ -75,7 +75,7 @@ async fn list(State(state): State<AppState>, query: Result<Query<Vec<(String, St
     let found = state.store.count(NAME).and_then(|total| Ok((total, state.store.page(NAME, offset, per_page)?)));
     let (total, items) = match found {
         Ok(found) => found,
-        Err(err) => return server_error(&err),
+        Err(err) => return laravel::server_error(NAME, &err),
     };
     let meta = json!({
         "current_page": page,
@@ -108,7 +108,7 @@ async fn show(State(state): State<AppState>, id: Result<Path<String>, PathReject
     match resolve(&state.store, &id) {
         Ok(Some((_, contact))) => (StatusCode::OK, axum::Json(contact)).into_response(),
         Ok(None) => not_found(),
-        Err(err) => server_error(&err),
+        Err(err) => laravel::server_error(NAME, &err),
     }
 }
 
@@ -125,7 +125,7 @@ async fn update(
     let (store_id, existing) = match resolve(&state.store, &id) {
         Ok(Some(found)) => found,
         Ok(None) => return not_found(),
-        Err(err) => return server_error(&err),
+        Err(err) => return laravel::server_error(NAME, &err),
     };
     let body = match body {
         Ok(body) => body,
@@ -147,7 +147,7 @@ async fn update(
             errors.add(EXTERNAL_ID, rule::unique(EXTERNAL_ID));
             return errors.into_response();
         }
-        Err(err) => return server_error(&err),
+        Err(err) => return laravel::server_error(NAME, &err),
     }
     let contact = match rules::apply(existing, changes, &utc_seconds(Timestamp::now())) {
         Ok(contact) => contact,
@@ -156,7 +156,7 @@ async fn update(
     match state.store.replace(NAME, &store_id, &contact) {
         Ok(true) => (StatusCode::OK, axum::Json(contact)).into_response(),
         Ok(false) => not_found(),
-        Err(err) => server_error(&err),
+        Err(err) => laravel::server_error(NAME, &err),
     }
 }
 
@@ -175,19 +175,6 @@ fn external_id_taken(
 
 fn not_found() -> Response {
     laravel::message(StatusCode::NOT_FOUND, "Contact not found")
-}
-
-fn server_error(err: &StoreError) -> Response {
-    tracing::error!(%err, "vixiees sandbox storage failure");
-    laravel::message(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
-}
-
-async fn not_allowed_on_list(method: Method, uri: OriginalUri) -> Response {
-    laravel::method_not_allowed(&method, &uri, "GET, HEAD")
-}
-
-async fn not_allowed_on_contact(method: Method, uri: OriginalUri) -> Response {
-    laravel::method_not_allowed(&method, &uri, "GET, HEAD, PUT")
 }
 
 #[cfg(test)]
