@@ -56,7 +56,8 @@ fn contact(backend: &Backend, i: usize) -> Contact {
 }
 
 fn loaded_state(backend: &Arc<Backend>) -> State {
-    let mut state = State::new(Arc::clone(backend), Session { profile: "bench".into(), sandbox: true });
+    let mut state =
+        State::new(Arc::clone(backend), Session { profile: "bench".into(), sandbox: true, ..Default::default() });
     let contacts: Vec<Contact> = (0..CONTACTS).map(|i| contact(backend, i)).collect();
     let texts: Vec<String> = contacts
         .iter()

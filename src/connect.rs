@@ -4,9 +4,132 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use secrecy::SecretString;
+
 use crate::backend::{self, Auth, Backend};
-use crate::config::{self, Dirs};
-use crate::http::Client;
+use crate::config::{self, Config, Dirs, UiSettings};
+use crate::http::{Client, Timeouts};
+use crate::sandbox::{self, Sandbox, SandboxOptions, Storage};
+
+/// The vendor the embedded sandbox speaks unless `--sandbox NAME` picks another.
+pub const SANDBOX_BACKEND: &str = "corporatemerch";
+
+/// The vendors the sandbox speaks, with how each one authenticates.
+pub const SANDBOX_VENDORS: [(&str, &str); 5] = [
+    ("corporatemerch", "Authorization: Bearer sandbox"),
+    ("informly", "Authorization: Bearer sandbox"),
+    ("insighto", "?api_key=sandbox"),
+    ("vixiees", "X-API-Key: sandbox"),
+    ("bird", "Authorization: AccessKey sandbox"),
+];
+
+/// What the command line asks for, before any file is read.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--profile NAME`.
+    pub profile: Option<String>,
+    /// `--sandbox VENDOR`: the embedded sandbox, whatever the config says.
+    pub sandbox: Option<String>,
+    /// `--read-only`, on top of the profile's own `read_only`.
+    pub read_only: bool,
+    /// The user's directories.
+    pub dirs: Option<Dirs>,
+}
+
+/// A ready connection: the client, and the sandbox serving it when there is no profile.
+pub struct Opened {
+    /// The profile name, or `sandbox`.
+    pub profile: String,
+    /// The client every request goes through.
+    pub client: Client,
+    /// The embedded sandbox, when rolo talks to it; stop it with [`Sandbox::shutdown`].
+    pub sandbox: Option<Sandbox>,
+    /// True when every write must be refused.
+    pub read_only: bool,
+    /// `[ui]` from the config file (defaults without one).
+    pub ui: UiSettings,
+    /// Things worth telling the user that do not stop rolo (loose file permissions).
+    pub warnings: Vec<String>,
+    /// The name drafts and history are kept under: the profile, or `sandbox-VENDOR`.
+    pub journal_name: String,
+}
+
+/// Resolves the request and, for the sandbox, starts it on a free loopback port.
+pub async fn open(request: Request) -> Result<Opened, String> {
+    let config = load_config(request.config.clone(), request.dirs.as_ref())?;
+    let ui = config.as_ref().map(|(_, c)| c.ui.clone()).unwrap_or_default();
+    let target = match &request.sandbox {
+        Some(_) => Target::Sandbox,
+        None => resolve(request.config.clone(), request.profile.as_deref(), request.dirs.as_ref())?,
+    };
+    match target {
+        Target::Profile { name, client, warnings, read_only } => Ok(Opened {
+            journal_name: name.clone(),
+            profile: name,
+            client,
+            sandbox: None,
+            read_only: read_only || request.read_only,
+            ui,
+            warnings,
+        }),
+        Target::Sandbox => {
+            let vendor = request.sandbox.as_deref().unwrap_or(SANDBOX_BACKEND);
+            if !SANDBOX_VENDORS.iter().any(|(name, _)| *name == vendor) {
+                let names: Vec<&str> = SANDBOX_VENDORS.iter().map(|(name, _)| *name).collect();
+                return Err(format!("the sandbox speaks {}, not `{vendor}`", names.join(", ")));
+            }
+            let backend = Arc::new(backend::find(vendor, None).map_err(|e| e.to_string())?);
+            let storage = sandbox::default_db_path().map_or(Storage::Memory, Storage::File);
+            let token = random_token();
+            let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
+                .await
+                .map_err(|e| format!("starting the embedded sandbox: {e}"))?;
+            // Only Bird's paths have a hole; the sandbox serves one workspace.
+            let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
+            let secret = Some(SecretString::from(token));
+            let client = Client::new(backend, &server.base_url(vendor), secret, vars, Timeouts::default())
+                .map_err(|e| e.to_string())?;
+            Ok(Opened {
+                profile: "sandbox".into(),
+                journal_name: format!("sandbox-{vendor}"),
+                client,
+                sandbox: Some(server),
+                read_only: request.read_only,
+                ui,
+                warnings: Vec::new(),
+            })
+        }
+    }
+}
+
+/// A per-run token for the embedded sandbox, so no other local process can use it by guessing.
+fn random_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let state = std::collections::hash_map::RandomState::new();
+    let mut text = String::new();
+    for salt in 0..2u64 {
+        let mut hasher = state.build_hasher();
+        hasher.write_u64(salt);
+        hasher.write_u128(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
+        );
+        text.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    text
+}
+
+/// The config file named by `--config`, else the default one; `None` when there is none.
+fn load_config(config_path: Option<PathBuf>, dirs: Option<&Dirs>) -> Result<Option<(PathBuf, Config)>, String> {
+    let explicit = config_path.is_some();
+    let Some(path) = config_path.or_else(|| dirs.map(Dirs::config_file)) else { return Ok(None) };
+    match config::load(&path).map_err(|e| e.to_string())? {
+        Some(config) => Ok(Some((path, config))),
+        None if explicit => Err(format!("config file {} does not exist", path.display())),
+        None => Ok(None),
+    }
+}
 
 /// Where rolo's requests go.
 pub enum Target {
@@ -20,21 +143,20 @@ pub enum Target {
         client: Client,
         /// Things worth telling the user that do not stop rolo (loose file permissions).
         warnings: Vec<String>,
+        /// The profile says `read_only = true`.
+        read_only: bool,
     },
 }
 
 /// Picks the target from `--config`, `--profile` and the user's directories.
 pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option<&Dirs>) -> Result<Target, String> {
-    let explicit_config = config_path.is_some();
-    let path = config_path.or_else(|| dirs.map(Dirs::config_file));
-    let config = match &path {
-        Some(path) => config::load(path).map_err(|e| e.to_string())?,
-        None => None,
+    let default_path = config_path.clone().or_else(|| dirs.map(Dirs::config_file));
+    let loaded = load_config(config_path, dirs)?;
+    let place = || default_path.as_ref().map_or_else(|| "no config directory".to_string(), |p| p.display().to_string());
+    let (path, config) = match loaded {
+        Some((path, config)) => (Some(path), Some(config)),
+        None => (None, None),
     };
-    let place = || path.as_ref().map_or_else(|| "no config directory".to_string(), |p| p.display().to_string());
-    if explicit_config && config.is_none() {
-        return Err(format!("config file {} does not exist", place()));
-    }
     let Some(config) = config.filter(|c| !c.profiles.is_empty() || profile.is_some()) else {
         return match profile {
             Some(name) => Err(format!("--profile {name}: there is no config file ({}); see the README", place())),
@@ -80,7 +202,7 @@ pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option
     for warning in &warnings {
         tracing::warn!("{warning}");
     }
-    Ok(Target::Profile { name, client, warnings })
+    Ok(Target::Profile { name, client, warnings, read_only: profile.read_only })
 }
 
 /// Every `{var}` the backend's paths use must be in the profile's `vars`.

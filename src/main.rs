@@ -1,6 +1,5 @@
 //! The `rolo` command: the terminal UI, and the sandbox server on its own.
 
-use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,28 +9,14 @@ use clap::{Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
 use crossterm::execute;
-use secrecy::SecretString;
 
 use rolo::app::runtime::{Runtime, run};
 use rolo::app::{Session, State};
+use rolo::commands;
 use rolo::config::Dirs;
 use rolo::connect::{self, Target};
-use rolo::http::{Client, Timeouts};
 use rolo::journal::Journal;
 use rolo::sandbox::{self, SandboxOptions, Storage};
-use rolo::{backend, commands};
-
-/// The vendor the embedded sandbox speaks unless `--sandbox NAME` picks another.
-const SANDBOX_BACKEND: &str = "corporatemerch";
-
-/// The vendors the sandbox speaks, with how each one authenticates, for `rolo sandbox`.
-const SANDBOX_VENDORS: [(&str, &str); 5] = [
-    ("corporatemerch", "Authorization: Bearer sandbox"),
-    ("informly", "Authorization: Bearer sandbox"),
-    ("insighto", "?api_key=sandbox"),
-    ("vixiees", "X-API-Key: sandbox"),
-    ("bird", "Authorization: AccessKey sandbox"),
-];
 
 #[derive(Debug, Parser)]
 #[command(name = "rolo", version, about = "Edit contact records in your CRM's REST API from the terminal")]
@@ -45,10 +30,13 @@ struct Cli {
     /// Log level for $XDG_STATE_HOME/rolo/rolo.log: error, warn, info, debug, trace (RUST_LOG wins).
     #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
     log_level: String,
-    /// Open the embedded sandbox speaking this vendor's API (corporatemerch, informly,
+    /// Use the embedded sandbox speaking this vendor's API (corporatemerch, informly,
     /// insighto, vixiees, bird), whatever the config says.
-    #[arg(long, value_name = "VENDOR", conflicts_with = "profile")]
+    #[arg(long, global = true, value_name = "VENDOR", conflicts_with = "profile")]
     sandbox: Option<String>,
+    /// Refuse every change: browse and read only.
+    #[arg(long, global = true)]
+    read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -85,7 +73,16 @@ async fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
-        None => run_tui(cli.config, cli.profile, cli.sandbox, dirs).await,
+        None => {
+            let request = connect::Request {
+                config: cli.config,
+                profile: cli.profile,
+                sandbox: cli.sandbox,
+                read_only: cli.read_only,
+                dirs: dirs.clone(),
+            };
+            run_tui(request, dirs).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -110,7 +107,7 @@ async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
         .await
         .wrap_err("starting the sandbox")?;
     println!("rolo sandbox on http://{} (database {})", server.addr(), path.display());
-    for (vendor, auth) in SANDBOX_VENDORS {
+    for (vendor, auth) in connect::SANDBOX_VENDORS {
         println!("  {vendor:<15} {}  ({auth})", server.base_url(vendor));
     }
     println!("  bird's workspaceId: {}", sandbox::BIRD_WORKSPACE);
@@ -123,7 +120,7 @@ async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
 
 async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {
     match connect::resolve(config_path, profile.as_deref(), dirs.as_ref()).map_err(|e| eyre!(e))? {
-        Target::Profile { name, client, warnings } => {
+        Target::Profile { name, client, warnings, .. } => {
             for warning in warnings {
                 eprintln!("rolo: warning: {warning}");
             }
@@ -135,51 +132,15 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
     }
 }
 
-async fn run_tui(
-    config_path: Option<PathBuf>,
-    profile: Option<String>,
-    sandbox_vendor: Option<String>,
-    dirs: Option<Dirs>,
-) -> Result<()> {
-    let target = match &sandbox_vendor {
-        Some(_) => Target::Sandbox,
-        None => connect::resolve(config_path, profile.as_deref(), dirs.as_ref()).map_err(|e| eyre!(e))?,
-    };
-    let vendor = sandbox_vendor.as_deref().unwrap_or(SANDBOX_BACKEND);
-    if !SANDBOX_VENDORS.iter().any(|(name, _)| *name == vendor) {
-        let names: Vec<&str> = SANDBOX_VENDORS.iter().map(|(name, _)| *name).collect();
-        return Err(eyre!("the sandbox speaks {}, not `{vendor}`", names.join(", ")));
-    }
-    let mut sandbox_server = None;
-    let mut startup_warnings = Vec::new();
-    let (session, client) = match target {
-        Target::Profile { name, client, warnings } => {
-            startup_warnings = warnings;
-            (Session { profile: name, sandbox: false }, client)
-        }
-        Target::Sandbox => {
-            let backend = Arc::new(backend::find(vendor, None).map_err(|e| eyre!("{e}"))?);
-            let storage = match sandbox::default_db_path() {
-                Some(path) => Storage::File(path),
-                None => Storage::Memory,
-            };
-            let token = random_token();
-            let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
-                .await
-                .wrap_err("starting the embedded sandbox")?;
-            let base_url = server.base_url(vendor);
-            sandbox_server = Some(server);
-            let secret = Some(SecretString::from(token));
-            // Only Bird's paths have a hole; the sandbox serves one workspace.
-            let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
-            let client = Client::new(backend, &base_url, secret, vars, Timeouts::default()).map_err(|e| eyre!(e))?;
-            (Session { profile: "sandbox".into(), sandbox: true }, client)
-        }
-    };
+async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
+    let opened = connect::open(request).await.map_err(|e| eyre!(e))?;
+    let session = Session { profile: opened.profile, sandbox: opened.sandbox.is_some(), read_only: opened.read_only };
+    let client = opened.client;
+    let sandbox_server = opened.sandbox;
+    let startup_warnings = opened.warnings;
+    let journal_name = opened.journal_name;
 
     // Drafts are kept per profile (per vendor for the sandbox), and offered back at start.
-    let journal_name =
-        if session.sandbox { format!("sandbox-{}", client.backend().name) } else { session.profile.clone() };
     let mut state = State::new(Arc::clone(client.backend()), session);
     let journal = dirs.as_ref().map(|dirs| Journal::new(&dirs.data, &journal_name));
     if let Some(journal) = &journal {
@@ -237,19 +198,4 @@ async fn termination() -> io::Result<()> {
 #[cfg(not(unix))]
 async fn termination() -> io::Result<()> {
     std::future::pending().await
-}
-
-/// A per-run token for the embedded sandbox, so no other local process can use it by guessing.
-fn random_token() -> String {
-    let state = std::collections::hash_map::RandomState::new();
-    let mut text = String::new();
-    for salt in 0..2u64 {
-        let mut hasher = state.build_hasher();
-        hasher.write_u64(salt);
-        hasher.write_u128(
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
-        );
-        text.push_str(&format!("{:016x}", hasher.finish()));
-    }
-    text
 }

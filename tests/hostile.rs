@@ -110,7 +110,7 @@ proptest! {
         vendor in 0usize..5,
     ) {
         let backend = backends().swap_remove(vendor);
-        let mut state = State::new(Arc::clone(&backend), Session { profile: "p".into(), sandbox: false });
+        let mut state = State::new(Arc::clone(&backend), Session { profile: "p".into(), sandbox: false, ..Default::default() });
         let contacts: Vec<Contact> =
             (1..=30).filter_map(|i| Contact::from_record(&backend, hostile_record(i, &text))).collect();
         let texts: Vec<String> = contacts.iter().map(|_| text.clone()).collect();

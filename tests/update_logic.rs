@@ -50,7 +50,8 @@ fn load_tag(effects: &[Effect]) -> Tag {
 /// A state with one page of contacts 1..=3 loaded, and the form open on contact 1.
 fn open_form() -> (State, Tag) {
     let backend = backend();
-    let mut state = State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true });
+    let mut state =
+        State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true, ..Default::default() });
     let tag = load_tag(&state.start());
     let page = Page {
         contacts: (1..=3).map(|id| contact(&backend, id, "Montréal")).collect(),
@@ -182,7 +183,7 @@ fn enter_in_the_discard_question_keeps_the_edits() {
 #[test]
 fn a_failed_page_is_not_retried_behind_the_users_back() {
     let backend = backend();
-    let mut state = State::new(backend, Session { profile: "t".into(), sandbox: true });
+    let mut state = State::new(backend, Session { profile: "t".into(), sandbox: true, ..Default::default() });
     let tag = load_tag(&state.start());
     let error = HttpError::Status {
         status: 401,
@@ -204,7 +205,8 @@ fn opening_a_contact_with_a_stored_draft_opens_the_draft() {
     draft.set(backend.field_index("city").unwrap(), rolo::record::Input::Text("Laval".into()));
     let saved = rolo::journal::SavedDraft::of(&draft);
 
-    let mut state = State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true });
+    let mut state =
+        State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true, ..Default::default() });
     state.offer_drafts(vec![saved]);
     assert!(matches!(state.overlay, Some(rolo::app::Overlay::Restore { .. })), "drafts are offered at start");
     let tag = load_tag(&state.start());

@@ -76,12 +76,14 @@ pub enum Effect {
 }
 
 /// Who rolo is talking to, for the title bar.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Session {
     /// The profile name, or `sandbox`.
     pub profile: String,
     /// True when talking to the embedded sandbox.
     pub sandbox: bool,
+    /// True when every write is refused (`read_only = true` or `--read-only`).
+    pub read_only: bool,
 }
 
 /// A screen drawn over the others.

@@ -21,6 +21,9 @@ pub struct Config {
     /// Profiles by name.
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// How the terminal UI behaves: `[ui]`.
+    #[serde(default)]
+    pub ui: UiSettings,
     /// The file and its text, to point at lines in later messages.
     #[serde(skip)]
     source: Option<(PathBuf, String)>,
@@ -53,6 +56,18 @@ pub struct Profile {
     /// Seconds to wait for a whole answer.
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// Refuse every write: look, never touch.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// `[ui]`: behaviour of the terminal UI that is the same for every profile.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    /// Show the request and a diff before every send (Ctrl-S goes to the preview first).
+    #[serde(default)]
+    pub preview_before_send: bool,
 }
 
 impl Profile {

@@ -48,7 +48,7 @@ pub async fn start(dialect: &str, width: u16, height: u16) -> App {
     let secret = Some(SecretString::from(TOKEN.to_string()));
     let client = Client::new(backend, &base_url, secret, vars, timeouts).expect("client").with_retry(FAST_RETRY);
     let mut app = start_with(client, (width, height)).await;
-    app.runtime.state.session = Session { profile: "sandbox".into(), sandbox: true };
+    app.runtime.state.session = Session { profile: "sandbox".into(), sandbox: true, ..Default::default() };
     app.sandbox = Some(server);
     app
 }
@@ -71,7 +71,7 @@ pub async fn start_at(dialect: &str, base_url: &str, token: &str, timeout: Durat
 /// Starts rolo with a ready client (from a profile, a user's backend file…).
 pub async fn start_with(client: Client, size: (u16, u16)) -> App {
     let backend = Arc::clone(client.backend());
-    let state = State::new(backend, Session { profile: "test".into(), sandbox: false });
+    let state = State::new(backend, Session { profile: "test".into(), sandbox: false, ..Default::default() });
     let runtime = Runtime::new(state, client);
     let terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
     let mut app = App { runtime, terminal, sandbox: None };
