@@ -69,6 +69,17 @@ pub struct Fetched {
     pub exchange: Exchange,
 }
 
+/// A request described before it is sent, for previews and `--dry-run`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// `PUT`, `PATCH`…
+    pub method: String,
+    /// The full URL, its secret (if any) redacted.
+    pub url: String,
+    /// The JSON body.
+    pub body: Value,
+}
+
 /// Time limits for requests.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -211,6 +222,12 @@ impl Client {
         let update = &self.backend.update;
         let (answer, exchange) = self.send(update.method, &update.path, Some(id), &[], Some(body)).await?;
         self.fetched(&update.record, answer, exchange, false)
+    }
+
+    /// What [`Client::update`] would send for `id` and `body`, with the secret redacted.
+    pub fn outgoing_update(&self, id: &str, body: Value) -> Outgoing {
+        let update = &self.backend.update;
+        Outgoing { method: update.method.as_str().to_string(), url: self.display_url(&update.path, Some(id)), body }
     }
 
     /// The URL a request would go to, with the secret redacted, for display.
