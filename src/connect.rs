@@ -6,10 +6,12 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
+use crate::app::keymap::Keymap;
 use crate::backend::{self, Auth, Backend};
 use crate::config::{self, Config, Dirs, UiSettings};
 use crate::http::{Client, Timeouts};
 use crate::sandbox::{self, Sandbox, SandboxOptions, Storage};
+use crate::ui::theme::Theme;
 
 /// The vendor the embedded sandbox speaks unless `--sandbox NAME` picks another.
 pub const SANDBOX_BACKEND: &str = "corporatemerch";
@@ -50,6 +52,10 @@ pub struct Opened {
     pub read_only: bool,
     /// `[ui]` from the config file (defaults without one).
     pub ui: UiSettings,
+    /// The keys: defaults with the config's `[keys]` on top.
+    pub keymap: Keymap,
+    /// The colours: `[ui] theme`, `[theme]`, and `NO_COLOR`.
+    pub theme: Theme,
     /// Things worth telling the user that do not stop rolo (loose file permissions).
     pub warnings: Vec<String>,
     /// The name drafts and history are kept under: the profile, or `sandbox-VENDOR`.
@@ -60,6 +66,7 @@ pub struct Opened {
 pub async fn open(request: Request) -> Result<Opened, String> {
     let config = load_config(request.config.clone(), request.dirs.as_ref())?;
     let ui = config.as_ref().map(|(_, c)| c.ui.clone()).unwrap_or_default();
+    let (keymap, theme) = presentation(config.as_ref().map(|(_, c)| c))?;
     let target = match &request.sandbox {
         Some(_) => Target::Sandbox,
         None => resolve(request.config.clone(), request.profile.as_deref(), request.dirs.as_ref())?,
@@ -72,6 +79,8 @@ pub async fn open(request: Request) -> Result<Opened, String> {
             sandbox: None,
             read_only: read_only || request.read_only,
             ui,
+            keymap,
+            theme,
             warnings,
         }),
         Target::Sandbox => {
@@ -98,10 +107,38 @@ pub async fn open(request: Request) -> Result<Opened, String> {
                 sandbox: Some(server),
                 read_only: request.read_only,
                 ui,
+                keymap,
+                theme,
                 warnings: Vec::new(),
             })
         }
     }
+}
+
+/// The keymap and theme the config asks for; a mistake names its `file:line`.
+fn presentation(config: Option<&Config>) -> Result<(Keymap, Theme), String> {
+    // https://no-color.org: set and not empty means no colour.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let Some(config) = config else {
+        return Ok((Keymap::default(), Theme::chosen(None, &Default::default(), no_color)?));
+    };
+    let lists: Vec<(&str, Vec<String>)> = config.keys.iter().map(|(name, keys)| (name.as_str(), keys.keys())).collect();
+    let keymap = Keymap::with_overrides(lists.iter().map(|(name, keys)| (*name, keys.as_slice()))).map_err(|e| {
+        // Point at the entry the message names, else at the section.
+        let named = config.keys.keys().find(|name| {
+            let action = name.rsplit('.').next().unwrap_or(name);
+            e.contains(&format!("`{name}`")) || e.contains(&format!("`{action}`"))
+        });
+        format!("{}: [keys] {e}", config.locate_in("keys", named.map_or("", String::as_str)))
+    })?;
+    let theme = Theme::chosen(config.ui.theme.as_deref(), &config.theme, no_color).map_err(|e| {
+        let at = match config.theme.keys().find(|k| e.contains(k.as_str())) {
+            Some(key) => config.locate_in("theme", key),
+            None => config.locate_in("ui", "theme"),
+        };
+        format!("{at}: {e}")
+    })?;
+    Ok((keymap, theme))
 }
 
 /// A per-run token for the embedded sandbox, so no other local process can use it by guessing.

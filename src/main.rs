@@ -135,6 +135,7 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
 async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     let opened = connect::open(request).await.map_err(|e| eyre!(e))?;
     let session = Session { profile: opened.profile, sandbox: opened.sandbox.is_some(), read_only: opened.read_only };
+    let (keymap, theme, preview_first) = (opened.keymap, opened.theme, opened.ui.preview_before_send);
     let client = opened.client;
     let sandbox_server = opened.sandbox;
     let startup_warnings = opened.warnings;
@@ -142,6 +143,9 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
 
     // Drafts are kept per profile (per vendor for the sandbox), and offered back at start.
     let mut state = State::new(Arc::clone(client.backend()), session);
+    state.keymap = Arc::new(keymap);
+    state.theme = Arc::new(theme);
+    state.preview_first = preview_first;
     let journal = dirs.as_ref().map(|dirs| Journal::new(&dirs.data, &journal_name));
     if let Some(journal) = &journal {
         state.offer_drafts(journal.list());

@@ -44,3 +44,25 @@ fn sandbox_reset_reseeds_the_database() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("Sandbox reset"));
     assert!(home.path().join("data/rolo/sandbox.sqlite3").is_file());
 }
+
+#[test]
+fn a_bad_key_or_colour_in_the_config_names_the_line_before_the_ui_starts() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[ui]\npreview_before_send = true\n\n[keys]\n\"form.save\" = \"hyper-s\"\n").unwrap();
+    let output = rolo(home.path()).arg("--config").arg(&config).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("{}:5: [keys]", config.display())), "{stderr}");
+    assert!(stderr.contains("unknown modifier `hyper`"), "{stderr}");
+
+    std::fs::write(&config, "[keys]\nsave = \"ctrl-r\"\n").unwrap();
+    let stderr =
+        String::from_utf8_lossy(&rolo(home.path()).arg("--config").arg(&config).output().unwrap().stderr).into_owned();
+    assert!(stderr.contains(":2: [keys] Ctrl-R is bound to both"), "{stderr}");
+
+    std::fs::write(&config, "[theme]\nerror = \"plaid\"\n").unwrap();
+    let stderr =
+        String::from_utf8_lossy(&rolo(home.path()).arg("--config").arg(&config).output().unwrap().stderr).into_owned();
+    assert!(stderr.contains(":2: [theme] error: `plaid` is not a colour"), "{stderr}");
+}

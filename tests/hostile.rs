@@ -123,7 +123,7 @@ proptest! {
             terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
             // Every overlay, too, at this size.
             state.last_exchange = Some(rolo::http::Exchange { body: text.clone(), url: text.clone(), ..Default::default() });
-            for overlay in [Overlay::Help { scroll: 3 }, Overlay::Response { scroll: 0 }, Overlay::ConfirmDiscard { then_quit: true }] {
+            for overlay in [Overlay::Help { scroll: 3, search: None }, Overlay::Response { scroll: 0 }, Overlay::ConfirmDiscard { then_quit: true }] {
                 state.overlay = Some(overlay);
                 terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
             }

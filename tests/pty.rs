@@ -316,3 +316,36 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     assert!(!session.parser.screen().alternate_screen(), "the terminal is restored");
     assert!(draft.is_file(), "the unsent draft is kept for the next start");
 }
+
+#[test]
+fn no_color_in_the_environment_draws_without_any_colour() {
+    let home = tempfile::tempdir().unwrap();
+    let mut session = Session::start_with_env(home.path(), &[], &[("NO_COLOR", "1")]);
+    session.wait_for("loaded / 260");
+    let screen = session.parser.screen();
+    for row in 0..ROWS {
+        for col in 0..COLS {
+            if let Some(cell) = screen.cell(row, col) {
+                assert_eq!(cell.fgcolor(), vt100::Color::Default, "colour at {row},{col}:\n{}", session.screen());
+                assert_eq!(cell.bgcolor(), vt100::Color::Default, "colour at {row},{col}");
+            }
+        }
+    }
+    assert!(screen.cell(0, 2).is_some_and(|c| c.inverse()), "the title bar is in reverse video instead");
+    session.send("q");
+    assert!(session.wait_exit().success());
+}
+
+#[test]
+fn read_only_on_the_command_line_says_so_and_refuses_to_send() {
+    let home = tempfile::tempdir().unwrap();
+    let mut session = Session::start(home.path(), &["--read-only"]);
+    session.wait_for("READ-ONLY");
+    session.wait_for("loaded / 260");
+    session.send("\r");
+    session.wait_for("Ctrl-S send");
+    session.send("x\x13");
+    session.wait_for("Read-only: nothing is sent");
+    session.send("\x03\x03");
+    assert!(session.wait_exit().success());
+}

@@ -52,6 +52,17 @@ pub enum Outcome {
     Invalid { count: usize, first: String },
 }
 
+/// A field the server stored differently from what was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerChange {
+    /// The field.
+    pub field: usize,
+    /// What was sent.
+    pub sent: Input,
+    /// True when the server kept the value from before the send (it ignored the change).
+    pub ignored: bool,
+}
+
 /// The form for one contact.
 #[derive(Debug)]
 pub struct Form {
@@ -87,6 +98,9 @@ pub struct Form {
     pub outcome: Option<Outcome>,
     /// First visible line; kept by the view so the focus stays on screen.
     pub scroll: Cell<usize>,
+    /// Fields the server stored differently from what the last send said.
+    pub server_changed: Vec<ServerChange>,
+    pub(super) undo: super::undo::UndoStack,
     backend: Arc<Backend>,
     jump: String,
 }
@@ -112,6 +126,8 @@ impl Form {
             refreshing: Some(refreshing),
             outcome: None,
             scroll: Cell::new(0),
+            server_changed: Vec::new(),
+            undo: Default::default(),
             backend: Arc::clone(backend),
             jump: String::new(),
         };
@@ -124,6 +140,7 @@ impl Form {
     /// Moves focus to field `index` (after a choice made elsewhere, e.g. "edit" in a conflict).
     pub(super) fn focus_on(&mut self, index: usize) {
         self.focus = index;
+        self.undo.close();
         self.jump.clear();
         self.sync_editor();
     }
@@ -194,6 +211,7 @@ impl Form {
         let to = (now as isize + steps).clamp(0, editable.len() as isize - 1) as usize;
         self.focus = editable[to];
         self.jump.clear();
+        self.undo.close();
         self.sync_editor();
     }
 
@@ -212,6 +230,8 @@ impl Form {
     }
 
     pub(super) fn set_input(&mut self, backend: &Backend, index: usize, input: Input) {
+        let typing = backend.fields[index].kind.is_text_like() && matches!(input, Input::Text(_));
+        self.undo.before_change(index, self.draft.inputs(), typing);
         self.draft.set(index, input);
         self.errors = validate(backend, &self.draft);
         // The server judged the old value; once edited, its complaint no longer applies.
@@ -315,6 +335,19 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::PageUp) => form.move_focus(-(FIELDS_PER_PAGE as isize)),
         Some(Action::Activate) => activate(form, &backend),
         Some(Action::Save) => return super::sending::save(state),
+        Some(Action::Preview) => return super::preview::open(state),
+        Some(Action::Undo) => step_back(form, &backend, true),
+        Some(Action::Redo) => step_back(form, &backend, false),
+        Some(Action::RevertField) => {
+            let index = form.focus;
+            if form.draft.is_changed(index) {
+                let original = form.draft.original(index).clone();
+                form.set_input(&backend, index, original);
+                form.undo.close();
+                form.sync_editor();
+                form.reload_entries();
+            }
+        }
         Some(Action::SetNull) => {
             if let Err(message) = set_null(form, &backend) {
                 state.notify(message, true);
@@ -322,7 +355,7 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         }
         Some(Action::Back) => return super::sending::back(state),
         Some(Action::Quit) => return super::request_quit(state),
-        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
         Some(Action::RawResponse) => show_response(state),
         _ => on_field_key(form, &backend, key),
     }
@@ -358,6 +391,22 @@ fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
 }
 
 /// Sets the focused field to an explicit null, or says why it cannot be.
+/// Undo (or redo): puts back every input of the step and focuses the field it changed.
+fn step_back(form: &mut Form, backend: &Backend, undo: bool) {
+    let now = form.draft.inputs().to_vec();
+    let step = if undo { form.undo.undo(&now) } else { form.undo.redo(&now) };
+    let Some(step) = step else { return };
+    for (i, input) in step.inputs.into_iter().enumerate() {
+        if form.draft.input(i) != &input {
+            form.draft.set(i, input);
+        }
+    }
+    form.focus = step.field;
+    form.errors = validate(backend, &form.draft);
+    form.sync_editor();
+    form.reload_entries();
+}
+
 fn set_null(form: &mut Form, backend: &Backend) -> Result<(), String> {
     let index = form.focus;
     let field = &backend.fields[index];

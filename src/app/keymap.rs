@@ -24,6 +24,12 @@ pub enum Context {
     Restore,
     /// Fields someone else changed too, before a send.
     Conflict,
+    /// The request about to be sent.
+    Preview,
+    /// Typing a search into the help screen.
+    Search,
+    /// The command palette.
+    Palette,
 }
 
 impl Context {
@@ -39,11 +45,32 @@ impl Context {
             Context::Confirm => "Questions",
             Context::Restore => "Restoring drafts",
             Context::Conflict => "Conflicts before sending",
+            Context::Preview => "Preview before sending",
+            Context::Search => "Searching the help",
+            Context::Palette => "Command palette",
+        }
+    }
+
+    /// The context's name in `[keys]`: `list`, `form`, `key_value`…
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::List => "list",
+            Context::Filter => "filter",
+            Context::Form => "form",
+            Context::Dropdown => "dropdown",
+            Context::KeyValue => "key_value",
+            Context::Viewer => "viewer",
+            Context::Confirm => "confirm",
+            Context::Restore => "restore",
+            Context::Conflict => "conflict",
+            Context::Preview => "preview",
+            Context::Search => "search",
+            Context::Palette => "palette",
         }
     }
 
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 12] = [
         Context::List,
         Context::Filter,
         Context::Form,
@@ -53,6 +80,9 @@ impl Context {
         Context::Confirm,
         Context::Restore,
         Context::Conflict,
+        Context::Preview,
+        Context::Search,
+        Context::Palette,
     ];
 }
 
@@ -94,9 +124,72 @@ pub enum Action {
     Close,
     Yes,
     No,
+    Preview,
+    Undo,
+    Redo,
+    RevertField,
+    Palette,
+    Search,
 }
 
 impl Action {
+    /// Every action, for `[keys]` and the command palette.
+    pub const ALL: [Action; 41] = [
+        Action::Quit,
+        Action::Help,
+        Action::RawResponse,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::StartFilter,
+        Action::ClearFilter,
+        Action::AcceptFilter,
+        Action::Reload,
+        Action::NextField,
+        Action::PrevField,
+        Action::Activate,
+        Action::Save,
+        Action::SetNull,
+        Action::Back,
+        Action::AddEntry,
+        Action::DeleteEntry,
+        Action::CycleType,
+        Action::SwitchColumn,
+        Action::Restore,
+        Action::Discard,
+        Action::Later,
+        Action::KeepTheirs,
+        Action::KeepMine,
+        Action::EditField,
+        Action::SendResolved,
+        Action::Choose,
+        Action::Close,
+        Action::Yes,
+        Action::No,
+        Action::Preview,
+        Action::Undo,
+        Action::Redo,
+        Action::RevertField,
+        Action::Palette,
+        Action::Search,
+    ];
+
+    /// The action's name in `[keys]` and the palette: `save`, `next_field`…
+    pub fn name(self) -> String {
+        let mut name = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        }
+        name
+    }
+
     /// What the action does, for help and hints.
     pub fn describe(self) -> &'static str {
         match self {
@@ -135,6 +228,12 @@ impl Action {
             Action::Close => "close",
             Action::Yes => "yes",
             Action::No => "no",
+            Action::Preview => "preview the request",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
+            Action::RevertField => "revert field to loaded value",
+            Action::Palette => "command palette",
+            Action::Search => "search",
         }
     }
 }
@@ -230,6 +329,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::List, &[ctrl('r')], A::RawResponse, true),
     bind(C::List, &[ch('?'), plain(KeyCode::F(1))], A::Help, true),
     bind(C::List, &[ch('q'), ctrl('c')], A::Quit, true),
+    bind(C::List, &[ch(':'), ctrl('p')], A::Palette, true),
     bind(C::Filter, &[plain(KeyCode::Enter)], A::AcceptFilter, true),
     bind(C::Filter, &[ctrl('c')], A::Quit, false),
     bind(C::Filter, &[plain(KeyCode::Esc)], A::ClearFilter, true),
@@ -247,6 +347,11 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Form, &[ctrl('r')], A::RawResponse, true),
     bind(C::Form, &[plain(KeyCode::Esc)], A::Back, true),
     bind(C::Form, &[plain(KeyCode::F(1))], A::Help, true),
+    bind(C::Form, &[ctrl('d')], A::Preview, true),
+    bind(C::Form, &[ctrl('p')], A::Palette, true),
+    bind(C::Form, &[ctrl('z')], A::Undo, false),
+    bind(C::Form, &[ctrl('y')], A::Redo, false),
+    bind(C::Form, &[ctrl('o')], A::RevertField, false),
     bind(C::Form, &[ctrl('c')], A::Quit, false),
     bind(C::Dropdown, &[plain(KeyCode::Enter)], A::Choose, true),
     bind(C::Dropdown, &[plain(KeyCode::Up)], A::Up, false),
@@ -268,6 +373,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Viewer, &[plain(KeyCode::PageUp)], A::PageUp, false),
     bind(C::Viewer, &[plain(KeyCode::PageDown), ch(' ')], A::PageDown, false),
     bind(C::Viewer, &[plain(KeyCode::Esc), ch('q'), ch('?'), plain(KeyCode::F(1))], A::Close, true),
+    bind(C::Viewer, &[ch('/')], A::Search, true),
     bind(C::Viewer, &[ctrl('c')], A::Quit, false),
     // Only an explicit `y` throws edits away; Enter, habitual in the form, keeps them.
     bind(C::Confirm, &[ch('y')], A::Yes, true),
@@ -287,25 +393,192 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Conflict, &[plain(KeyCode::Down), ch('j')], A::Down, false),
     bind(C::Conflict, &[plain(KeyCode::Esc)], A::Close, true),
     bind(C::Conflict, &[ctrl('c')], A::Quit, false),
+    bind(C::Preview, &[plain(KeyCode::Enter), ctrl('s')], A::Save, true),
+    bind(C::Preview, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::Preview, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::Preview, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::Preview, &[plain(KeyCode::PageDown), ch(' ')], A::PageDown, false),
+    bind(C::Preview, &[plain(KeyCode::Esc)], A::Close, true),
+    bind(C::Preview, &[ctrl('c')], A::Quit, false),
+    bind(C::Search, &[plain(KeyCode::Esc)], A::ClearFilter, true),
+    bind(C::Search, &[plain(KeyCode::Up)], A::Up, false),
+    bind(C::Search, &[plain(KeyCode::Down)], A::Down, false),
+    bind(C::Search, &[ctrl('c')], A::Quit, false),
+    bind(C::Palette, &[plain(KeyCode::Enter)], A::Choose, true),
+    bind(C::Palette, &[plain(KeyCode::Up), ctrl('k')], A::Up, false),
+    bind(C::Palette, &[plain(KeyCode::Down), ctrl('j')], A::Down, false),
+    bind(C::Palette, &[plain(KeyCode::Esc)], A::Close, true),
+    bind(C::Palette, &[ctrl('c')], A::Quit, false),
 ];
 
-/// The action `event` triggers in `context`, if any.
-pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
-    BINDINGS.iter().filter(|b| b.context == context).find(|b| b.keys.iter().any(|k| k.matches(event))).map(|b| b.action)
+/// The keymap in use: the defaults, with the user's `[keys]` from config.toml on top.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Bound>,
 }
 
-/// The key hints for a context: `Enter open contact  / filter …`.
-pub fn hints(context: Context) -> Vec<(String, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.context == context && b.hint)
-        .map(|b| (b.keys[0].label(), b.action.describe()))
-        .collect()
+/// A row of the keymap in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    /// Where the binding applies.
+    pub context: Context,
+    /// The keys, the first shown in hints.
+    pub keys: Vec<Key>,
+    /// What they do.
+    pub action: Action,
+    /// Shown in the key hints.
+    pub hint: bool,
 }
 
-/// The first key bound to `action` in `context`, for messages like "press Ctrl-S to send".
-pub fn key_for(context: Context, action: Action) -> String {
-    BINDINGS.iter().find(|b| b.context == context && b.action == action).map(|b| b.keys[0].label()).unwrap_or_default()
+impl Default for Keymap {
+    fn default() -> Self {
+        let bindings = BINDINGS
+            .iter()
+            .map(|b| Bound { context: b.context, keys: b.keys.to_vec(), action: b.action, hint: b.hint })
+            .collect();
+        Self { bindings }
+    }
+}
+
+impl Keymap {
+    /// The defaults with `overrides` applied: each entry `"context.action"` (or just `"action"`
+    /// for every context that has it) gets the listed keys instead of its defaults.
+    pub fn with_overrides<'a>(overrides: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Result<Self, String> {
+        let mut keymap = Self::default();
+        for (name, keys) in overrides {
+            let (context, action) = match name.split_once('.') {
+                Some((context, action)) => (Some(parse_context(context)?), action),
+                None => (None, name),
+            };
+            let action = parse_action(action).map_err(|e| format!("`{name}`: {e}"))?;
+            let keys = keys
+                .iter()
+                .map(|k| parse_key(k))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("`{name}`: {e}"))?;
+            let mut found = false;
+            for bound in &mut keymap.bindings {
+                if bound.action == action && context.is_none_or(|c| c == bound.context) {
+                    bound.keys = keys.clone();
+                    found = true;
+                }
+            }
+            if !found {
+                return Err(format!("`{name}`: {} has no such action", context.map_or("no screen", Context::title)));
+            }
+        }
+        for context in Context::ALL {
+            let rows: Vec<&Bound> = keymap.bindings.iter().filter(|b| b.context == context).collect();
+            for (i, a) in rows.iter().enumerate() {
+                for b in &rows[i + 1..] {
+                    if let Some(key) = a.keys.iter().find(|k| b.keys.contains(k)) {
+                        return Err(format!(
+                            "{} is bound to both `{}` and `{}` in {}",
+                            key.label(),
+                            a.action.name(),
+                            b.action.name(),
+                            context.title()
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(keymap)
+    }
+
+    /// Every binding, in help-screen order.
+    pub fn bindings(&self) -> &[Bound] {
+        &self.bindings
+    }
+
+    /// The action `event` triggers in `context`, if any.
+    pub fn action_for(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .iter()
+            .filter(|b| b.context == context)
+            .find(|b| b.keys.iter().any(|k| k.matches(event)))
+            .map(|b| b.action)
+    }
+
+    /// The key hints for a context: `Enter open contact  / filter …`.
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        self.bindings
+            .iter()
+            .filter(|b| b.context == context && b.hint && !b.keys.is_empty())
+            .map(|b| (b.keys[0].label(), b.action.describe()))
+            .collect()
+    }
+
+    /// The first key bound to `action` in `context`, for messages like "press Ctrl-S to send".
+    pub fn key_for(&self, context: Context, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(Key::label)
+            .unwrap_or_default()
+    }
+}
+
+/// `list`, `form`, `key_value`… as written in `[keys]`.
+fn parse_context(name: &str) -> Result<Context, String> {
+    Context::ALL.into_iter().find(|c| c.name() == name).ok_or_else(|| {
+        let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+        format!("unknown screen `{name}`; one of: {}", names.join(", "))
+    })
+}
+
+fn parse_action(name: &str) -> Result<Action, String> {
+    Action::ALL.into_iter().find(|a| a.name() == name).ok_or_else(|| format!("unknown action `{name}`"))
+}
+
+/// `ctrl-s`, `shift-tab`, `f2`, `enter`, `space`, `x`, `alt-x`.
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let (mods, name) = match lower.rsplit_once('-').filter(|(_, n)| !n.is_empty()) {
+        Some((mods, name)) => (mods, name),
+        None => ("", lower.as_str()),
+    };
+    let mut modifiers = KeyModifiers::NONE;
+    for m in mods.split('-').filter(|m| !m.is_empty()) {
+        modifiers |= match m {
+            "ctrl" | "c" => KeyModifiers::CONTROL,
+            "alt" | "a" | "m" => KeyModifiers::ALT,
+            "shift" | "s" => KeyModifiers::SHIFT,
+            other => return Err(format!("key `{text}`: unknown modifier `{other}` (ctrl, alt, shift)")),
+        };
+    }
+    let code = match name {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" if modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "space" => KeyCode::Char(' '),
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pageup" | "pgup" => KeyCode::PageUp,
+        "pagedown" | "pgdn" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "backspace" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        f if f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) => {
+            KeyCode::F(f[1..].parse().unwrap_or(1))
+        }
+        // A single character keeps its case as typed (`G` is Shift-g).
+        _ if text.trim().chars().count() == 1 => KeyCode::Char(text.trim().chars().next().unwrap_or(' ')),
+        _ if name.chars().count() == 1 => KeyCode::Char(name.chars().next().unwrap_or(' ')),
+        _ => return Err(format!("key `{text}`: unknown key name")),
+    };
+    // Characters carry their own case; Shift is only kept for named keys.
+    let mods = match code {
+        KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
+        _ => modifiers,
+    };
+    Ok(Key { code, mods })
 }
 
 #[cfg(test)]
@@ -325,10 +598,53 @@ mod tests {
     #[test]
     fn ctrl_keys_and_plain_characters_are_told_apart() {
         let save = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        assert_eq!(action_for(Context::Form, &save), Some(Action::Save));
+        let keymap = Keymap::default();
+        assert_eq!(keymap.action_for(Context::Form, &save), Some(Action::Save));
         let plain_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
-        assert_eq!(action_for(Context::Form, &plain_s), None);
+        assert_eq!(keymap.action_for(Context::Form, &plain_s), None);
         let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(action_for(Context::List, &shifted_g), Some(Action::Bottom));
+        assert_eq!(keymap.action_for(Context::List, &shifted_g), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn every_bound_action_has_a_name_the_config_can_use() {
+        for binding in BINDINGS {
+            assert!(Action::ALL.contains(&binding.action), "{:?} missing from Action::ALL", binding.action);
+            assert_eq!(parse_action(&binding.action.name()), Ok(binding.action));
+        }
+        assert_eq!(Action::NextField.name(), "next_field");
+    }
+
+    #[test]
+    fn user_keys_replace_the_defaults_and_clashes_are_refused() {
+        let keys = ["ctrl-w".to_string()];
+        let keymap = Keymap::with_overrides([("form.save", &keys[..])]).unwrap();
+        let ctrl_w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        assert_eq!(keymap.action_for(Context::Form, &ctrl_w), Some(Action::Save));
+        let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(keymap.action_for(Context::Form, &ctrl_s), None);
+        assert_eq!(keymap.key_for(Context::Form, Action::Save), "Ctrl-W");
+        // Without a screen, every screen that has the action gets the key.
+        let help = ["f2".to_string()];
+        let keymap = Keymap::with_overrides([("help", &help[..])]).unwrap();
+        assert_eq!(keymap.key_for(Context::List, Action::Help), "F2");
+        assert_eq!(keymap.key_for(Context::Form, Action::Help), "F2");
+        let clash = ["ctrl-r".to_string()];
+        let err = Keymap::with_overrides([("form.save", &clash[..])]).unwrap_err();
+        assert!(err.contains("Ctrl-R is bound to both"), "{err}");
+        let err = Keymap::with_overrides([("form.fly", &keys[..])]).unwrap_err();
+        assert!(err.contains("unknown action `fly`"), "{err}");
+        let bad = ["hyper-x".to_string()];
+        assert!(Keymap::with_overrides([("save", &bad[..])]).unwrap_err().contains("unknown modifier"));
+    }
+
+    #[test]
+    fn key_names_parse() {
+        assert_eq!(parse_key("Ctrl-S"), Ok(ctrl('s')));
+        assert_eq!(parse_key("shift-tab"), Ok(plain(KeyCode::BackTab)));
+        assert_eq!(parse_key("G"), Ok(ch('G')));
+        assert_eq!(parse_key("-"), Ok(ch('-')));
+        assert_eq!(parse_key("f12"), Ok(plain(KeyCode::F(12))));
+        assert_eq!(parse_key("space"), Ok(ch(' ')));
     }
 }

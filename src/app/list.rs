@@ -150,7 +150,7 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         }
         Some(Action::Reload) => effects.extend(reload(state)),
         Some(Action::Open) => effects.extend(open_selected(state)),
-        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
         Some(Action::RawResponse) => show_response(state),
         Some(Action::Quit) => return super::request_quit(state),
         // The filter is one line: Enter with a modifier must not start a second.

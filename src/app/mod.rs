@@ -10,9 +10,12 @@ mod form;
 mod keeper;
 pub mod keymap;
 mod list;
+pub mod palette;
+mod preview;
 mod restore;
 pub mod runtime;
 mod sending;
+mod undo;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,12 +26,14 @@ use serde_json::Value;
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 pub use filter::Filter;
-pub use form::{Dropdown, Form, Outcome};
+pub use form::{Dropdown, Form, Outcome, ServerChange};
 pub use keeper::DraftKeeper;
 pub use list::ContactList;
+pub use preview::Preview;
+pub use sending::READ_ONLY;
 
 use crate::backend::Backend;
-use crate::http::{Exchange, Fetched, HttpError, Page, PageRequest, Retry};
+use crate::http::{Client, Exchange, Fetched, HttpError, Page, PageRequest, Retry};
 use crate::journal::SavedDraft;
 use keymap::{Action, Context};
 
@@ -89,14 +94,18 @@ pub struct Session {
 /// A screen drawn over the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    /// The keymap.
-    Help { scroll: u16 },
+    /// The keymap; `search` narrows it while it is `Some`.
+    Help { scroll: u16, search: Option<String> },
     /// The last request and response in full.
     Response { scroll: u16 },
     /// "Discard your changes?"
     ConfirmDiscard { then_quit: bool },
     /// Drafts left by an earlier run: restore, discard, or decide later.
     Restore { selected: usize },
+    /// The request about to be sent, and the changes as a diff.
+    Preview { scroll: u16 },
+    /// Every action of the screen `under`, by name.
+    Palette { query: String, selected: usize, under: Context },
 }
 
 /// The last request, for the status line.
@@ -146,6 +155,16 @@ pub struct State {
     pub restorable: Vec<SavedDraft>,
     /// The retry a read in flight is waiting for, for the status line.
     pub retrying: Option<Retry>,
+    /// The request shown by the preview screen.
+    pub preview: Option<Preview>,
+    /// Show the preview before every send (`[ui] preview_before_send`).
+    pub preview_first: bool,
+    /// Describes requests for previews (redacted); `update` never sends through it.
+    pub wire: Option<Client>,
+    /// The keys in use (defaults plus the user's `[keys]`).
+    pub keymap: Arc<keymap::Keymap>,
+    /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
+    pub theme: Arc<crate::ui::theme::Theme>,
     next_tag: Tag,
 }
 
@@ -165,6 +184,11 @@ impl State {
             quitting: false,
             restorable: Vec::new(),
             retrying: None,
+            preview: None,
+            preview_first: false,
+            wire: None,
+            keymap: Arc::default(),
+            theme: Arc::default(),
             next_tag: 1,
         }
     }
@@ -191,9 +215,12 @@ impl State {
     /// Where keys go now.
     pub fn context(&self) -> Context {
         match &self.overlay {
+            Some(Overlay::Help { search: Some(_), .. }) => Context::Search,
             Some(Overlay::Help { .. } | Overlay::Response { .. }) => Context::Viewer,
+            Some(Overlay::Palette { .. }) => Context::Palette,
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
             Some(Overlay::Restore { .. }) => Context::Restore,
+            Some(Overlay::Preview { .. }) => Context::Preview,
             None => match &self.form {
                 Some(form) if form.dropdown.is_some() => Context::Dropdown,
                 Some(form) if form.conflicts.is_some() => Context::Conflict,
@@ -270,11 +297,27 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     // A notice answers the last thing done; the next key moves on from it.
     state.notice = None;
     let context = state.context();
-    let action = keymap::action_for(context, &key);
+    let action = state.keymap.action_for(context, &key);
+    perform(state, context, action, key)
+}
+
+/// Does what `action` (from `key`) means in `context`; the palette runs commands through here.
+fn perform(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    if action == Some(Action::Palette) && matches!(context, Context::List | Context::Form) {
+        palette::open(state, context);
+        return Vec::new();
+    }
+    if action == Some(Action::Help) && matches!(context, Context::List | Context::Form) {
+        state.overlay = Some(Overlay::Help { scroll: 0, search: None });
+        return Vec::new();
+    }
     match context {
+        Context::Palette => palette::on_key(state, action, key),
+        Context::Search => on_search(state, action, key),
         Context::Viewer => on_viewer(state, action),
         Context::Confirm => on_confirm(state, action),
         Context::Restore => restore::on_key(state, action),
+        Context::Preview => preview::on_key(state, action),
         Context::Conflict => conflict::on_key(state, action),
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
@@ -311,7 +354,14 @@ fn on_viewer(state: &mut State, action: Option<Action>) -> Vec<Effect> {
     if action == Some(Action::Quit) {
         return request_quit(state);
     }
-    let Some(Overlay::Help { scroll } | Overlay::Response { scroll }) = &mut state.overlay else {
+    if action == Some(Action::Search)
+        && let Some(Overlay::Help { search, scroll }) = &mut state.overlay
+    {
+        *search = Some(String::new());
+        *scroll = 0;
+        return Vec::new();
+    }
+    let Some(Overlay::Help { scroll, .. } | Overlay::Response { scroll }) = &mut state.overlay else {
         return Vec::new();
     };
     match action {
@@ -321,6 +371,31 @@ fn on_viewer(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         Some(Action::PageDown) => *scroll = scroll.saturating_add(10),
         Some(Action::Close) => state.overlay = None,
         _ => {}
+    }
+    Vec::new()
+}
+
+/// Typing a search into the help screen.
+fn on_search(state: &mut State, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::Help { scroll, search: Some(query) }) = &mut state.overlay else { return Vec::new() };
+    match action {
+        Some(Action::Quit) => return request_quit(state),
+        Some(Action::ClearFilter) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
+        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+        Some(Action::Down) => *scroll = scroll.saturating_add(1),
+        _ => match key.code {
+            crossterm::event::KeyCode::Backspace => {
+                query.pop();
+                *scroll = 0;
+            }
+            crossterm::event::KeyCode::Char(c)
+                if !key.modifiers.intersects(crossterm::event::KeyModifiers::CONTROL) =>
+            {
+                query.push(c);
+                *scroll = 0;
+            }
+            _ => {}
+        },
     }
     Vec::new()
 }

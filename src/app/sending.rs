@@ -2,14 +2,29 @@
 
 use std::sync::Arc;
 
-use super::{Effect, Outcome, Overlay, State, Tag};
+use super::{Effect, Outcome, Overlay, ServerChange, State, Tag};
 use crate::backend::Backend;
 use crate::http::{Fetched, HttpError};
+use crate::record::input_from_record;
 use crate::validate::{FieldError, validate};
 
-/// Ctrl-S: refuses an invalid or unchanged draft, else first fetches the contact again to
-/// check nobody else changed it (the answer goes to `conflict::on_checked`).
+/// Ctrl-S: the preview first when the user asked for one before every send, else [`save_now`].
 pub(super) fn save(state: &mut State) -> Vec<Effect> {
+    if refuse_if_read_only(state) {
+        return Vec::new();
+    }
+    if state.preview_first {
+        return super::preview::open(state);
+    }
+    save_now(state)
+}
+
+/// Refuses an invalid or unchanged draft, else first fetches the contact again to check
+/// nobody else changed it (the answer goes to `conflict::on_checked`).
+pub(super) fn save_now(state: &mut State) -> Vec<Effect> {
+    if refuse_if_read_only(state) {
+        return Vec::new();
+    }
     let Some(form) = state.form.as_mut() else { return Vec::new() };
     if form.saving.is_some() {
         state.notify("Already sending; Esc cancels", false);
@@ -38,8 +53,23 @@ pub(super) fn save(state: &mut State) -> Vec<Effect> {
     effects
 }
 
+/// The message every refused write shows in a read-only session.
+pub const READ_ONLY: &str =
+    "Read-only: nothing is sent (read_only = true in the profile, or --read-only). Your edits stay on screen";
+
+/// True (with a notice) when the session may not write.
+pub(super) fn refuse_if_read_only(state: &mut State) -> bool {
+    if state.session.read_only {
+        state.notify(READ_ONLY, true);
+    }
+    state.session.read_only
+}
+
 /// Sends the draft as it is (validated, and checked for conflicts where the backend can).
 pub(super) fn send(state: &mut State) -> Vec<Effect> {
+    if refuse_if_read_only(state) {
+        return Vec::new();
+    }
     let Some(form) = state.form.as_mut() else { return Vec::new() };
     let body = match form.draft.body() {
         Ok(body) => body,
@@ -58,6 +88,7 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
         effects.push(Effect::Cancel { tag: refreshing });
     }
     form.saving = Some(tag);
+    form.server_changed.clear();
     form.sent = form.draft.inputs().to_vec();
     form.outcome = None;
     effects.push(Effect::Save { tag, id: form.draft.loaded.update_id(&state.backend), body });
@@ -146,6 +177,17 @@ pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, Http
             match contact {
                 Some(contact) if contact.id == form.draft.loaded.id => {
                     let sent = std::mem::take(&mut form.sent);
+                    form.server_changed = form
+                        .draft
+                        .stored_differently(&contact, &sent)
+                        .into_iter()
+                        .map(|field| ServerChange {
+                            field,
+                            sent: sent[field].clone(),
+                            ignored: input_from_record(&backend.fields[field], &contact.record)
+                                == *form.draft.original(field),
+                        })
+                        .collect();
                     form.draft.saved(contact.clone(), &sent);
                     form.errors = validate(&backend, &form.draft);
                     form.sync_editor();

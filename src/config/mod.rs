@@ -24,6 +24,12 @@ pub struct Config {
     /// How the terminal UI behaves: `[ui]`.
     #[serde(default)]
     pub ui: UiSettings,
+    /// The user's keys: `"context.action" = "ctrl-s"` or a list of keys.
+    #[serde(default)]
+    pub keys: BTreeMap<String, KeyList>,
+    /// Colours by screen element: `error = "red"`.
+    #[serde(default)]
+    pub theme: BTreeMap<String, String>,
     /// The file and its text, to point at lines in later messages.
     #[serde(skip)]
     source: Option<(PathBuf, String)>,
@@ -68,6 +74,29 @@ pub struct UiSettings {
     /// Show the request and a diff before every send (Ctrl-S goes to the preview first).
     #[serde(default)]
     pub preview_before_send: bool,
+    /// `default` or `monochrome` (`NO_COLOR` picks monochrome whatever this says).
+    #[serde(default)]
+    pub theme: Option<String>,
+}
+
+/// One key or several, in `[keys]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    /// `save = "ctrl-s"`
+    One(String),
+    /// `save = ["ctrl-s", "f2"]`
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    /// The keys as written.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            KeyList::One(key) => vec![key.clone()],
+            KeyList::Many(keys) => keys.clone(),
+        }
+    }
 }
 
 impl Profile {
@@ -205,6 +234,24 @@ impl Config {
                 None => path.display().to_string(),
             },
             None => "config".to_string(),
+        }
+    }
+
+    /// `file:line` of `key` inside `[section]`, for messages about `[keys]`, `[theme]`, `[ui]`.
+    pub fn locate_in(&self, section: &str, key: &str) -> String {
+        let Some((path, text)) = &self.source else { return "config".to_string() };
+        let header = format!("[{section}]");
+        let start = text.find(&header).unwrap_or(0);
+        let line = text[start..]
+            .lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches('"');
+                l.starts_with(key) && l[key.len()..].trim_start_matches('"').trim_start().starts_with('=')
+            })
+            .map(|i| text[..start].matches('\n').count() + i + 1);
+        match line {
+            Some(line) => format!("{}:{line}", path.display()),
+            None => path.display().to_string(),
         }
     }
 

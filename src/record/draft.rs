@@ -105,6 +105,31 @@ impl Draft {
         self.replace_keeping(stored, edits);
     }
 
+    /// The fields a send carried (`sent`, against this draft's baseline) whose value in
+    /// `stored` differs: the server changed, normalised or silently dropped them. Empty,
+    /// missing and null count as the same.
+    pub fn stored_differently(&self, stored: &Contact, sent: &[Input]) -> Vec<usize> {
+        let only_changed = self.backend.update.send == SendFields::Changed;
+        let as_sent = |i: usize, input: &Input| -> Option<Value> {
+            let field = &self.backend.fields[i];
+            match input_to_json(field, input) {
+                Ok(Some(Value::Null)) | Ok(None) => None,
+                Ok(Some(Value::String(s))) if s.is_empty() => None,
+                Ok(Some(Value::Array(a))) if a.is_empty() => None,
+                Ok(value) => value,
+                Err(_) => Some(Value::String(input.text().to_string())),
+            }
+        };
+        (0..self.backend.fields.len().min(sent.len()))
+            .filter(|&i| !self.backend.fields[i].read_only)
+            .filter(|&i| !only_changed || as_sent(i, &sent[i]) != as_sent(i, &self.original[i]))
+            .filter(|&i| {
+                let now = input_from_record(&self.backend.fields[i], &stored.record);
+                as_sent(i, &sent[i]) != as_sent(i, &now)
+            })
+            .collect()
+    }
+
     fn replace_keeping(&mut self, loaded: Contact, edits: Vec<(usize, Input)>) {
         let revision = self.revision + 1;
         *self = Self::new(&self.backend, loaded);

@@ -8,7 +8,6 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme;
 use crate::app::State;
-use crate::app::keymap::hints;
 
 /// `rolo │ Corporate Merch │ profile` with a sandbox badge on the right.
 pub fn draw_title(frame: &mut Frame, area: Rect, state: &State) {
@@ -16,7 +15,11 @@ pub fn draw_title(frame: &mut Frame, area: Rect, state: &State) {
     if !state.session.sandbox {
         left.push(Span::raw(format!(" │ {}", state.session.profile)));
     }
-    let badge = if state.session.sandbox { " SANDBOX: local test data, not a real CRM " } else { "" };
+    let badge = match (state.session.sandbox, state.session.read_only) {
+        (_, true) => " READ-ONLY: changes cannot be sent ",
+        (true, false) => " SANDBOX: local test data, not a real CRM ",
+        (false, false) => "",
+    };
     let [l, r] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(badge.chars().count() as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)).style(theme::title()), l);
@@ -65,7 +68,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
 pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
     let mut used = 0;
-    for (key, what) in hints(state.context()) {
+    for (key, what) in state.keymap.hints(state.context()) {
         let text = format!(" {what}  ");
         let width = key.width() + text.width();
         if used + width > area.width as usize + 2 {

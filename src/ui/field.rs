@@ -20,6 +20,14 @@ pub fn entry_summary(entry: &Entry) -> String {
     }
 }
 
+/// A field's value as plain text, for diffs and notes.
+pub fn value_text(field: &Field, input: &Input) -> String {
+    match input {
+        Input::Map(entries) => entries.iter().map(entry_summary).collect::<Vec<_>>().join(" · "),
+        _ => value_spans(field, input).iter().map(|s| s.content.as_ref()).collect(),
+    }
+}
+
 /// The spans showing a field's value when it is not being typed into.
 pub fn value_spans(field: &Field, input: &Input) -> Vec<Span<'static>> {
     let text = input.text().to_string();

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{conflict, dropdown, entries, field, theme};
-use crate::app::keymap::{self, Action, Context};
+use crate::app::keymap::{Action, Context};
 use crate::app::{Form, Outcome, State};
 
 /// Draws the form for the open contact into `area`.
@@ -131,9 +131,21 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
             spans.extend(value);
         }
         lines.push(Line::from(spans));
+        let indent = " ".repeat(4 + label_width);
         if let Some(message) = error {
-            let indent = " ".repeat(4 + label_width);
             lines.push(Line::styled(format!("{indent}{} {message}", theme::ERROR_MARK), theme::error()));
+        }
+        if let Some(change) = form.server_changed.iter().find(|c| c.field == index) {
+            let sent = field::value_text(spec, &change.sent);
+            let text = if change.ignored {
+                format!(
+                    "{indent}{} the server ignored this change: you sent “{sent}”, it kept the old value",
+                    theme::WARN_MARK
+                )
+            } else {
+                format!("{indent}{} the server stored this differently: you sent “{sent}”", theme::WARN_MARK)
+            };
+            lines.push(Line::styled(text, theme::changed()));
         }
     }
     (lines, focus_line)
@@ -149,16 +161,29 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
         .or_else(|| (!focused.values.is_empty()).then(|| format!("One of: {}", focused.value_list())));
     lines.push(Line::styled(help.map_or_else(String::new, |h| format!("ⓘ {h}")), theme::dim()));
     match &form.outcome {
-        Some(Outcome::Saved { status, latency }) => lines.push(Line::styled(
-            format!(
-                "{} Saved: {status} in {} ms. The form shows the record as the server stored it.",
-                theme::OK_MARK,
-                latency.as_millis()
-            ),
-            theme::ok(),
-        )),
+        Some(Outcome::Saved { status, latency }) => {
+            lines.push(Line::styled(
+                format!(
+                    "{} Saved: {status} in {} ms. The form shows the record as the server stored it.",
+                    theme::OK_MARK,
+                    latency.as_millis()
+                ),
+                theme::ok(),
+            ));
+            let differ = form.server_changed.len();
+            if differ > 0 {
+                let noun = if differ == 1 { "field was" } else { "fields were" };
+                lines.push(Line::styled(
+                    format!(
+                        "{} {differ} {noun} stored differently from what was sent (marked {0} above)",
+                        theme::WARN_MARK
+                    ),
+                    theme::changed(),
+                ));
+            }
+        }
         Some(Outcome::Failed { message }) => {
-            let key = keymap::key_for(Context::Form, Action::RawResponse);
+            let key = state.keymap.key_for(Context::Form, Action::RawResponse);
             lines.push(Line::styled(
                 format!("{} Not saved: {message}. Your edits are kept; {key} shows the response.", theme::ERROR_MARK),
                 theme::error(),

@@ -1,4 +1,4 @@
-//! The help screen, generated from the keymap.
+//! The help screen, generated from the keymap in use, and searchable with `/`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,36 +6,55 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{centered, theme};
-use crate::app::keymap::{BINDINGS, Context};
+use crate::app::keymap::{Context, Keymap};
 
-/// Every binding, grouped by where it applies.
-pub fn lines() -> Vec<Line<'static>> {
+/// Every binding, grouped by where it applies; with a `search`, only the rows that contain it
+/// (in the keys, the description or the screen's name).
+pub fn lines(keymap: &Keymap, search: Option<&str>) -> Vec<Line<'static>> {
+    let needle = search.map(str::to_lowercase).unwrap_or_default();
     let mut lines = Vec::new();
     for context in Context::ALL {
+        let rows: Vec<(String, &str)> = keymap
+            .bindings()
+            .iter()
+            .filter(|b| b.context == context && !b.keys.is_empty())
+            .map(|b| (b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / "), b.action.describe()))
+            .filter(|(keys, what)| {
+                needle.is_empty()
+                    || format!("{keys} {what} {}", context.title()).to_lowercase().contains(needle.as_str())
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
         if !lines.is_empty() {
             lines.push(Line::default());
         }
         lines.push(Line::styled(context.title().to_string(), theme::heading()));
-        for binding in BINDINGS.iter().filter(|b| b.context == context) {
-            let keys: Vec<String> = binding.keys.iter().map(|k| k.label()).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<22}", keys.join(" / ")), theme::key()),
-                Span::raw(binding.action.describe()),
-            ]));
+        for (keys, what) in rows {
+            lines.push(Line::from(vec![Span::styled(format!("  {keys:<22}"), theme::key()), Span::raw(what)]));
         }
     }
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        "In the form, typing edits the focused field; Space and Enter act on dropdowns and toggles.",
-        theme::dim(),
-    ));
+    if lines.is_empty() {
+        lines.push(Line::styled(format!("No key matches “{}”", search.unwrap_or_default()), theme::dim()));
+    } else if search.is_none() {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            "In the form, typing edits the focused field; Space and Enter act on dropdowns and toggles.",
+            theme::dim(),
+        ));
+    }
     lines
 }
 
 /// Draws the help screen over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, scroll: u16) {
+pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, scroll: u16, search: Option<&str>) {
     let popup = centered(area, 72, area.height);
     frame.render_widget(Clear, popup);
-    let block = Block::bordered().title(" Help: keys (Esc closes) ").border_style(theme::key());
-    frame.render_widget(Paragraph::new(lines()).block(block).scroll((scroll, 0)), popup);
+    let title = match search {
+        Some(query) => format!(" Help: search “{query}▏” (Esc clears) "),
+        None => " Help: keys (/ searches, Esc closes) ".to_string(),
+    };
+    let block = Block::bordered().title(title).border_style(theme::key());
+    frame.render_widget(Paragraph::new(lines(keymap, search)).block(block).scroll((scroll, 0)), popup);
 }

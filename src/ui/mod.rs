@@ -10,6 +10,8 @@ mod field;
 mod form;
 mod help;
 mod list;
+mod palette;
+mod preview;
 mod response;
 mod restore;
 pub mod theme;
@@ -28,6 +30,7 @@ pub const MIN_SIZE: (u16, u16) = (50, 12);
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State) {
+    theme::use_theme(&state.theme);
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let text = format!(
@@ -48,10 +51,14 @@ pub fn draw(frame: &mut Frame, state: &State) {
     chrome::draw_status(frame, status, state);
     chrome::draw_hints(frame, hints, state);
     match &state.overlay {
-        Some(Overlay::Help { scroll }) => help::draw(frame, body, *scroll),
+        Some(Overlay::Help { scroll, search }) => help::draw(frame, body, &state.keymap, *scroll, search.as_deref()),
+        Some(Overlay::Palette { query, selected, under }) => {
+            palette::draw(frame, body, state, query, *selected, *under)
+        }
         Some(Overlay::Response { scroll }) => response::draw(frame, body, state, *scroll),
         Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
         Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
+        Some(Overlay::Preview { scroll }) => preview::draw(frame, body, state, *scroll),
         None => {}
     }
 }

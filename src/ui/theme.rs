@@ -2,55 +2,176 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// The styles of every screen element. Colour is an extra: every meaning also has a symbol
+/// or a text attribute, so the monochrome theme loses nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// Title bar.
+    pub title: Style,
+    /// The sandbox / read-only badge.
+    pub badge: Style,
+    /// Table and section headings.
+    pub heading: Style,
+    /// The selected row or focused field.
+    pub selected: Style,
+    /// Errors.
+    pub error: Style,
+    /// Success.
+    pub ok: Style,
+    /// Changed, unsent values and warnings.
+    pub changed: Style,
+    /// Secondary text (read-only values, hints).
+    pub dim: Style,
+    /// Keys in the hint line.
+    pub key: Style,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self {
+            title: Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+            badge: Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD),
+            heading: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            selected: Style::new().bg(Color::DarkGray).add_modifier(Modifier::BOLD),
+            error: Style::new().fg(Color::LightRed),
+            ok: Style::new().fg(Color::LightGreen),
+            changed: Style::new().fg(Color::Yellow),
+            dim: Style::new().fg(Color::Gray).add_modifier(Modifier::DIM),
+            key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        }
+    }
+}
+
+impl Theme {
+    /// No colour at all: reverse video, bold, underline and dim only (for `NO_COLOR`).
+    pub fn monochrome() -> Self {
+        Self {
+            title: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            badge: Style::new().add_modifier(Modifier::REVERSED),
+            heading: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            error: Style::new().add_modifier(Modifier::BOLD),
+            ok: Style::new(),
+            changed: Style::new().add_modifier(Modifier::ITALIC),
+            dim: Style::new().add_modifier(Modifier::DIM),
+            key: Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// The theme the user asked for: `name` (`default` or `monochrome`), then `colors`
+    /// (`error = "red"`, `heading = "#88c0d0"`); `no_color` (the `NO_COLOR` variable) wins.
+    pub fn chosen(name: Option<&str>, colors: &BTreeMap<String, String>, no_color: bool) -> Result<Self, String> {
+        let mut theme = match name.unwrap_or("default") {
+            "default" => Self::default(),
+            "monochrome" => Self::monochrome(),
+            other => return Err(format!("unknown theme `{other}`; default or monochrome")),
+        };
+        if no_color {
+            return Ok(Self::monochrome());
+        }
+        for (element, colour) in colors {
+            let colour = Color::from_str(colour)
+                .map_err(|_| format!("[theme] {element}: `{colour}` is not a colour (a name like red, or #rrggbb)"))?;
+            let style = match element.as_str() {
+                "title" => &mut theme.title,
+                "badge" => &mut theme.badge,
+                "heading" => &mut theme.heading,
+                "selected" => &mut theme.selected,
+                "error" => &mut theme.error,
+                "ok" => &mut theme.ok,
+                "changed" => &mut theme.changed,
+                "dim" => &mut theme.dim,
+                "key" => &mut theme.key,
+                other => {
+                    return Err(format!(
+                        "[theme] `{other}` is not themable; one of: title, badge, heading, selected, error, ok, changed, dim, key"
+                    ));
+                }
+            };
+            // Bars and the selection are coloured backgrounds; the rest colour their text.
+            *style = match element.as_str() {
+                "title" | "badge" | "selected" => style.bg(colour),
+                _ => style.fg(colour),
+            };
+        }
+        Ok(theme)
+    }
+}
+
+thread_local! {
+    /// The theme of the frame being drawn; `ui::draw` sets it from the state first.
+    static CURRENT: RefCell<Arc<Theme>> = RefCell::new(Arc::default());
+}
+
+/// Makes `theme` the one the style functions below answer with, on this thread.
+pub fn use_theme(theme: &Arc<Theme>) {
+    CURRENT.with(|current| {
+        if !Arc::ptr_eq(&current.borrow(), theme) {
+            *current.borrow_mut() = Arc::clone(theme);
+        }
+    });
+}
+
+fn current(pick: impl Fn(&Theme) -> Style) -> Style {
+    CURRENT.with(|current| pick(&current.borrow()))
+}
+
 /// Title bar.
 pub fn title() -> Style {
-    Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)
+    current(|t| t.title)
 }
 
 /// The sandbox badge.
 pub fn sandbox_badge() -> Style {
-    Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+    current(|t| t.badge)
 }
 
 /// Table and section headings.
 pub fn heading() -> Style {
-    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    current(|t| t.heading)
 }
 
 /// The selected row or focused field.
 pub fn selected() -> Style {
-    Style::new().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
+    current(|t| t.selected)
 }
 
 /// Errors.
 pub fn error() -> Style {
-    Style::new().fg(Color::LightRed)
+    current(|t| t.error)
 }
 
 /// Success.
 pub fn ok() -> Style {
-    Style::new().fg(Color::LightGreen)
+    current(|t| t.ok)
 }
 
 /// Changed, unsent values.
 pub fn changed() -> Style {
-    Style::new().fg(Color::Yellow)
+    current(|t| t.changed)
 }
 
 /// Secondary text (read-only values, hints).
 pub fn dim() -> Style {
-    Style::new().fg(Color::Gray).add_modifier(Modifier::DIM)
+    current(|t| t.dim)
 }
 
 /// Keys in the hint line.
 pub fn key() -> Style {
-    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    current(|t| t.key)
 }
 
 /// Symbol before a field with a problem.
 pub const ERROR_MARK: &str = "✗";
 /// Symbol before a changed field.
 pub const CHANGED_MARK: &str = "●";
+/// Symbol for a warning (the server changed what was sent).
+pub const WARN_MARK: &str = "⚠";
 /// Symbol for success.
 pub const OK_MARK: &str = "✓";
 /// Frames of the busy spinner.

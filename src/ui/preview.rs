@@ -1,0 +1,41 @@
+//! The preview screen: the request about to be sent, and what changes, before anything leaves.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{field, theme};
+use crate::app::State;
+use crate::app::keymap::{Action, Context};
+
+/// Draws the pending request over `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
+    let Some(preview) = &state.preview else { return };
+    let mut lines = Vec::new();
+    let outgoing = &preview.outgoing;
+    lines.push(Line::styled(format!("{} {}", outgoing.method, outgoing.url), theme::heading()));
+    lines.push(Line::default());
+    let noun = if preview.changes.len() == 1 { "field" } else { "fields" };
+    lines.push(Line::styled(format!("Changes: {} {noun}", preview.changes.len()), theme::heading()));
+    for (index, before, after) in &preview.changes {
+        let spec = &state.backend.fields[*index];
+        lines.push(Line::raw(format!("  {} {}", theme::CHANGED_MARK, spec.label)));
+        lines.push(Line::styled(format!("      - {}", field::value_text(spec, before)), theme::error()));
+        lines.push(Line::styled(format!("      + {}", field::value_text(spec, after)), theme::ok()));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled("Body", theme::heading()));
+    let body = serde_json::to_string_pretty(&outgoing.body).unwrap_or_default();
+    lines.extend(body.lines().map(|l| Line::raw(l.to_string())));
+    let send = state.keymap.key_for(Context::Preview, Action::Save);
+    let back = state.keymap.key_for(Context::Preview, Action::Close);
+    let title = if state.session.read_only {
+        format!(" Preview (read-only: it cannot be sent; {back} goes back) ")
+    } else {
+        format!(" Preview: nothing sent yet ({send} sends, {back} goes back) ")
+    };
+    frame.render_widget(Clear, area);
+    let block = Block::bordered().title(title).border_style(theme::key());
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
+}
