@@ -15,8 +15,6 @@ pub struct Preview {
     pub outgoing: Outgoing,
     /// The changed fields: index, loaded value, value to send.
     pub changes: Vec<(usize, Input, Input)>,
-    /// The draft revision this preview was made from; an edit since makes it stale.
-    pub revision: u64,
 }
 
 /// Opens the preview of the open form's update, or explains why there is nothing to show.
@@ -46,8 +44,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         Some(client) => client.outgoing_update(&id, body),
         None => Outgoing { method: state.backend.update.method.as_str().into(), url: id, body: Value::Null },
     };
-    let revision = draft.revision();
-    state.preview = Some(Preview { outgoing, changes, revision });
+    state.preview = Some(Preview { outgoing, changes });
     state.overlay = Some(Overlay::Preview { scroll: 0 });
     Vec::new()
 }
