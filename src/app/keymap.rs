@@ -94,6 +94,7 @@ pub enum Action {
     Close,
     Yes,
     No,
+    EditExternally,
 }
 
 impl Action {
@@ -135,6 +136,7 @@ impl Action {
             Action::Close => "close",
             Action::Yes => "yes",
             Action::No => "no",
+            Action::EditExternally => "edit the draft in $EDITOR",
         }
     }
 }
@@ -287,6 +289,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Conflict, &[plain(KeyCode::Down), ch('j')], A::Down, false),
     bind(C::Conflict, &[plain(KeyCode::Esc)], A::Close, true),
     bind(C::Conflict, &[ctrl('c')], A::Quit, false),
+    bind(C::Form, &[ctrl('o')], A::EditExternally, false),
 ];
 
 /// The action `event` triggers in `context`, if any.

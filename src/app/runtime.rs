@@ -14,6 +14,7 @@ use ratatui::Terminal;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
+use super::editor_process::{Console, EditRequest, Keys};
 use super::{DraftKeeper, Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError, Retry};
 use crate::journal::Journal;
@@ -31,6 +32,10 @@ pub struct Runtime {
     receiver: mpsc::UnboundedReceiver<Message>,
     tasks: HashMap<Tag, AbortHandle>,
     keeper: Option<DraftKeeper>,
+    /// A document waiting for the user's editor (run by the event loop, or by `settle`).
+    pending_edit: Option<EditRequest>,
+    /// The editor command, instead of `$VISUAL`/`$EDITOR` (tests).
+    editor: Option<String>,
 }
 
 impl Runtime {
@@ -38,7 +43,16 @@ impl Runtime {
     pub fn new(mut state: State, client: Client) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
         let effects = state.start();
-        let mut runtime = Self { state, client, sender, receiver, tasks: HashMap::new(), keeper: None };
+        let mut runtime = Self {
+            state,
+            client,
+            sender,
+            receiver,
+            tasks: HashMap::new(),
+            keeper: None,
+            pending_edit: None,
+            editor: None,
+        };
         runtime.run_effects(effects);
         runtime
     }
@@ -69,6 +83,25 @@ impl Runtime {
         }
     }
 
+    /// Uses `command` as the external editor instead of `$VISUAL`/`$EDITOR`.
+    pub fn set_editor(&mut self, command: impl Into<String>) {
+        self.editor = Some(command.into());
+    }
+
+    /// Runs the editor for a waiting document, if any, and applies what comes back. The caller
+    /// hands the terminal over first. Returns false when nothing was waiting.
+    pub async fn run_pending_edit(&mut self) -> bool {
+        let Some(request) = self.pending_edit.take() else { return false };
+        let message = request.run(self.editor.as_deref()).await;
+        self.dispatch(message);
+        true
+    }
+
+    /// True when a document waits for the external editor.
+    pub fn edit_pending(&self) -> bool {
+        self.pending_edit.is_some()
+    }
+
     /// Number of requests in flight.
     pub fn in_flight(&self) -> usize {
         self.tasks.len()
@@ -86,11 +119,13 @@ impl Runtime {
     /// Dispatches answers until no request is in flight, or `limit` passes. Returns false on timeout.
     pub async fn settle(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
+        while self.run_pending_edit().await {}
         while !self.tasks.is_empty() {
             match tokio::time::timeout_at(deadline, self.receiver.recv()).await {
                 Ok(Some(message)) => self.dispatch(message),
                 Ok(None) | Err(_) => return false,
             }
+            while self.run_pending_edit().await {}
         }
         true
     }
@@ -105,6 +140,10 @@ impl Runtime {
         let client = self.client.clone();
         let (tag, task) = match effect {
             Effect::Quit => return,
+            Effect::EditExternally { contact_id, text, extension } => {
+                self.pending_edit = Some(EditRequest { contact_id, text, extension });
+                return;
+            }
             Effect::DropDraft { contact_id } => {
                 if let Some(keeper) = &mut self.keeper {
                     keeper.drop_draft(contact_id);
@@ -170,11 +209,22 @@ impl Runtime {
 ///
 /// Draws only after something changed; while idle it sleeps on the event stream and the
 /// answer channel, so it uses no CPU.
-pub async fn run<B, E>(terminal: &mut Terminal<B>, mut events: E, runtime: &mut Runtime) -> io::Result<()>
+pub async fn run<B, E>(terminal: &mut Terminal<B>, events: E, runtime: &mut Runtime) -> io::Result<()>
 where
     B: ratatui::backend::Backend,
     B::Error: Into<io::Error>,
     E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    run_on(terminal, &mut Keys(events), runtime).await
+}
+
+/// [`run`] on a console that can lend the terminal to the user's editor: while the editor
+/// runs, no key is read and nothing is drawn; after it, the whole screen is drawn again.
+pub async fn run_on<B, C>(terminal: &mut Terminal<B>, console: &mut C, runtime: &mut Runtime) -> io::Result<()>
+where
+    B: ratatui::backend::Backend,
+    B::Error: Into<io::Error>,
+    C: Console,
 {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -189,7 +239,7 @@ where
         }
         let busy = runtime.state.is_busy();
         tokio::select! {
-            event = events.next() => match event {
+            event = console.events().next() => match event {
                 Some(Ok(event)) => {
                     if let Some(message) = message_for(event) {
                         runtime.dispatch(message);
@@ -212,6 +262,17 @@ where
         // Drain a burst (fast typing, several answers) before drawing once.
         while let Ok(message) = runtime.receiver.try_recv() {
             runtime.dispatch(message);
+            dirty = true;
+        }
+        while runtime.edit_pending() {
+            if let Err(error) = console.suspend() {
+                runtime.pending_edit = None;
+                runtime.state.notify(format!("Could not hand the terminal to the editor: {error}"), true);
+            } else {
+                runtime.run_pending_edit().await;
+            }
+            console.resume()?;
+            terminal.clear().map_err(Into::into)?;
             dirty = true;
         }
     }

@@ -68,6 +68,20 @@ pub struct UiSettings {
     /// Show the request and a diff before every send (Ctrl-S goes to the preview first).
     #[serde(default)]
     pub preview_before_send: bool,
+    /// The format a draft is written in for `$VISUAL`/`$EDITOR`: `toml` (default) or `json`.
+    #[serde(default)]
+    pub editor_format: EditorFormat,
+}
+
+/// The format of the document the external editor sees.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EditorFormat {
+    /// TOML: comments, no null.
+    #[default]
+    Toml,
+    /// JSON: null, no comments (rolo drops lines starting with `#`).
+    Json,
 }
 
 impl Profile {

@@ -1,0 +1,194 @@
+//! Editing a draft in an external editor: the whole app, a real editor process (a small shell
+//! script), real HTTP to the in-process sandbox. The editor is injected per app with
+//! `Runtime::set_editor`, never through the process-wide environment, so tests run in parallel.
+
+mod common;
+
+use std::path::Path;
+
+use crossterm::event::KeyCode;
+use rolo::config::EditorFormat;
+
+const CM: &str = "corporatemerch";
+
+/// A directory holding `script` as `editor.sh`; the editor command runs it with `sh`.
+fn editor(script: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("editor.sh");
+    std::fs::write(&path, script).expect("script written");
+    let command = format!("sh {}", path.display());
+    (dir, command)
+}
+
+/// Opens the first contact of the list.
+async fn open_first(app: &mut common::App) -> String {
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    app.runtime.state.form.as_ref().expect("Enter opens the form").draft.loaded.id.clone()
+}
+
+fn field(app: &common::App, key: &str) -> usize {
+    app.runtime.state.backend.field_index(key).expect("a field")
+}
+
+fn input_text(app: &common::App, key: &str) -> String {
+    app.runtime.state.form.as_ref().unwrap().draft.input(field(app, key)).text().to_string()
+}
+
+fn dirty(app: &common::App) -> bool {
+    app.runtime.state.form.as_ref().unwrap().draft.is_dirty()
+}
+
+fn notice(app: &common::App) -> String {
+    app.runtime.state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_value_changed_in_the_editor_is_marked_sent_and_stored() {
+    let mut app = common::start(CM, 120, 40).await;
+    let (_dir, command) = editor("sed -i 's/^city = .*/city = \"Editorville\"/' \"$1\"\n");
+    app.runtime.set_editor(command);
+    let id = open_first(&mut app).await;
+
+    app.ctrl('o');
+    app.settle().await;
+    assert_eq!(input_text(&app, "city"), "Editorville");
+    assert!(app.runtime.state.form.as_ref().unwrap().draft.is_changed(field(&app, "city")));
+    let screen = app.screen();
+    assert!(screen.contains("1 field changed in the editor"), "{screen}");
+    assert!(screen.contains("1 changed"), "{screen}");
+    let city_line = screen.lines().find(|l| l.contains("Editorville")).expect("the form shows the new city");
+    assert!(city_line.contains('●'), "the field is marked changed: {city_line}");
+
+    app.ctrl('s');
+    app.settle().await;
+    assert!(app.screen().contains("Saved: 200"), "{}", app.screen());
+    assert_eq!(app.stored(CM, &id)["city"], "Editorville");
+}
+
+#[tokio::test]
+async fn an_invalid_value_comes_back_with_the_error_on_top_and_the_text_kept() {
+    let mut app = common::start(CM, 120, 40).await;
+    let (dir, command) = editor(
+        r#"here=$(dirname "$0")
+if [ ! -e "$here/ran" ]; then
+  touch "$here/ran"
+  sed -i 's/^email = .*/email = "not-an-email"/' "$1"
+else
+  cp "$1" "$here/second.toml"
+  sed -i 's/^email = .*/email = "fixed@example.com"/' "$1"
+fi
+"#,
+    );
+    app.runtime.set_editor(command);
+    open_first(&mut app).await;
+
+    app.ctrl('o');
+    app.settle().await;
+    let second = std::fs::read_to_string(dir.path().join("second.toml")).expect("the editor opened twice");
+    let first_line = second.lines().next().unwrap();
+    assert!(first_line.starts_with("# error: email: Not a valid email address"), "{second}");
+    assert!(second.contains("\nemail = \"not-an-email\"\n"), "the user's text is kept:\n{second}");
+    assert!(second.contains("# rolo: "), "the header is kept:\n{second}");
+
+    assert_eq!(input_text(&app, "email"), "fixed@example.com");
+    let form = app.runtime.state.form.as_ref().unwrap();
+    assert!(form.errors.is_empty(), "the draft ends valid: {:?}", form.errors);
+    assert!(notice(&app).contains("1 field changed"), "{}", notice(&app));
+}
+
+#[tokio::test]
+async fn saving_unchanged_or_empty_cancels_and_keeps_the_draft() {
+    let mut app = common::start(CM, 120, 40).await;
+    open_first(&mut app).await;
+    app.focus_field("city");
+    app.replace_text("Typed");
+    let (_dir, unchanged) = editor("true\n");
+    app.runtime.set_editor(unchanged);
+    app.ctrl('o');
+    app.settle().await;
+    assert!(notice(&app).contains("cancelled"), "{}", notice(&app));
+    assert!(app.screen().contains("cancelled"));
+    assert_eq!(input_text(&app, "city"), "Typed", "the draft is as it was");
+
+    let (_dir, empty) = editor(": > \"$1\"\n");
+    app.runtime.set_editor(empty);
+    app.ctrl('o');
+    app.settle().await;
+    assert!(notice(&app).contains("cancelled"), "{}", notice(&app));
+    assert_eq!(input_text(&app, "city"), "Typed");
+}
+
+#[tokio::test]
+async fn cancelling_after_an_error_leaves_the_draft_as_before_the_editor() {
+    let mut app = common::start(CM, 120, 40).await;
+    // First run breaks the email; the second saves the annotated file unchanged.
+    let (_dir, command) = editor(
+        r#"here=$(dirname "$0")
+if [ ! -e "$here/ran" ]; then
+  touch "$here/ran"
+  sed -i 's/^email = .*/email = "broken"/' "$1"
+fi
+"#,
+    );
+    app.runtime.set_editor(command);
+    open_first(&mut app).await;
+    let before = input_text(&app, "email");
+    app.ctrl('o');
+    app.settle().await;
+    assert!(notice(&app).contains("cancelled"), "{}", notice(&app));
+    assert_eq!(input_text(&app, "email"), before);
+    assert!(!dirty(&app));
+}
+
+#[tokio::test]
+async fn a_missing_or_failing_editor_says_so_and_keeps_the_draft() {
+    let mut app = common::start(CM, 120, 40).await;
+    open_first(&mut app).await;
+    app.runtime.set_editor("/nonexistent/rolo-test-editor --wait");
+    app.ctrl('o');
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("Editor `/nonexistent/rolo-test-editor` not found"), "{screen}");
+    assert!(app.runtime.state.notice.as_ref().unwrap().is_error);
+    assert!(!dirty(&app));
+
+    let (dir, failing) =
+        editor("echo \"$1\" > \"$(dirname \"$0\")/path\"\nsed -i 's/^city = .*/city = \"Nope\"/' \"$1\"\nexit 3\n");
+    app.runtime.set_editor(failing);
+    app.ctrl('o');
+    app.settle().await;
+    assert!(notice(&app).contains("failed"), "{}", notice(&app));
+    assert!(!dirty(&app), "what a failed editor saved is not applied");
+    let temp = std::fs::read_to_string(dir.path().join("path")).unwrap();
+    let temp = Path::new(temp.trim());
+    assert!(temp.extension().is_some_and(|e| e == "toml"), "{temp:?}");
+    assert!(!temp.exists(), "the temporary file is removed");
+}
+
+#[tokio::test]
+async fn json_documents_when_the_config_asks_for_them() {
+    let mut app = common::start(CM, 120, 40).await;
+    app.runtime.state.editor_format = EditorFormat::Json;
+    let (dir, command) = editor(
+        r#"cp "$1" "$(dirname "$0")/seen.json"
+sed -i 's/^  "city": .*/  "city": "Jsonville",/' "$1"
+"#,
+    );
+    app.runtime.set_editor(command);
+    open_first(&mut app).await;
+    app.ctrl('o');
+    app.settle().await;
+    let seen = std::fs::read_to_string(dir.path().join("seen.json")).unwrap();
+    assert!(seen.contains("\n{\n  \""), "a JSON object after the header:\n{seen}");
+    assert_eq!(input_text(&app, "city"), "Jsonville");
+}
+
+#[tokio::test]
+async fn the_key_is_in_the_help() {
+    let mut app = common::start(CM, 120, 60).await;
+    open_first(&mut app).await;
+    app.press(KeyCode::F(1));
+    let screen = app.screen();
+    assert!(screen.contains("Ctrl-O") && screen.contains("edit the draft in $EDITOR"), "{screen}");
+}
