@@ -272,7 +272,10 @@ where
                 runtime.run_pending_edit().await;
             }
             console.resume()?;
-            terminal.clear().map_err(Into::into)?;
+            // A full redraw on a cleared screen. Not `Terminal::clear`: it asks the terminal
+            // where the cursor is, and a terminal that does not answer would stop rolo.
+            terminal.backend_mut().clear().map_err(Into::into)?;
+            terminal.swap_buffers();
             dirty = true;
         }
     }
