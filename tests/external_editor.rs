@@ -192,3 +192,65 @@ async fn the_key_is_in_the_help() {
     let screen = app.screen();
     assert!(screen.contains("Ctrl-O") && screen.contains("edit the draft in $EDITOR"), "{screen}");
 }
+
+#[tokio::test]
+async fn every_vendors_seeded_contact_round_trips_unchanged_in_both_formats() {
+    for vendor in ["corporatemerch", "informly", "insighto", "vixiees", "bird"] {
+        for format in [EditorFormat::Toml, EditorFormat::Json] {
+            let mut app = common::start(vendor, 120, 40).await;
+            app.runtime.state.editor_format = format;
+            // Saved with a blank line added: the text differs, the values do not.
+            let (_dir, command) = editor("echo >> \"$1\"\n");
+            app.runtime.set_editor(command);
+            open_first(&mut app).await;
+            app.ctrl('o');
+            app.settle().await;
+            assert_eq!(notice(&app), "No field changed in the editor", "{vendor} {format:?}");
+            assert!(!dirty(&app), "{vendor} {format:?}");
+        }
+    }
+}
+
+/// A console that records when the terminal is lent and taken back.
+struct Recorder {
+    keys: futures::stream::Iter<std::vec::IntoIter<std::io::Result<crossterm::event::Event>>>,
+    log: Vec<&'static str>,
+}
+
+impl rolo::app::editor_process::Console for Recorder {
+    type Events = futures::stream::Iter<std::vec::IntoIter<std::io::Result<crossterm::event::Event>>>;
+
+    fn events(&mut self) -> &mut Self::Events {
+        self.log.push("keys");
+        &mut self.keys
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        self.log.push("suspend");
+        Ok(())
+    }
+
+    fn resume(&mut self) -> std::io::Result<()> {
+        self.log.push("resume");
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_event_loop_lends_the_console_around_the_editor_and_reads_no_key_meanwhile() {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let mut app = common::start(CM, 120, 40).await;
+    let (_dir, command) = editor("sed -i 's/^city = .*/city = \"Loopville\"/' \"$1\"\n");
+    app.runtime.set_editor(command);
+    let key = |code, modifiers| Ok(Event::Key(KeyEvent::new(code, modifiers)));
+    let keys = vec![key(KeyCode::Enter, KeyModifiers::NONE), key(KeyCode::Char('o'), KeyModifiers::CONTROL)];
+    let mut console = Recorder { keys: futures::stream::iter(keys), log: Vec::new() };
+    rolo::app::runtime::run_on(&mut app.terminal, &mut console, &mut app.runtime).await.expect("the loop ends");
+    // Keys are asked for before each event, never between suspend and resume.
+    let lent = console.log.iter().position(|e| *e == "suspend").expect("the console was lent");
+    assert_eq!(console.log[lent + 1], "resume", "{:?}", console.log);
+    assert_eq!(console.log.iter().filter(|e| **e == "suspend").count(), 1, "{:?}", console.log);
+    assert_eq!(input_text(&app, "city"), "Loopville");
+    let screen = app.terminal.backend().to_string();
+    assert!(screen.contains("Loopville"), "the form is drawn again after the editor:\n{screen}");
+}

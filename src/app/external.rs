@@ -640,4 +640,29 @@ mod tests {
         let changes = read_document(&backend, &draft, EditorFormat::Toml, &text).unwrap();
         assert_eq!(changed(&backend, &changes), ["city"]);
     }
+
+    #[test]
+    fn every_built_in_backend_round_trips_a_sparse_record_in_both_formats() {
+        for (name, _) in crate::backend::BUILT_IN {
+            let backend = Arc::new(crate::backend::find(name, None).unwrap());
+            let mut record = json!({});
+            backend.record.id.merge(&mut record, json!("7")).unwrap();
+            let draft = Draft::new(&backend, Contact::from_record(&backend, record).unwrap());
+            for format in BOTH {
+                let text = document(&backend, &draft, format);
+                let read = read_document(&backend, &draft, format, &text);
+                assert_eq!(read, Ok(Vec::new()), "{name} {format:?}:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_format_is_a_ui_setting_toml_by_default() {
+        let ui: crate::config::UiSettings = toml::from_str("").unwrap();
+        assert_eq!(ui.editor_format, EditorFormat::Toml);
+        let ui: crate::config::UiSettings = toml::from_str("editor_format = \"json\"").unwrap();
+        assert_eq!(ui.editor_format, EditorFormat::Json);
+        assert!(toml::from_str::<crate::config::UiSettings>("editor_format = \"yaml\"").is_err());
+        assert_eq!(extension(EditorFormat::Json), "json");
+    }
 }

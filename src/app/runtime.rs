@@ -212,7 +212,7 @@ impl Runtime {
 pub async fn run<B, E>(terminal: &mut Terminal<B>, events: E, runtime: &mut Runtime) -> io::Result<()>
 where
     B: ratatui::backend::Backend,
-    B::Error: Into<io::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
     run_on(terminal, &mut Keys(events), runtime).await
@@ -223,7 +223,7 @@ where
 pub async fn run_on<B, C>(terminal: &mut Terminal<B>, console: &mut C, runtime: &mut Runtime) -> io::Result<()>
 where
     B: ratatui::backend::Backend,
-    B::Error: Into<io::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
     C: Console,
 {
     let mut ticker = tokio::time::interval(TICK);
@@ -231,7 +231,7 @@ where
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|frame| ui::draw(frame, &runtime.state)).map_err(Into::into)?;
+            terminal.draw(|frame| ui::draw(frame, &runtime.state)).map_err(io_error)?;
             dirty = false;
         }
         if runtime.state.quitting {
@@ -274,10 +274,19 @@ where
             console.resume()?;
             // A full redraw on a cleared screen. Not `Terminal::clear`: it asks the terminal
             // where the cursor is, and a terminal that does not answer would stop rolo.
-            terminal.backend_mut().clear().map_err(Into::into)?;
+            terminal.backend_mut().clear().map_err(io_error)?;
             terminal.swap_buffers();
             dirty = true;
         }
+    }
+}
+
+/// A backend's error as an I/O error (the crossterm backend's already is one).
+fn io_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> io::Error {
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(error);
+    match boxed.downcast::<io::Error>() {
+        Ok(error) => *error,
+        Err(other) => io::Error::other(other),
     }
 }
 
