@@ -254,3 +254,26 @@ async fn the_event_loop_lends_the_console_around_the_editor_and_reads_no_key_mea
     let screen = app.terminal.backend().to_string();
     assert!(screen.contains("Loopville"), "the form is drawn again after the editor:\n{screen}");
 }
+
+#[tokio::test]
+async fn a_document_sent_back_with_errors_reopens_without_taking_the_terminal_back() {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let mut app = common::start(CM, 120, 40).await;
+    let (_dir, command) = editor(
+        r#"here=$(dirname "$0")
+if [ ! -e "$here/ran" ]; then
+  touch "$here/ran"
+  sed -i 's/^email = .*/email = "nope"/' "$1"
+else
+  sed -i 's/^email = .*/email = "yes@example.com"/' "$1"
+fi
+"#,
+    );
+    app.runtime.set_editor(command);
+    let key = |code, modifiers| Ok(Event::Key(KeyEvent::new(code, modifiers)));
+    let keys = vec![key(KeyCode::Enter, KeyModifiers::NONE), key(KeyCode::Char('o'), KeyModifiers::CONTROL)];
+    let mut console = Recorder { keys: futures::stream::iter(keys), log: Vec::new() };
+    rolo::app::runtime::run_on(&mut app.terminal, &mut console, &mut app.runtime).await.expect("the loop ends");
+    assert_eq!(console.log.iter().filter(|e| **e == "suspend").count(), 1, "{:?}", console.log);
+    assert_eq!(input_text(&app, "email"), "yes@example.com");
+}

@@ -264,12 +264,13 @@ where
             runtime.dispatch(message);
             dirty = true;
         }
-        while runtime.edit_pending() {
+        if runtime.edit_pending() {
+            // Lent once for every round: a document sent back with errors reopens at once.
             if let Err(error) = console.suspend() {
                 runtime.pending_edit = None;
                 runtime.state.notify(format!("Could not hand the terminal to the editor: {error}"), true);
             } else {
-                runtime.run_pending_edit().await;
+                while runtime.run_pending_edit().await {}
             }
             console.resume()?;
             // A full redraw on a cleared screen. Not `Terminal::clear`: it asks the terminal
