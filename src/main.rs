@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, eyre};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 
-use rolo::app::runtime::{Runtime, run};
+use rolo::app::editor_process::TerminalConsole;
+use rolo::app::runtime::{Runtime, run_on};
 use rolo::app::{Session, State};
 use rolo::commands;
 use rolo::config::Dirs;
@@ -146,6 +147,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     state.keymap = Arc::new(keymap);
     state.theme = Arc::new(theme);
     state.preview_first = preview_first;
+    state.editor_format = opened.ui.editor_format;
     let journal = dirs.as_ref().map(|dirs| Journal::new(&dirs.data, &journal_name));
     if let Some(journal) = &journal {
         state.offer_drafts(journal.list());
@@ -161,8 +163,9 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     let mut terminal = ratatui::try_init().wrap_err("rolo needs a terminal (is standard output redirected?)")?;
     let _ = execute!(io::stdout(), EnableBracketedPaste);
     // A closed terminal (SIGHUP) or a polite kill (SIGTERM) leaves through the same door as `q`.
+    let mut console = TerminalConsole::new();
     let outcome = tokio::select! {
-        outcome = run(&mut terminal, EventStream::new(), &mut runtime) => outcome,
+        outcome = run_on(&mut terminal, &mut console, &mut runtime) => outcome,
         signal = termination() => signal,
     };
     // Drafts first: after a hangup the terminal may be gone, and nothing below must lose them.

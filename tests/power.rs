@@ -128,7 +128,7 @@ async fn undo_redo_and_revert_work_per_field_and_across_fields() {
 
     // Revert: the focused field goes back to the loaded value, the others keep theirs.
     app.focus_field("company_name");
-    app.ctrl('o');
+    app.ctrl('g');
     assert_eq!(form(&app, "company_name"), company);
     assert_eq!(form(&app, "city"), "Second");
     app.ctrl('z');

@@ -349,3 +349,38 @@ fn read_only_on_the_command_line_says_so_and_refuses_to_send() {
     session.send("\x03\x03");
     assert!(session.wait_exit().success());
 }
+
+#[test]
+fn the_external_editor_gets_the_terminal_and_every_key_then_the_ui_comes_back() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let script = home.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        "printf 'EDITOR RUNNING, type a city: '\nread -r city\nsed -i \"s/^city = .*/city = \\\"$city\\\"/\" \"$1\"\n",
+    )
+    .unwrap();
+    let visual = format!("sh {}", script.display());
+    let mut session = Session::start_with_env(home.path(), &[], &[("VISUAL", visual.as_str())]);
+    session.wait_for("loaded / 260");
+    session.send("\r");
+    session.wait_for("── Person");
+
+    session.send("\x0f");
+    session.wait_for("EDITOR RUNNING");
+    assert!(!session.parser.screen().alternate_screen(), "the editor runs on the main screen");
+    // Every key typed now reaches the editor: rolo reads none of them while it runs.
+    session.send("Ptyville\r");
+    session.wait_for("1 field changed in the editor");
+    assert!(session.parser.screen().alternate_screen(), "the UI is back on the alternate screen");
+    let screen = session.screen();
+    assert!(screen.contains("Ptyville") && screen.contains("── Person"), "the form is drawn again:\n{screen}");
+    assert!(!screen.contains("EDITOR RUNNING"), "nothing of the editor is left on screen:\n{screen}");
+
+    // Keys reach rolo again.
+    session.send("\x1b");
+    session.wait_for("Discard your unsent changes");
+    session.send("y");
+    session.wait_for("Enter open contact");
+    session.send("q");
+    assert!(session.wait_exit().success());
+}

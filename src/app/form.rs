@@ -357,6 +357,7 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::Quit) => return super::request_quit(state),
         Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
         Some(Action::RawResponse) => show_response(state),
+        Some(Action::EditExternally) => return super::external::open(state),
         _ => on_field_key(form, &backend, key),
     }
     Vec::new()

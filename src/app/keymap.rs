@@ -130,11 +130,12 @@ pub enum Action {
     RevertField,
     Palette,
     Search,
+    EditExternally,
 }
 
 impl Action {
     /// Every action, for `[keys]` and the command palette.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::Quit,
         Action::Help,
         Action::RawResponse,
@@ -176,6 +177,7 @@ impl Action {
         Action::RevertField,
         Action::Palette,
         Action::Search,
+        Action::EditExternally,
     ];
 
     /// The action's name in `[keys]` and the palette: `save`, `next_field`…
@@ -234,6 +236,7 @@ impl Action {
             Action::RevertField => "revert field to loaded value",
             Action::Palette => "command palette",
             Action::Search => "search",
+            Action::EditExternally => "edit the draft in $EDITOR",
         }
     }
 }
@@ -351,7 +354,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Form, &[ctrl('p')], A::Palette, true),
     bind(C::Form, &[ctrl('z')], A::Undo, false),
     bind(C::Form, &[ctrl('y')], A::Redo, false),
-    bind(C::Form, &[ctrl('o')], A::RevertField, false),
+    bind(C::Form, &[ctrl('g')], A::RevertField, false),
     bind(C::Form, &[ctrl('c')], A::Quit, false),
     bind(C::Dropdown, &[plain(KeyCode::Enter)], A::Choose, true),
     bind(C::Dropdown, &[plain(KeyCode::Up)], A::Up, false),
@@ -409,6 +412,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Palette, &[plain(KeyCode::Down), ctrl('j')], A::Down, false),
     bind(C::Palette, &[plain(KeyCode::Esc)], A::Close, true),
     bind(C::Palette, &[ctrl('c')], A::Quit, false),
+    bind(C::Form, &[ctrl('o')], A::EditExternally, false),
 ];
 
 /// The keymap in use: the defaults, with the user's `[keys]` from config.toml on top.

@@ -4,7 +4,9 @@
 //! [`runtime`] runs on tokio tasks, feeding their results back as [`Message`]s.
 
 mod conflict;
+pub mod editor_process;
 pub mod entries;
+pub mod external;
 mod filter;
 mod form;
 mod keeper;
@@ -61,6 +63,8 @@ pub enum Message {
     Retrying { tag: Tag, retry: Retry },
     /// A draft could not be written to disk.
     JournalFailed(String),
+    /// The external editor returned: the text as saved, or why it could not run.
+    EditedExternally { contact_id: String, sent: String, result: Result<String, String> },
 }
 
 /// Work for the event loop.
@@ -78,6 +82,8 @@ pub enum Effect {
     DropDraft { contact_id: String },
     /// Leave rolo.
     Quit,
+    /// Let the user edit `text` in `$VISUAL`/`$EDITOR` (in a file ending `.extension`).
+    EditExternally { contact_id: String, text: String, extension: &'static str },
 }
 
 /// Who rolo is talking to, for the title bar.
@@ -165,6 +171,8 @@ pub struct State {
     pub keymap: Arc<keymap::Keymap>,
     /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
     pub theme: Arc<crate::ui::theme::Theme>,
+    /// The format drafts are written in for the external editor (`[ui] editor_format`).
+    pub editor_format: crate::config::EditorFormat,
     next_tag: Tag,
 }
 
@@ -189,6 +197,7 @@ impl State {
             wire: None,
             keymap: Arc::default(),
             theme: Arc::default(),
+            editor_format: Default::default(),
             next_tag: 1,
         }
     }
@@ -289,6 +298,9 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::JournalFailed(error) => {
             state.notify(format!("Could not keep the draft on disk: {error}"), true);
             Vec::new()
+        }
+        Message::EditedExternally { contact_id, sent, result } => {
+            external::on_edited(state, &contact_id, &sent, result)
         }
     }
 }

@@ -14,6 +14,7 @@ use ratatui::Terminal;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
+use super::editor_process::{Console, EditRequest, Keys};
 use super::{DraftKeeper, Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError, Retry};
 use crate::journal::Journal;
@@ -31,6 +32,10 @@ pub struct Runtime {
     receiver: mpsc::UnboundedReceiver<Message>,
     tasks: HashMap<Tag, AbortHandle>,
     keeper: Option<DraftKeeper>,
+    /// A document waiting for the user's editor (run by the event loop, or by `settle`).
+    pending_edit: Option<EditRequest>,
+    /// The editor command, instead of `$VISUAL`/`$EDITOR` (tests).
+    editor: Option<String>,
 }
 
 impl Runtime {
@@ -39,7 +44,16 @@ impl Runtime {
         let (sender, receiver) = mpsc::unbounded_channel();
         state.wire = Some(client.clone());
         let effects = state.start();
-        let mut runtime = Self { state, client, sender, receiver, tasks: HashMap::new(), keeper: None };
+        let mut runtime = Self {
+            state,
+            client,
+            sender,
+            receiver,
+            tasks: HashMap::new(),
+            keeper: None,
+            pending_edit: None,
+            editor: None,
+        };
         runtime.run_effects(effects);
         runtime
     }
@@ -70,6 +84,25 @@ impl Runtime {
         }
     }
 
+    /// Uses `command` as the external editor instead of `$VISUAL`/`$EDITOR`.
+    pub fn set_editor(&mut self, command: impl Into<String>) {
+        self.editor = Some(command.into());
+    }
+
+    /// Runs the editor for a waiting document, if any, and applies what comes back. The caller
+    /// hands the terminal over first. Returns false when nothing was waiting.
+    pub async fn run_pending_edit(&mut self) -> bool {
+        let Some(request) = self.pending_edit.take() else { return false };
+        let message = request.run(self.editor.as_deref()).await;
+        self.dispatch(message);
+        true
+    }
+
+    /// True when a document waits for the external editor.
+    pub fn edit_pending(&self) -> bool {
+        self.pending_edit.is_some()
+    }
+
     /// Number of requests in flight.
     pub fn in_flight(&self) -> usize {
         self.tasks.len()
@@ -87,11 +120,13 @@ impl Runtime {
     /// Dispatches answers until no request is in flight, or `limit` passes. Returns false on timeout.
     pub async fn settle(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
+        while self.run_pending_edit().await {}
         while !self.tasks.is_empty() {
             match tokio::time::timeout_at(deadline, self.receiver.recv()).await {
                 Ok(Some(message)) => self.dispatch(message),
                 Ok(None) | Err(_) => return false,
             }
+            while self.run_pending_edit().await {}
         }
         true
     }
@@ -106,6 +141,10 @@ impl Runtime {
         let client = self.client.clone();
         let (tag, task) = match effect {
             Effect::Quit => return,
+            Effect::EditExternally { contact_id, text, extension } => {
+                self.pending_edit = Some(EditRequest { contact_id, text, extension });
+                return;
+            }
             Effect::DropDraft { contact_id } => {
                 if let Some(keeper) = &mut self.keeper {
                     keeper.drop_draft(contact_id);
@@ -171,18 +210,29 @@ impl Runtime {
 ///
 /// Draws only after something changed; while idle it sleeps on the event stream and the
 /// answer channel, so it uses no CPU.
-pub async fn run<B, E>(terminal: &mut Terminal<B>, mut events: E, runtime: &mut Runtime) -> io::Result<()>
+pub async fn run<B, E>(terminal: &mut Terminal<B>, events: E, runtime: &mut Runtime) -> io::Result<()>
 where
     B: ratatui::backend::Backend,
-    B::Error: Into<io::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    run_on(terminal, &mut Keys(events), runtime).await
+}
+
+/// [`run`] on a console that can lend the terminal to the user's editor: while the editor
+/// runs, no key is read and nothing is drawn; after it, the whole screen is drawn again.
+pub async fn run_on<B, C>(terminal: &mut Terminal<B>, console: &mut C, runtime: &mut Runtime) -> io::Result<()>
+where
+    B: ratatui::backend::Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    C: Console,
 {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|frame| ui::draw(frame, &runtime.state)).map_err(Into::into)?;
+            terminal.draw(|frame| ui::draw(frame, &runtime.state)).map_err(io_error)?;
             dirty = false;
         }
         if runtime.state.quitting {
@@ -190,7 +240,7 @@ where
         }
         let busy = runtime.state.is_busy();
         tokio::select! {
-            event = events.next() => match event {
+            event = console.events().next() => match event {
                 Some(Ok(event)) => {
                     if let Some(message) = message_for(event) {
                         runtime.dispatch(message);
@@ -215,6 +265,30 @@ where
             runtime.dispatch(message);
             dirty = true;
         }
+        if runtime.edit_pending() {
+            // Lent once for every round: a document sent back with errors reopens at once.
+            if let Err(error) = console.suspend() {
+                runtime.pending_edit = None;
+                runtime.state.notify(format!("Could not hand the terminal to the editor: {error}"), true);
+            } else {
+                while runtime.run_pending_edit().await {}
+            }
+            console.resume()?;
+            // A full redraw on a cleared screen. Not `Terminal::clear`: it asks the terminal
+            // where the cursor is, and a terminal that does not answer would stop rolo.
+            terminal.backend_mut().clear().map_err(io_error)?;
+            terminal.swap_buffers();
+            dirty = true;
+        }
+    }
+}
+
+/// A backend's error as an I/O error (the crossterm backend's already is one).
+fn io_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> io::Error {
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(error);
+    match boxed.downcast::<io::Error>() {
+        Ok(error) => *error,
+        Err(other) => io::Error::other(other),
     }
 }
 

@@ -77,6 +77,9 @@ pub struct UiSettings {
     /// `default` or `monochrome` (`NO_COLOR` picks monochrome whatever this says).
     #[serde(default)]
     pub theme: Option<String>,
+    /// The format a draft is written in for `$VISUAL`/`$EDITOR`: `toml` (default) or `json`.
+    #[serde(default)]
+    pub editor_format: EditorFormat,
 }
 
 /// One key or several, in `[keys]`.
@@ -97,6 +100,17 @@ impl KeyList {
             KeyList::Many(keys) => keys.clone(),
         }
     }
+}
+
+/// The format of the document the external editor sees.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EditorFormat {
+    /// TOML: comments, no null.
+    #[default]
+    Toml,
+    /// JSON: null, no comments (rolo drops lines starting with `#`).
+    Json,
 }
 
 impl Profile {

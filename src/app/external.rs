@@ -1,0 +1,668 @@
+//! Editing a draft in the user's own editor (`$VISUAL`/`$EDITOR`), like `kubectl edit`.
+//!
+//! Pure: the draft becomes a document (TOML or JSON), the document comes back as new inputs,
+//! and anything wrong with it goes back to the editor as `# error:` lines on top of the user's
+//! own text, so nothing typed is lost. Running the editor is [`super::editor_process`]'s job.
+//!
+//! The document has one entry per writable field, keyed by the field's key as the backend file
+//! writes it. Text is a string, toggles are booleans, lists are arrays, key/value fields are
+//! tables. A field left out keeps its value; `""` empties a field (null where the vendor takes
+//! null). TOML has no null, so in key/value tables `{}` stands for a null value.
+
+use serde_json::{Map, Value};
+
+use super::{Effect, State};
+use crate::backend::{Backend, EnumValue, Field, FieldKind};
+use crate::config::EditorFormat;
+use crate::record::{Draft, Entry, Input, entry_from, entry_value, list_items};
+use crate::validate::validate;
+
+/// The prefix of the lines that report problems at the top of a document.
+pub const ERROR_PREFIX: &str = "# error: ";
+
+/// The file name ending for `format`, so editors highlight the document.
+pub fn extension(format: EditorFormat) -> &'static str {
+    match format {
+        EditorFormat::Toml => "toml",
+        EditorFormat::Json => "json",
+    }
+}
+
+/// The document the user edits: a comment header, then one entry per writable field.
+pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> String {
+    let mut out = String::new();
+    let title = draft.loaded.title(backend);
+    out.push_str(&format!("# rolo: {} (id {}), {}\n", title.trim(), draft.loaded.id, backend.title));
+    out.push_str("# Change the values, save and quit: they go into the form's draft, and nothing is\n");
+    out.push_str("# sent until you press Ctrl-S. Save unchanged or empty to cancel.\n");
+    out.push_str("# A field left out keeps its value; \"\" empties a field (null where the vendor allows).\n");
+    out.push_str("# Toggles are true/false, lists are arrays: [12, 31] or [\"a\", \"b\"].\n");
+    match format {
+        EditorFormat::Toml => out.push_str("# TOML has no null: in key/value tables, {} stands for null.\n"),
+        EditorFormat::Json => out.push_str("# Lines starting with # are dropped before the JSON is read.\n"),
+    }
+    let read_only: Vec<(&Field, &Input)> =
+        backend.fields.iter().zip(draft.inputs()).filter(|(f, _)| f.read_only).collect();
+    if !read_only.is_empty() {
+        out.push_str("#\n# Read-only (changes here are ignored):\n");
+        for (field, input) in read_only {
+            let value = serde_json::to_string(&to_value(field, input, EditorFormat::Json)).unwrap_or_default();
+            out.push_str(&format!("#   {} = {value}\n", field.name()));
+        }
+    }
+    let writable = backend.fields.iter().zip(draft.inputs()).filter(|(f, _)| !f.read_only);
+    match format {
+        EditorFormat::Toml => {
+            out.push('\n');
+            for (field, input) in writable {
+                let value = toml_value(&to_value(field, input, format));
+                out.push_str(&format!("{} = {value}\n", toml_key(field.name())));
+            }
+        }
+        EditorFormat::Json => {
+            let map: Map<String, Value> =
+                writable.map(|(field, input)| (field.name().to_string(), to_value(field, input, format))).collect();
+            out.push_str(&serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The value a field shows in the document.
+fn to_value(field: &Field, input: &Input, format: EditorFormat) -> Value {
+    match input {
+        Input::Null if format == EditorFormat::Json => Value::Null,
+        Input::Null => Value::String(String::new()),
+        Input::Toggle(on) => Value::Bool(*on),
+        Input::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|entry| {
+                    let value = match entry_value(entry) {
+                        Ok(Value::Null) if format == EditorFormat::Toml => Value::Object(Map::new()),
+                        Ok(value) => value,
+                        // Text that is not (yet) of its type is shown as typed, for the user to fix.
+                        Err(_) => Value::String(entry.text.clone()),
+                    };
+                    (entry.key.trim().to_string(), value)
+                })
+                .collect(),
+        ),
+        Input::Text(text) if field.kind.is_list() => Value::Array(
+            list_items(text)
+                .map(|item| match item.parse::<i64>() {
+                    Ok(n) if field.kind == FieldKind::IntList => Value::from(n),
+                    _ => Value::String(item.to_string()),
+                })
+                .collect(),
+        ),
+        Input::Text(text) if field.kind == FieldKind::Enum => {
+            match field.values.iter().find(|v| v.matches(text.trim())) {
+                Some(EnumValue::Int(n)) => Value::from(*n),
+                _ => Value::String(text.clone()),
+            }
+        }
+        Input::Text(text) => Value::String(text.clone()),
+    }
+}
+
+/// A key as TOML writes it: bare when it can be, else quoted.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { key.to_string() } else { toml_value(&Value::String(key.to_string())) }
+}
+
+/// A value written as TOML (inline tables for objects).
+fn toml_value(value: &Value) -> String {
+    match value {
+        Value::Null => "{}".to_string(),
+        Value::Object(map) if map.is_empty() => "{}".to_string(),
+        Value::Object(map) => {
+            let items: Vec<String> = map.iter().map(|(k, v)| format!("{} = {}", toml_key(k), toml_value(v))).collect();
+            format!("{{ {} }}", items.join(", "))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(toml_value).collect::<Vec<_>>().join(", ")),
+        // JSON's escapes are valid in TOML basic strings, and keep the value on one line.
+        Value::String(_) | Value::Bool(_) | Value::Number(_) => value.to_string(),
+    }
+}
+
+/// The new inputs a document asks for, as `(field index, input)` for each field it changes,
+/// or every problem with it (syntax, unknown keys, wrong types, and what validation finds).
+pub fn read_document(
+    backend: &Backend,
+    draft: &Draft,
+    format: EditorFormat,
+    text: &str,
+) -> Result<Vec<(usize, Input)>, Vec<String>> {
+    let body = strip_errors(text);
+    let parsed = match format {
+        EditorFormat::Toml => parse_toml(body),
+        EditorFormat::Json => parse_json(body),
+    }
+    .map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    let mut changes = Vec::new();
+    for (key, value) in &parsed {
+        let Some(index) = backend.field_index(key) else {
+            errors.push(format!("`{key}` is not a field of {} (check the spelling)", backend.title));
+            continue;
+        };
+        let field = &backend.fields[index];
+        if field.read_only {
+            // Shown as a comment; written anyway it is ignored unless it tries to change.
+            if to_value(field, draft.input(index), format) != *value {
+                errors.push(format!("{}: read-only, it cannot be changed", field.name()));
+            }
+            continue;
+        }
+        match input_for(field, value, draft.input(index), format) {
+            Ok(input) if input != *draft.input(index) => changes.push((index, input)),
+            Ok(_) => {}
+            Err(message) => errors.push(format!("{}: {message}", field.name())),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    changes.sort_by_key(|(index, _)| *index);
+    // The same checks as the form; only problems this edit brings are reasons to refuse it.
+    let before = validate(backend, draft);
+    let mut candidate = draft.clone();
+    for (index, input) in &changes {
+        candidate.set(*index, input.clone());
+    }
+    let problems: Vec<String> = validate(backend, &candidate)
+        .into_iter()
+        .filter(|e| !before.contains(e))
+        .map(|e| format!("{}: {}", backend.fields[e.field].name(), e.message))
+        .collect();
+    if problems.is_empty() { Ok(changes) } else { Err(problems) }
+}
+
+/// The input a document value gives `field`, whose input is now `current`.
+fn input_for(field: &Field, value: &Value, current: &Input, format: EditorFormat) -> Result<Input, String> {
+    let empty = matches!(value, Value::Null) || value.as_str() == Some("");
+    if empty {
+        // An emptied field that was null stays null (it is no change).
+        return Ok(match (current, field.kind) {
+            (Input::Null, _) => Input::Null,
+            _ if field.nullable && value.is_null() => Input::Null,
+            (_, FieldKind::KeyValue) => Input::Map(Vec::new()),
+            (_, FieldKind::Bool) => return Err("expected true or false".into()),
+            _ => Input::Text(String::new()),
+        });
+    }
+    match field.kind {
+        FieldKind::Bool => value.as_bool().map(Input::Toggle).ok_or_else(|| "expected true or false".to_string()),
+        FieldKind::KeyValue => {
+            let Value::Object(map) = value else {
+                return Err("expected a table of keys and values, like { plan = \"pro\" }".into());
+            };
+            let entries: Vec<Entry> = map
+                .iter()
+                .map(|(key, value)| match value {
+                    Value::Object(inner) if inner.is_empty() && format == EditorFormat::Toml => {
+                        entry_from(key.clone(), &Value::Null)
+                    }
+                    _ => entry_from(key.clone(), value),
+                })
+                .collect();
+            Ok(Input::Map(in_order_of(current, entries)))
+        }
+        kind if kind.is_list() => {
+            let Value::Array(items) = value else {
+                return Err(if kind == FieldKind::IntList {
+                    "expected a list of whole numbers, like [12, 31]".into()
+                } else {
+                    "expected a list of strings, like [\"a\", \"b\"]".into()
+                });
+            };
+            let mut texts = Vec::new();
+            for item in items {
+                let text = match (kind, item) {
+                    (FieldKind::IntList, Value::Number(n)) if n.is_i64() => n.to_string(),
+                    (FieldKind::IntList, other) => return Err(format!("{other} is not a whole number")),
+                    (_, Value::String(s)) if s.contains(',') => {
+                        return Err(format!("\"{s}\": list items cannot contain commas"));
+                    }
+                    (_, Value::String(s)) => s.trim().to_string(),
+                    (_, other) => return Err(format!("{other} is not a string (put it in quotes)")),
+                };
+                texts.push(text);
+            }
+            Ok(Input::Text(texts.join(", ")))
+        }
+        FieldKind::Enum => {
+            let text = match value {
+                Value::String(s) => s.trim().to_string(),
+                Value::Number(n) => n.to_string(),
+                other => return Err(format!("{other} is not one of: {}", field.value_list())),
+            };
+            // A value the vendor stored outside the list may stay; a new one must be allowed.
+            if !field.values.iter().any(|v| v.matches(&text)) && current.text().trim() != text {
+                return Err(format!("\"{text}\" is not allowed; one of: {}", field.value_list()));
+            }
+            Ok(Input::Text(text))
+        }
+        _ => match value {
+            Value::String(s) => Ok(Input::Text(s.clone())),
+            other => Err(format!("expected text in quotes, not {other}")),
+        },
+    }
+}
+
+/// `entries` with the keys `current` has in its order (TOML tables come back sorted), new ones after.
+fn in_order_of(current: &Input, mut entries: Vec<Entry>) -> Vec<Entry> {
+    let Input::Map(before) = current else { return entries };
+    let rank = |entry: &Entry| before.iter().position(|b| b.key.trim() == entry.key).unwrap_or(before.len());
+    entries.sort_by_key(rank);
+    entries
+}
+
+/// `text` without the error block rolo put on top of it last time.
+fn strip_errors(text: &str) -> &str {
+    let mut rest = text;
+    while rest.starts_with(ERROR_PREFIX.trim_end()) {
+        rest = rest.split_once('\n').map_or("", |(_, after)| after);
+    }
+    rest
+}
+
+fn parse_toml(body: &str) -> Result<Map<String, Value>, String> {
+    let table: toml::Table = toml::from_str(body).map_err(|e| {
+        let line = e.span().map(|span| body[..span.start.min(body.len())].matches('\n').count() + 1);
+        let message = e.message().replace('\n', " ");
+        match line {
+            // The error line rolo adds on top moves the user's text one line down.
+            Some(line) => format!("TOML syntax, line {}: {message}", line + 1),
+            None => format!("TOML syntax: {message}"),
+        }
+    })?;
+    Ok(table.into_iter().map(|(k, v)| (k, from_toml(v))).collect())
+}
+
+fn from_toml(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(n) => Value::from(n),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        // An unquoted date is taken as the text it is.
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(from_toml).collect()),
+        toml::Value::Table(table) => Value::Object(table.into_iter().map(|(k, v)| (k, from_toml(v))).collect()),
+    }
+}
+
+fn parse_json(body: &str) -> Result<Map<String, Value>, String> {
+    // Comment lines become empty lines, so line numbers still point into the user's file.
+    let cleaned: String = body
+        .lines()
+        .map(|line| if line.trim_start().starts_with('#') { "" } else { line })
+        .collect::<Vec<_>>()
+        .join("\n");
+    match serde_json::from_str::<Value>(&cleaned) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("expected one JSON object { \"key\": value, … }".into()),
+        Err(e) => Err(format!("JSON syntax, line {}: {e}", e.line() + 1)),
+    }
+}
+
+/// The user's text with `errors` on top, in place of any earlier error block.
+pub fn annotate(text: &str, errors: &[String]) -> String {
+    let mut out = String::new();
+    for error in errors {
+        for line in error.lines() {
+            out.push_str(ERROR_PREFIX);
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str(strip_errors(text));
+    out
+}
+
+/// The key: write the open draft to a document and ask for the editor.
+pub(super) fn open(state: &mut State) -> Vec<Effect> {
+    let Some(form) = &state.form else { return Vec::new() };
+    if form.saving.is_some() || form.checking.is_some() {
+        state.notify("Wait for the send to finish (or Esc to cancel it) before editing", true);
+        return Vec::new();
+    }
+    let text = document(&state.backend, &form.draft, state.editor_format);
+    vec![Effect::EditExternally {
+        contact_id: form.draft.loaded.id.clone(),
+        text,
+        extension: extension(state.editor_format),
+    }]
+}
+
+/// The editor returned: apply the document, cancel, or ask again with the problems on top.
+pub(super) fn on_edited(
+    state: &mut State,
+    contact_id: &str,
+    sent: &str,
+    result: Result<String, String>,
+) -> Vec<Effect> {
+    let backend = std::sync::Arc::clone(&state.backend);
+    let format = state.editor_format;
+    let Some(form) = state.form.as_mut().filter(|f| f.draft.loaded.id == contact_id) else {
+        state.notify("The contact was closed while you edited; your edit was not applied", true);
+        return Vec::new();
+    };
+    let text = match result {
+        Ok(text) => text,
+        Err(message) => {
+            state.notify(format!("{message}; the draft is unchanged"), true);
+            return Vec::new();
+        }
+    };
+    if text.trim().is_empty() || text == sent {
+        state.notify("Edit cancelled; the draft is unchanged", false);
+        return Vec::new();
+    }
+    match read_document(&backend, &form.draft, format, &text) {
+        Ok(changes) => {
+            let count = changes.len();
+            for (index, input) in changes {
+                form.set_input(&backend, index, input);
+            }
+            form.revalidate(&backend);
+            let message = match count {
+                0 => "No field changed in the editor".to_string(),
+                1 => "1 field changed in the editor".to_string(),
+                n => format!("{n} fields changed in the editor"),
+            };
+            state.notify(message, false);
+            Vec::new()
+        }
+        Err(errors) => vec![Effect::EditExternally {
+            contact_id: contact_id.to_string(),
+            text: annotate(&text, &errors),
+            extension: extension(format),
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::record::Contact;
+    use crate::validate::validate;
+
+    fn draft(vendor: &str, record: Value) -> (Arc<Backend>, Draft) {
+        let backend = Arc::new(crate::backend::find(vendor, None).expect("built-in backend"));
+        let contact = Contact::from_record(&backend, record).expect("a record with an id");
+        let draft = Draft::new(&backend, contact);
+        (backend, draft)
+    }
+
+    fn merch() -> (Arc<Backend>, Draft) {
+        draft(
+            "corporatemerch",
+            json!({
+                "id": 42, "first_name": "Ana", "last_name": "Lima", "email": "ana@example.com",
+                "phone_number": "+1 555 0100", "gender": "female", "shirt_size": "MD",
+                "birthday": "1990-04-01", "type": "employee", "country": "US", "address": "1 Main St",
+                "address2": null, "city": "Albany", "state": "NY", "zip_code": "12207",
+                "address_validated": true, "address_forced": false, "address_verified": false,
+                "company_name": "Acme", "lists": [12, 31], "labels": [],
+                "created_at": "2024-01-02T03:04:05Z", "updated_at": "2024-02-03T04:05:06Z"
+            }),
+        )
+    }
+
+    fn bird() -> (Arc<Backend>, Draft) {
+        draft(
+            "bird",
+            json!({
+                "id": "5b1c8f0e-7d7a-4a55-9a36-0c5d2f1e9b01",
+                "computedDisplayName": "Ana Lima",
+                "featuredIdentifiers": [{"key": "emailaddress", "value": "ana@example.com"}],
+                "attributes": {"firstName": "Ana", "lastName": null, "vip": true, "seats": 3,
+                               "tags": ["a", 2], "gone": null, "plan": "pro"},
+                "listIds": ["0b9c3c52-1f1e-4c7a-8f3e-6d1b2a3c4d5e"],
+                "accountIds": ["1a2b3c4d-1f1e-4c7a-8f3e-6d1b2a3c4d5e"],
+                "companyRefs": ["acme"],
+                "strategy": "first",
+                "isAnonymous": false,
+                "workspaceId": "9d0f6b5e-2a3c-4b1d-8e7f-123456789abc",
+                "createdAt": "2024-01-02T03:04:05Z",
+                "updatedAt": "2024-02-03T04:05:06Z"
+            }),
+        )
+    }
+
+    const BOTH: [EditorFormat; 2] = [EditorFormat::Toml, EditorFormat::Json];
+
+    fn changed(backend: &Backend, changes: &[(usize, Input)]) -> Vec<String> {
+        changes.iter().map(|(i, _)| backend.fields[*i].name().to_string()).collect()
+    }
+
+    fn input_of<'a>(backend: &Backend, changes: &'a [(usize, Input)], key: &str) -> &'a Input {
+        let index = backend.field_index(key).unwrap();
+        &changes.iter().find(|(i, _)| *i == index).unwrap_or_else(|| panic!("{key} not changed")).1
+    }
+
+    #[test]
+    fn an_untouched_document_changes_nothing_in_either_format() {
+        for (backend, draft) in [merch(), bird()] {
+            for format in BOTH {
+                let text = document(&backend, &draft, format);
+                let changes = read_document(&backend, &draft, format, &text)
+                    .unwrap_or_else(|e| panic!("{format:?} {}: {e:?}\n{text}", backend.name));
+                assert!(changes.is_empty(), "{format:?} {}: {changes:?}\n{text}", backend.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_header_names_the_contact_how_to_cancel_and_the_read_only_fields() {
+        let (backend, draft) = merch();
+        let text = document(&backend, &draft, EditorFormat::Toml);
+        assert!(text.starts_with("# rolo: Ana Lima (id 42), Corporate Merch\n"), "{text}");
+        assert!(
+            text.contains("save unchanged or empty to cancel") || text.contains("Save unchanged or empty to cancel")
+        );
+        assert!(text.contains("#   id = \"42\"\n"), "{text}");
+        assert!(text.contains("#   created_at = \"2024-01-02T03:04:05Z\"\n"), "{text}");
+        assert!(text.contains("\nfirst_name = \"Ana\"\n"), "{text}");
+        assert!(text.contains("\nlists = [12, 31]\n"), "{text}");
+        assert!(text.contains("\naddress_validated = true\n"), "{text}");
+        assert!(text.contains("\naddress2 = \"\"\n"), "{text}");
+        assert!(!text.contains("\nid ="), "read-only fields are comments only");
+    }
+
+    #[test]
+    fn every_corporatemerch_kind_comes_back_typed() {
+        let (backend, draft) = merch();
+        let text = document(&backend, &draft, EditorFormat::Toml)
+            .replace("first_name = \"Ana\"", "first_name = \"Anna \\\"Nan\\\"\"")
+            .replace("email = \"ana@example.com\"", "email = \"anna@example.org\"")
+            .replace("shirt_size = \"MD\"", "shirt_size = \"XL\"")
+            .replace("birthday = \"1990-04-01\"", "birthday = 1991-05-02")
+            .replace("country = \"US\"", "country = \"CA\"")
+            .replace("state = \"NY\"", "state = \"ON\"")
+            .replace("address_forced = false", "address_forced = true")
+            .replace("lists = [12, 31]", "lists = [7]")
+            .replace("labels = []", "labels = [1, 2]");
+        let changes = read_document(&backend, &draft, EditorFormat::Toml, &text).unwrap();
+        assert_eq!(
+            changed(&backend, &changes),
+            ["first_name", "email", "shirt_size", "birthday", "country", "state", "address_forced", "lists", "labels"]
+        );
+        assert_eq!(input_of(&backend, &changes, "first_name"), &Input::Text("Anna \"Nan\"".into()));
+        assert_eq!(input_of(&backend, &changes, "birthday"), &Input::Text("1991-05-02".into()));
+        assert_eq!(input_of(&backend, &changes, "address_forced"), &Input::Toggle(true));
+        assert_eq!(input_of(&backend, &changes, "labels"), &Input::Text("1, 2".into()));
+    }
+
+    #[test]
+    fn json_documents_work_the_same() {
+        let (backend, draft) = merch();
+        let text = document(&backend, &draft, EditorFormat::Json);
+        assert!(text.contains("\"lists\": [\n    12,\n    31\n  ]"), "{text}");
+        let text = text
+            .replace("\"gender\": \"female\"", "\"gender\": \"male\"")
+            .replace("\"lists\": [\n    12,\n    31\n  ]", "\"lists\": []");
+        let changes = read_document(&backend, &draft, EditorFormat::Json, &text).unwrap();
+        assert_eq!(changed(&backend, &changes), ["gender", "lists"]);
+        assert_eq!(input_of(&backend, &changes, "lists"), &Input::Text(String::new()));
+    }
+
+    #[test]
+    fn wrong_keys_types_and_values_are_all_named() {
+        let (backend, draft) = merch();
+        let text = document(&backend, &draft, EditorFormat::Toml)
+            .replace("gender = \"female\"", "gender = \"other\"")
+            .replace("address_forced = false", "address_forced = \"yes\"")
+            .replace("lists = [12, 31]", "lists = [12, \"x\"]")
+            .replace("zip_code = \"12207\"", "zip_code = 12207")
+            + "nickname = \"Annie\"\n";
+        let errors = read_document(&backend, &draft, EditorFormat::Toml, &text).unwrap_err();
+        let all = errors.join("\n");
+        assert!(all.contains("gender: \"other\" is not allowed; one of: male, female"), "{all}");
+        assert!(all.contains("address_forced: expected true or false"), "{all}");
+        assert!(all.contains("lists: \"x\" is not a whole number"), "{all}");
+        assert!(all.contains("zip_code: expected text in quotes"), "{all}");
+        assert!(all.contains("`nickname` is not a field of Corporate Merch"), "{all}");
+    }
+
+    #[test]
+    fn the_forms_validation_refuses_what_the_edit_breaks() {
+        let (backend, draft) = merch();
+        let text = document(&backend, &draft, EditorFormat::Toml)
+            .replace("email = \"ana@example.com\"", "email = \"not-an-email\"")
+            .replace("first_name = \"Ana\"", "first_name = \"\"");
+        let errors = read_document(&backend, &draft, EditorFormat::Toml, &text).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("first_name: "), "{errors:?}");
+        assert!(errors[1].starts_with("email: Not a valid email address"), "{errors:?}");
+    }
+
+    #[test]
+    fn read_only_fields_cannot_change_but_may_be_repeated() {
+        let (backend, draft) = merch();
+        let base = document(&backend, &draft, EditorFormat::Toml);
+        assert!(
+            read_document(&backend, &draft, EditorFormat::Toml, &format!("{base}id = \"42\"\n")).unwrap().is_empty()
+        );
+        let errors = read_document(&backend, &draft, EditorFormat::Toml, &format!("{base}id = \"43\"\n")).unwrap_err();
+        assert_eq!(errors, ["id: read-only, it cannot be changed"]);
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_line_as_the_user_will_see_it() {
+        let (backend, draft) = merch();
+        let text = document(&backend, &draft, EditorFormat::Toml).replace("city = \"Albany\"", "city = \"Albany");
+        let errors = read_document(&backend, &draft, EditorFormat::Toml, &text).unwrap_err();
+        let line = annotate(&text, &errors).lines().position(|l| l.starts_with("city =")).unwrap() + 1;
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with(&format!("TOML syntax, line {line}:")), "{errors:?} (line {line})");
+
+        let text =
+            document(&backend, &draft, EditorFormat::Json).replace("\"city\": \"Albany\",", "\"city\": \"Albany\"");
+        let errors = read_document(&backend, &draft, EditorFormat::Json, &text).unwrap_err();
+        assert!(errors[0].starts_with("JSON syntax, line "), "{errors:?}");
+    }
+
+    #[test]
+    fn errors_replace_the_last_error_block_and_keep_the_users_text() {
+        let text = "# rolo: header\nemail = \"bad\"\n";
+        let once = annotate(text, &["email: bad".into(), "two\nlines".into()]);
+        assert_eq!(once, "# error: email: bad\n# error: two\n# error: lines\n# rolo: header\nemail = \"bad\"\n");
+        let twice = annotate(&once, &["email: still bad".into()]);
+        assert_eq!(twice, "# error: email: still bad\n# rolo: header\nemail = \"bad\"\n");
+        // A document with errors on top still reads.
+        let (backend, draft) = merch();
+        let annotated = annotate(&document(&backend, &draft, EditorFormat::Json), &["x".into()]);
+        assert!(read_document(&backend, &draft, EditorFormat::Json, &annotated).unwrap().is_empty());
+    }
+
+    #[test]
+    fn bird_keys_are_quoted_and_maps_lists_and_nulls_round_trip() {
+        let (backend, draft) = bird();
+        let text = document(&backend, &draft, EditorFormat::Toml);
+        assert!(text.contains("\n\"attributes.firstName\" = \"Ana\"\n"), "{text}");
+        assert!(text.contains("\n\"attributes.lastName\" = \"\"\n"), "null shows as empty: {text}");
+        assert!(
+            text.contains("\nattributes = { vip = true, seats = 3, tags = [\"a\", 2], gone = {}, plan = \"pro\" }\n"),
+            "{text}"
+        );
+        assert!(text.contains("#   featuredIdentifiers = [\"ana@example.com\"]\n"), "{text}");
+        let edited = text
+            .replace("\"attributes.lastName\" = \"\"", "\"attributes.lastName\" = \"Lima\"")
+            .replace("gone = {}, plan = \"pro\"", "plan = \"team\", extra = {}")
+            .replace("companyRefs = [\"acme\"]", "companyRefs = [\"acme\", \"globex\"]")
+            .replace("strategy = \"first\"", "strategy = \"strict_alias\"");
+        let changes = read_document(&backend, &draft, EditorFormat::Toml, &edited).unwrap();
+        assert_eq!(changed(&backend, &changes), ["attributes.lastName", "attributes", "companyRefs", "strategy"]);
+        let Input::Map(entries) = input_of(&backend, &changes, "attributes") else { panic!("a map") };
+        let keys: Vec<(&str, &str)> = entries.iter().map(|e| (e.key.as_str(), e.kind.name())).collect();
+        assert_eq!(
+            keys,
+            [("vip", "bool"), ("seats", "number"), ("tags", "list"), ("plan", "string"), ("extra", "null")]
+        );
+        assert_eq!(input_of(&backend, &changes, "companyRefs"), &Input::Text("acme, globex".into()));
+    }
+
+    #[test]
+    fn bird_in_json_takes_null_and_checks_uuids_and_list_sizes() {
+        let (backend, draft) = bird();
+        let text = document(&backend, &draft, EditorFormat::Json);
+        assert!(text.contains("\"attributes.lastName\": null"), "{text}");
+        assert!(text.contains("\"gone\": null"), "{text}");
+        let edited = text.replace("\"attributes.firstName\": \"Ana\"", "\"attributes.firstName\": null");
+        let changes = read_document(&backend, &draft, EditorFormat::Json, &edited).unwrap();
+        assert_eq!(input_of(&backend, &changes, "attributes.firstName"), &Input::Null);
+
+        let broken = text.replace("\"1a2b3c4d-1f1e-4c7a-8f3e-6d1b2a3c4d5e\"", "\"nope\"");
+        let errors = read_document(&backend, &draft, EditorFormat::Json, &broken).unwrap_err();
+        assert!(errors.iter().any(|e| e.starts_with("accountIds: ")), "{errors:?}");
+        let wrong = text.replace("\"strategy\": \"first\"", "\"strategy\": \"last\"");
+        let errors = read_document(&backend, &draft, EditorFormat::Json, &wrong).unwrap_err();
+        assert_eq!(errors, ["strategy: \"last\" is not allowed; one of: strict_alias, first_alias, first"]);
+    }
+
+    #[test]
+    fn problems_the_draft_already_had_do_not_block_an_edit() {
+        let (backend, mut draft) = merch();
+        let email = backend.field_index("email").unwrap();
+        draft.set(email, Input::Text("broken".into()));
+        assert!(!validate(&backend, &draft).is_empty());
+        let text = document(&backend, &draft, EditorFormat::Toml).replace("city = \"Albany\"", "city = \"Troy\"");
+        let changes = read_document(&backend, &draft, EditorFormat::Toml, &text).unwrap();
+        assert_eq!(changed(&backend, &changes), ["city"]);
+    }
+
+    #[test]
+    fn every_built_in_backend_round_trips_a_sparse_record_in_both_formats() {
+        for (name, _) in crate::backend::BUILT_IN {
+            let backend = Arc::new(crate::backend::find(name, None).unwrap());
+            let mut record = json!({});
+            backend.record.id.merge(&mut record, json!("7")).unwrap();
+            let draft = Draft::new(&backend, Contact::from_record(&backend, record).unwrap());
+            for format in BOTH {
+                let text = document(&backend, &draft, format);
+                let read = read_document(&backend, &draft, format, &text);
+                assert_eq!(read, Ok(Vec::new()), "{name} {format:?}:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_format_is_a_ui_setting_toml_by_default() {
+        let ui: crate::config::UiSettings = toml::from_str("").unwrap();
+        assert_eq!(ui.editor_format, EditorFormat::Toml);
+        let ui: crate::config::UiSettings = toml::from_str("editor_format = \"json\"").unwrap();
+        assert_eq!(ui.editor_format, EditorFormat::Json);
+        assert!(toml::from_str::<crate::config::UiSettings>("editor_format = \"yaml\"").is_err());
+        assert_eq!(extension(EditorFormat::Json), "json");
+    }
+}
