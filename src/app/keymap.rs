@@ -24,6 +24,8 @@ pub enum Context {
     Restore,
     /// Fields someone else changed too, before a send.
     Conflict,
+    /// The change history.
+    History,
 }
 
 impl Context {
@@ -39,11 +41,12 @@ impl Context {
             Context::Confirm => "Questions",
             Context::Restore => "Restoring drafts",
             Context::Conflict => "Conflicts before sending",
+            Context::History => "Change history",
         }
     }
 
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::List,
         Context::Filter,
         Context::Form,
@@ -53,6 +56,7 @@ impl Context {
         Context::Confirm,
         Context::Restore,
         Context::Conflict,
+        Context::History,
     ];
 }
 
@@ -94,6 +98,9 @@ pub enum Action {
     Close,
     Yes,
     No,
+    OpenHistory,
+    Revert,
+    Details,
 }
 
 impl Action {
@@ -135,6 +142,9 @@ impl Action {
             Action::Close => "close",
             Action::Yes => "yes",
             Action::No => "no",
+            Action::OpenHistory => "change history",
+            Action::Revert => "revert: prepare the old values as a draft",
+            Action::Details => "details: before → after",
         }
     }
 }
@@ -287,6 +297,15 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Conflict, &[plain(KeyCode::Down), ch('j')], A::Down, false),
     bind(C::Conflict, &[plain(KeyCode::Esc)], A::Close, true),
     bind(C::Conflict, &[ctrl('c')], A::Quit, false),
+    bind(C::List, &[ch('H')], A::OpenHistory, false),
+    bind(C::History, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::History, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::History, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::History, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::History, &[plain(KeyCode::Enter)], A::Details, true),
+    bind(C::History, &[ch('r')], A::Revert, true),
+    bind(C::History, &[plain(KeyCode::Esc)], A::Close, true),
+    bind(C::History, &[ctrl('c')], A::Quit, false),
 ];
 
 /// The action `event` triggers in `context`, if any.

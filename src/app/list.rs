@@ -153,6 +153,7 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Some(Action::RawResponse) => show_response(state),
         Some(Action::Quit) => return super::request_quit(state),
+        Some(Action::OpenHistory) => return super::history::open(state),
         // The filter is one line: Enter with a modifier must not start a second.
         _ if context == Context::Filter && key.code != KeyCode::Enter && list.filter_input.input(key) => {
             let query = list.filter_input.lines().concat();

@@ -7,6 +7,7 @@ mod conflict;
 pub mod entries;
 mod filter;
 mod form;
+mod history;
 mod keeper;
 pub mod keymap;
 mod list;
@@ -24,6 +25,7 @@ pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome};
+pub use history::HistoryView;
 pub use keeper::DraftKeeper;
 pub use list::ContactList;
 
@@ -56,6 +58,10 @@ pub enum Message {
     Retrying { tag: Tag, retry: Retry },
     /// A draft could not be written to disk.
     JournalFailed(String),
+    /// The history file was read.
+    HistoryLoaded { tag: Tag, result: Result<crate::history::Loaded, String> },
+    /// A history entry could not be written.
+    HistoryFailed(String),
 }
 
 /// Work for the event loop.
@@ -73,6 +79,10 @@ pub enum Effect {
     DropDraft { contact_id: String },
     /// Leave rolo.
     Quit,
+    /// Append an entry to the change history (nothing when no history is kept).
+    RecordHistory(crate::history::HistoryEntry),
+    /// Read the change history.
+    LoadHistory { tag: Tag },
 }
 
 /// Who rolo is talking to, for the title bar.
@@ -97,6 +107,8 @@ pub enum Overlay {
     ConfirmDiscard { then_quit: bool },
     /// Drafts left by an earlier run: restore, discard, or decide later.
     Restore { selected: usize },
+    /// The change history; `detail` shows the selected entry's fields.
+    History { selected: usize, detail: bool },
 }
 
 /// The last request, for the status line.
@@ -146,6 +158,8 @@ pub struct State {
     pub restorable: Vec<SavedDraft>,
     /// The retry a read in flight is waiting for, for the status line.
     pub retrying: Option<Retry>,
+    /// The change history screen and the sends awaiting an answer to record.
+    pub history: HistoryView,
     next_tag: Tag,
 }
 
@@ -165,6 +179,7 @@ impl State {
             quitting: false,
             restorable: Vec::new(),
             retrying: None,
+            history: HistoryView::default(),
             next_tag: 1,
         }
     }
@@ -194,6 +209,7 @@ impl State {
             Some(Overlay::Help { .. } | Overlay::Response { .. }) => Context::Viewer,
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
             Some(Overlay::Restore { .. }) => Context::Restore,
+            Some(Overlay::History { .. }) => Context::History,
             None => match &self.form {
                 Some(form) if form.dropdown.is_some() => Context::Dropdown,
                 Some(form) if form.conflicts.is_some() => Context::Conflict,
@@ -246,11 +262,18 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.retrying = None;
             list::on_page(state, tag, result)
         }
+        Message::ContactLoaded { tag, result } if history::owns_contact(state, tag) => {
+            history::on_contact(state, result)
+        }
         Message::ContactLoaded { tag, result } => {
             state.retrying = None;
             sending::on_contact(state, tag, result)
         }
-        Message::Saved { tag, result } => sending::on_saved(state, tag, result),
+        Message::Saved { tag, result } => {
+            let mut effects: Vec<Effect> = history::on_answer(state, tag, &result).into_iter().collect();
+            effects.extend(sending::on_saved(state, tag, result));
+            effects
+        }
         Message::Retrying { tag, retry } => {
             let current = state.list.loading == Some(tag)
                 || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag) || f.checking == Some(tag));
@@ -261,6 +284,11 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::JournalFailed(error) => {
             state.notify(format!("Could not keep the draft on disk: {error}"), true);
+            Vec::new()
+        }
+        Message::HistoryLoaded { tag, result } => history::on_loaded(state, tag, result),
+        Message::HistoryFailed(error) => {
+            state.notify(format!("Could not write the change history: {error}"), true);
             Vec::new()
         }
     }
@@ -278,6 +306,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Context::Conflict => conflict::on_key(state, action),
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
+        Context::History => history::on_key(state, action),
         Context::KeyValue if action == Some(Action::Quit) => request_quit(state),
         Context::KeyValue => {
             if let Some(form) = state.form.as_mut() {

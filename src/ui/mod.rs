@@ -9,6 +9,7 @@ mod entries;
 mod field;
 mod form;
 mod help;
+mod history;
 mod list;
 mod response;
 mod restore;
@@ -52,6 +53,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Some(Overlay::Response { scroll }) => response::draw(frame, body, state, *scroll),
         Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
         Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
+        Some(Overlay::History { selected, detail }) => history::draw(frame, body, state, *selected, *detail),
         None => {}
     }
 }
