@@ -41,6 +41,11 @@ pub(super) fn note_send(state: &mut State, tag: Tag) {
     }
 }
 
+/// Notes a send of `entry` made under `tag` (bulk edit).
+pub(super) fn note_entry(state: &mut State, tag: Tag, entry: HistoryEntry) {
+    state.history.pending.insert(tag, entry);
+}
+
 /// The effect recording the answer to send `tag`, if that send was noted.
 pub(super) fn on_answer(state: &mut State, tag: Tag, result: &Result<Fetched, HttpError>) -> Option<Effect> {
     let entry = state.history.pending.remove(&tag)?;

@@ -26,6 +26,14 @@ pub enum Context {
     Conflict,
     /// The change history.
     History,
+    /// Bulk edit: choosing a field or a value from a list.
+    BulkPick,
+    /// Bulk edit: typing the value.
+    BulkText,
+    /// Bulk edit: the requests before sending.
+    BulkPreview,
+    /// Bulk edit: sending and the results.
+    BulkResults,
 }
 
 impl Context {
@@ -42,11 +50,15 @@ impl Context {
             Context::Restore => "Restoring drafts",
             Context::Conflict => "Conflicts before sending",
             Context::History => "Change history",
+            Context::BulkPick => "Bulk edit: choosing",
+            Context::BulkText => "Bulk edit: typing the value",
+            Context::BulkPreview => "Bulk edit: preview",
+            Context::BulkResults => "Bulk edit: sending and results",
         }
     }
 
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 14] = [
         Context::List,
         Context::Filter,
         Context::Form,
@@ -57,6 +69,10 @@ impl Context {
         Context::Restore,
         Context::Conflict,
         Context::History,
+        Context::BulkPick,
+        Context::BulkText,
+        Context::BulkPreview,
+        Context::BulkResults,
     ];
 }
 
@@ -101,6 +117,12 @@ pub enum Action {
     OpenHistory,
     Revert,
     Details,
+    ToggleMark,
+    ClearMarks,
+    OpenBulk,
+    SendAll,
+    Retry,
+    Stop,
 }
 
 impl Action {
@@ -145,6 +167,12 @@ impl Action {
             Action::OpenHistory => "change history",
             Action::Revert => "revert: prepare the old values as a draft",
             Action::Details => "details: before → after",
+            Action::ToggleMark => "mark / unmark (for bulk edit)",
+            Action::ClearMarks => "clear all marks",
+            Action::OpenBulk => "bulk edit the marked contacts",
+            Action::SendAll => "send to every contact",
+            Action::Retry => "retry the failures",
+            Action::Stop => "stop sending / close",
         }
     }
 }
@@ -306,6 +334,31 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::History, &[ch('r')], A::Revert, true),
     bind(C::History, &[plain(KeyCode::Esc)], A::Close, true),
     bind(C::History, &[ctrl('c')], A::Quit, false),
+    bind(C::List, &[ch(' ')], A::ToggleMark, false),
+    bind(C::List, &[ch('u')], A::ClearMarks, false),
+    bind(C::List, &[ch('B')], A::OpenBulk, false),
+    bind(C::BulkPick, &[plain(KeyCode::Enter)], A::Choose, true),
+    bind(C::BulkPick, &[plain(KeyCode::Up)], A::Up, false),
+    bind(C::BulkPick, &[plain(KeyCode::Down)], A::Down, false),
+    bind(C::BulkPick, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::BulkPick, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::BulkPick, &[plain(KeyCode::Esc)], A::Back, true),
+    bind(C::BulkPick, &[ctrl('c')], A::Quit, false),
+    bind(C::BulkText, &[plain(KeyCode::Enter)], A::Choose, true),
+    bind(C::BulkText, &[plain(KeyCode::Esc)], A::Back, true),
+    bind(C::BulkText, &[ctrl('c')], A::Quit, false),
+    bind(C::BulkPreview, &[plain(KeyCode::Enter), ch('y')], A::SendAll, true),
+    bind(C::BulkPreview, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::BulkPreview, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::BulkPreview, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::BulkPreview, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::BulkPreview, &[plain(KeyCode::Esc)], A::Back, true),
+    bind(C::BulkPreview, &[ctrl('c')], A::Quit, false),
+    bind(C::BulkResults, &[ch('r')], A::Retry, true),
+    bind(C::BulkResults, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::BulkResults, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::BulkResults, &[plain(KeyCode::Esc)], A::Stop, true),
+    bind(C::BulkResults, &[ctrl('c')], A::Quit, false),
 ];
 
 /// The action `event` triggers in `context`, if any.

@@ -3,6 +3,7 @@
 //! [`update`] is pure: it never does I/O. It returns [`Effect`]s, which the event loop in
 //! [`runtime`] runs on tokio tasks, feeding their results back as [`Message`]s.
 
+mod bulk;
 mod conflict;
 pub mod entries;
 mod filter;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use serde_json::Value;
 
+pub use bulk::{BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkStep, compact as bulk_body};
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 pub use filter::Filter;
@@ -62,6 +64,8 @@ pub enum Message {
     HistoryLoaded { tag: Tag, result: Result<crate::history::Loaded, String> },
     /// A history entry could not be written.
     HistoryFailed(String),
+    /// The bulk edit's requests, described for the preview.
+    Described { tag: Tag, result: Result<Vec<crate::http::Outgoing>, HttpError> },
 }
 
 /// Work for the event loop.
@@ -83,6 +87,10 @@ pub enum Effect {
     RecordHistory(crate::history::HistoryEntry),
     /// Read the change history.
     LoadHistory { tag: Tag },
+    /// Describe updates (method, redacted URL, body) for a preview: `(update id, body)` each.
+    DescribeUpdates { tag: Tag, requests: Vec<(String, Value)> },
+    /// Keep a draft on disk (a bulk edit's failed contact).
+    KeepDraft(SavedDraft),
 }
 
 /// Who rolo is talking to, for the title bar.
@@ -109,6 +117,8 @@ pub enum Overlay {
     Restore { selected: usize },
     /// The change history; `detail` shows the selected entry's fields.
     History { selected: usize, detail: bool },
+    /// Bulk edit of the marked contacts.
+    Bulk,
 }
 
 /// The last request, for the status line.
@@ -160,6 +170,8 @@ pub struct State {
     pub retrying: Option<Retry>,
     /// The change history screen and the sends awaiting an answer to record.
     pub history: HistoryView,
+    /// Marked contacts and the bulk edit.
+    pub bulk: BulkView,
     next_tag: Tag,
 }
 
@@ -180,6 +192,7 @@ impl State {
             restorable: Vec::new(),
             retrying: None,
             history: HistoryView::default(),
+            bulk: BulkView::default(),
             next_tag: 1,
         }
     }
@@ -200,7 +213,9 @@ impl State {
 
     /// True while a request is in flight (the spinner turns).
     pub fn is_busy(&self) -> bool {
-        self.list.loading.is_some() || self.form.as_ref().is_some_and(Form::is_busy)
+        self.list.loading.is_some()
+            || self.form.as_ref().is_some_and(Form::is_busy)
+            || self.bulk.edit.as_ref().is_some_and(BulkEdit::in_flight)
     }
 
     /// Where keys go now.
@@ -210,6 +225,7 @@ impl State {
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
             Some(Overlay::Restore { .. }) => Context::Restore,
             Some(Overlay::History { .. }) => Context::History,
+            Some(Overlay::Bulk) => self.bulk.edit.as_ref().map_or(Context::BulkResults, BulkEdit::context),
             None => match &self.form {
                 Some(form) if form.dropdown.is_some() => Context::Dropdown,
                 Some(form) if form.conflicts.is_some() => Context::Conflict,
@@ -262,6 +278,9 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.retrying = None;
             list::on_page(state, tag, result)
         }
+        Message::ContactLoaded { tag, result } if bulk::owns_contact(state, tag) => {
+            bulk::on_contact(state, tag, result)
+        }
         Message::ContactLoaded { tag, result } if history::owns_contact(state, tag) => {
             history::on_contact(state, result)
         }
@@ -271,7 +290,11 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::Saved { tag, result } => {
             let mut effects: Vec<Effect> = history::on_answer(state, tag, &result).into_iter().collect();
-            effects.extend(sending::on_saved(state, tag, result));
+            if bulk::owns_save(state, tag) {
+                effects.extend(bulk::on_saved(state, tag, result));
+            } else {
+                effects.extend(sending::on_saved(state, tag, result));
+            }
             effects
         }
         Message::Retrying { tag, retry } => {
@@ -287,6 +310,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             Vec::new()
         }
         Message::HistoryLoaded { tag, result } => history::on_loaded(state, tag, result),
+        Message::Described { tag, result } => bulk::on_described(state, tag, result),
         Message::HistoryFailed(error) => {
             state.notify(format!("Could not write the change history: {error}"), true);
             Vec::new()
@@ -307,6 +331,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
         Context::History => history::on_key(state, action),
+        Context::BulkPick | Context::BulkText | Context::BulkPreview | Context::BulkResults => {
+            bulk::on_key(state, context, action, key)
+        }
         Context::KeyValue if action == Some(Action::Quit) => request_quit(state),
         Context::KeyValue => {
             if let Some(form) = state.form.as_mut() {
@@ -332,6 +359,7 @@ fn request_quit(state: &mut State) -> Vec<Effect> {
     // The form stays: leaving without a "yes" keeps unsent edits in the journal for next time.
     let mut effects: Vec<Effect> = state.form.as_ref().map(Form::cancel_all).unwrap_or_default();
     effects.extend(state.list.loading.take().map(|tag| Effect::Cancel { tag }));
+    effects.extend(bulk::cancel_all(state));
     effects.push(Effect::Quit);
     effects
 }

@@ -73,7 +73,8 @@ impl Runtime {
         if let Message::PageLoaded { tag, .. }
         | Message::ContactLoaded { tag, .. }
         | Message::Saved { tag, .. }
-        | Message::HistoryLoaded { tag, .. } = &message
+        | Message::HistoryLoaded { tag, .. }
+        | Message::Described { tag, .. } = &message
         {
             self.tasks.remove(tag);
         }
@@ -131,6 +132,17 @@ impl Runtime {
                     history.append(entry);
                 }
                 return;
+            }
+            Effect::KeepDraft(draft) => {
+                if let Some(keeper) = &mut self.keeper {
+                    keeper.keep(draft);
+                }
+                return;
+            }
+            Effect::DescribeUpdates { tag, requests } => {
+                let outgoing: Vec<_> =
+                    requests.into_iter().map(|(id, body)| client.outgoing_update(&id, body)).collect();
+                (tag, self.spawn(async move { Ok(outgoing) }, move |result| Message::Described { tag, result }))
             }
             Effect::LoadHistory { tag } => {
                 let (answer, read) = tokio::sync::oneshot::channel();

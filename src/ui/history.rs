@@ -5,14 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{centered, theme};
+use super::theme;
 use crate::app::State;
 use crate::history::HistoryEntry;
 
 /// Draws the history screen over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, selected: usize, detail: bool) {
     let view = &state.history;
-    let popup = centered(area, area.width.saturating_sub(4).max(40), area.height);
+    let popup = area;
     frame.render_widget(Clear, popup);
     let inner_rows = popup.height.saturating_sub(2) as usize;
     let mut lines = Vec::new();

@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads the state and draws; none changes what the user sees
 //! next except the scroll offsets the views keep so the cursor stays on screen.
 
+mod bulk;
 mod chrome;
 mod confirm;
 mod conflict;
@@ -54,6 +55,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
         Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
         Some(Overlay::History { selected, detail }) => history::draw(frame, body, state, *selected, *detail),
+        Some(Overlay::Bulk) => bulk::draw(frame, body, state),
         None => {}
     }
 }
