@@ -89,6 +89,9 @@ async fn three_marked_contacts_get_one_enum_value_each_with_a_preview_and_histor
 #[tokio::test]
 async fn failed_sends_keep_their_drafts_and_r_retries_only_them() {
     let mut app = common::start(CM, 120, 40).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = rolo::journal::Journal::new(dir.path(), "sandbox-corporatemerch");
+    app.runtime.keep_drafts(journal.clone());
     let ids = mark_three(&mut app);
     let size = new_size(&app, &ids);
     open_preview(&mut app, size).await;
@@ -105,6 +108,10 @@ async fn failed_sends_keep_their_drafts_and_r_retries_only_them() {
         assert_ne!(app.stored(CM, id)["shirt_size"], size, "nothing was written");
     }
     assert_eq!(app.runtime.state.bulk.marks.len(), 3, "failed contacts stay marked");
+    app.runtime.flush_drafts();
+    let kept = journal.list();
+    assert_eq!(kept.len(), 3, "the failed drafts are in the draft journal too");
+    assert!(kept.iter().all(|d| d.edits.len() == 1 && d.edits[0].key == "shirt_size"));
 
     app.sandbox.as_ref().unwrap().set_fault(None);
     app.press(KeyCode::Char('r'));
@@ -114,6 +121,8 @@ async fn failed_sends_keep_their_drafts_and_r_retries_only_them() {
     for id in &ids {
         assert_eq!(app.stored(CM, id)["shirt_size"], size);
     }
+    app.runtime.flush_drafts();
+    assert!(journal.list().is_empty(), "stored drafts leave the journal");
 }
 
 #[tokio::test]
