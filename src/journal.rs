@@ -148,7 +148,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// A file name for any id or profile: letters, digits, `-` and `_` kept, the rest hex-escaped.
-fn file_safe(text: &str) -> String {
+pub(crate) fn file_safe(text: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_' {

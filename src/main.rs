@@ -16,6 +16,7 @@ use rolo::app::{Session, State};
 use rolo::commands;
 use rolo::config::Dirs;
 use rolo::connect::{self, Target};
+use rolo::history::History;
 use rolo::journal::Journal;
 use rolo::sandbox::{self, SandboxOptions, Storage};
 
@@ -159,6 +160,9 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     if let Some(journal) = journal {
         runtime.keep_drafts(journal);
     }
+    if let Some(dirs) = &dirs {
+        runtime.keep_history(History::new(&dirs.data, &journal_name));
+    }
     // try_init also installs a panic hook that restores the terminal before the report.
     let mut terminal = ratatui::try_init().wrap_err("rolo needs a terminal (is standard output redirected?)")?;
     let _ = execute!(io::stdout(), EnableBracketedPaste);
@@ -170,6 +174,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     };
     // Drafts first: after a hangup the terminal may be gone, and nothing below must lose them.
     runtime.flush_drafts();
+    runtime.flush_history();
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     let _ = ratatui::try_restore();
     if let Some(server) = sandbox_server {

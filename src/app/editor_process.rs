@@ -157,6 +157,9 @@ impl Console for TerminalConsole {
 
     fn resume(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
-        crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+        crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        // Listen again at once, so a key typed while the screen is redrawn is not missed.
+        self.events = Some(EventStream::new());
+        Ok(())
     }
 }

@@ -82,6 +82,11 @@ impl DraftKeeper {
         }
     }
 
+    /// Stores a draft that is not the open form's (a bulk edit's failed contact).
+    pub fn keep(&mut self, draft: SavedDraft) {
+        self.send(Job::Write(draft));
+    }
+
     /// Forgets a draft the user discarded without opening it.
     pub fn drop_draft(&mut self, contact_id: String) {
         self.send(Job::Remove(contact_id));

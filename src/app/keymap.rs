@@ -30,6 +30,16 @@ pub enum Context {
     Search,
     /// The command palette.
     Palette,
+    /// The change history.
+    History,
+    /// Bulk edit: choosing a field or a value from a list.
+    BulkPick,
+    /// Bulk edit: typing the value.
+    BulkText,
+    /// Bulk edit: the requests before sending.
+    BulkPreview,
+    /// Bulk edit: sending and the results.
+    BulkResults,
 }
 
 impl Context {
@@ -48,6 +58,11 @@ impl Context {
             Context::Preview => "Preview before sending",
             Context::Search => "Searching the help",
             Context::Palette => "Command palette",
+            Context::History => "Change history",
+            Context::BulkPick => "Bulk edit: choosing",
+            Context::BulkText => "Bulk edit: typing the value",
+            Context::BulkPreview => "Bulk edit: preview",
+            Context::BulkResults => "Bulk edit: sending and results",
         }
     }
 
@@ -66,11 +81,16 @@ impl Context {
             Context::Preview => "preview",
             Context::Search => "search",
             Context::Palette => "palette",
+            Context::History => "history",
+            Context::BulkPick => "bulk_pick",
+            Context::BulkText => "bulk_text",
+            Context::BulkPreview => "bulk_preview",
+            Context::BulkResults => "bulk_results",
         }
     }
 
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 17] = [
         Context::List,
         Context::Filter,
         Context::Form,
@@ -83,6 +103,11 @@ impl Context {
         Context::Preview,
         Context::Search,
         Context::Palette,
+        Context::History,
+        Context::BulkPick,
+        Context::BulkText,
+        Context::BulkPreview,
+        Context::BulkResults,
     ];
 }
 
@@ -131,11 +156,20 @@ pub enum Action {
     Palette,
     Search,
     EditExternally,
+    OpenHistory,
+    Revert,
+    Details,
+    ToggleMark,
+    ClearMarks,
+    OpenBulk,
+    SendAll,
+    Retry,
+    Stop,
 }
 
 impl Action {
     /// Every action, for `[keys]` and the command palette.
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 51] = [
         Action::Quit,
         Action::Help,
         Action::RawResponse,
@@ -178,6 +212,15 @@ impl Action {
         Action::Palette,
         Action::Search,
         Action::EditExternally,
+        Action::OpenHistory,
+        Action::Revert,
+        Action::Details,
+        Action::ToggleMark,
+        Action::ClearMarks,
+        Action::OpenBulk,
+        Action::SendAll,
+        Action::Retry,
+        Action::Stop,
     ];
 
     /// The action's name in `[keys]` and the palette: `save`, `next_field`…
@@ -237,6 +280,15 @@ impl Action {
             Action::Palette => "command palette",
             Action::Search => "search",
             Action::EditExternally => "edit the draft in $EDITOR",
+            Action::OpenHistory => "change history",
+            Action::Revert => "revert: prepare the old values as a draft",
+            Action::Details => "details: before → after",
+            Action::ToggleMark => "mark / unmark (for bulk edit)",
+            Action::ClearMarks => "clear all marks",
+            Action::OpenBulk => "bulk edit the marked contacts",
+            Action::SendAll => "send to every contact",
+            Action::Retry => "retry the failures",
+            Action::Stop => "stop sending / close",
         }
     }
 }
@@ -413,6 +465,40 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Palette, &[plain(KeyCode::Esc)], A::Close, true),
     bind(C::Palette, &[ctrl('c')], A::Quit, false),
     bind(C::Form, &[ctrl('o')], A::EditExternally, false),
+    bind(C::List, &[ch('H')], A::OpenHistory, false),
+    bind(C::History, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::History, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::History, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::History, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::History, &[plain(KeyCode::Enter)], A::Details, true),
+    bind(C::History, &[ch('r')], A::Revert, true),
+    bind(C::History, &[plain(KeyCode::Esc)], A::Close, true),
+    bind(C::History, &[ctrl('c')], A::Quit, false),
+    bind(C::List, &[ch(' ')], A::ToggleMark, false),
+    bind(C::List, &[ch('u')], A::ClearMarks, false),
+    bind(C::List, &[ch('B')], A::OpenBulk, false),
+    bind(C::BulkPick, &[plain(KeyCode::Enter)], A::Choose, true),
+    bind(C::BulkPick, &[plain(KeyCode::Up)], A::Up, false),
+    bind(C::BulkPick, &[plain(KeyCode::Down)], A::Down, false),
+    bind(C::BulkPick, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::BulkPick, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::BulkPick, &[plain(KeyCode::Esc)], A::Back, true),
+    bind(C::BulkPick, &[ctrl('c')], A::Quit, false),
+    bind(C::BulkText, &[plain(KeyCode::Enter)], A::Choose, true),
+    bind(C::BulkText, &[plain(KeyCode::Esc)], A::Back, true),
+    bind(C::BulkText, &[ctrl('c')], A::Quit, false),
+    bind(C::BulkPreview, &[plain(KeyCode::Enter), ch('y')], A::SendAll, true),
+    bind(C::BulkPreview, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::BulkPreview, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::BulkPreview, &[plain(KeyCode::PageUp)], A::PageUp, false),
+    bind(C::BulkPreview, &[plain(KeyCode::PageDown)], A::PageDown, false),
+    bind(C::BulkPreview, &[plain(KeyCode::Esc)], A::Back, true),
+    bind(C::BulkPreview, &[ctrl('c')], A::Quit, false),
+    bind(C::BulkResults, &[ch('r')], A::Retry, true),
+    bind(C::BulkResults, &[plain(KeyCode::Up), ch('k')], A::Up, false),
+    bind(C::BulkResults, &[plain(KeyCode::Down), ch('j')], A::Down, false),
+    bind(C::BulkResults, &[plain(KeyCode::Esc)], A::Stop, true),
+    bind(C::BulkResults, &[ctrl('c')], A::Quit, false),
 ];
 
 /// The keymap in use: the defaults, with the user's `[keys]` from config.toml on top.

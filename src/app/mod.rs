@@ -3,12 +3,14 @@
 //! [`update`] is pure: it never does I/O. It returns [`Effect`]s, which the event loop in
 //! [`runtime`] runs on tokio tasks, feeding their results back as [`Message`]s.
 
+mod bulk;
 mod conflict;
 pub mod editor_process;
 pub mod entries;
 pub mod external;
 mod filter;
 mod form;
+mod history;
 mod keeper;
 pub mod keymap;
 mod list;
@@ -25,10 +27,12 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 use serde_json::Value;
 
+pub use bulk::{BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkStep, compact as bulk_body};
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome, ServerChange};
+pub use history::HistoryView;
 pub use keeper::DraftKeeper;
 pub use list::ContactList;
 pub use preview::Preview;
@@ -65,6 +69,12 @@ pub enum Message {
     JournalFailed(String),
     /// The external editor returned: the text as saved, or why it could not run.
     EditedExternally { contact_id: String, sent: String, result: Result<String, String> },
+    /// The history file was read.
+    HistoryLoaded { tag: Tag, result: Result<crate::history::Loaded, String> },
+    /// A history entry could not be written.
+    HistoryFailed(String),
+    /// The bulk edit's requests, described for the preview.
+    Described { tag: Tag, result: Result<Vec<crate::http::Outgoing>, HttpError> },
 }
 
 /// Work for the event loop.
@@ -84,6 +94,14 @@ pub enum Effect {
     Quit,
     /// Let the user edit `text` in `$VISUAL`/`$EDITOR` (in a file ending `.extension`).
     EditExternally { contact_id: String, text: String, extension: &'static str },
+    /// Append an entry to the change history (nothing when no history is kept).
+    RecordHistory(crate::history::HistoryEntry),
+    /// Read the change history.
+    LoadHistory { tag: Tag },
+    /// Describe updates (method, redacted URL, body) for a preview: `(update id, body)` each.
+    DescribeUpdates { tag: Tag, requests: Vec<(String, Value)> },
+    /// Keep a draft on disk (a bulk edit's failed contact).
+    KeepDraft(SavedDraft),
 }
 
 /// Who rolo is talking to, for the title bar.
@@ -112,6 +130,10 @@ pub enum Overlay {
     Preview { scroll: u16 },
     /// Every action of the screen `under`, by name.
     Palette { query: String, selected: usize, under: Context },
+    /// The change history; `detail` shows the selected entry's fields.
+    History { selected: usize, detail: bool },
+    /// Bulk edit of the marked contacts.
+    Bulk,
 }
 
 /// The last request, for the status line.
@@ -173,6 +195,10 @@ pub struct State {
     pub theme: Arc<crate::ui::theme::Theme>,
     /// The format drafts are written in for the external editor (`[ui] editor_format`).
     pub editor_format: crate::config::EditorFormat,
+    /// The change history screen and the sends awaiting an answer to record.
+    pub history: HistoryView,
+    /// Marked contacts and the bulk edit.
+    pub bulk: BulkView,
     next_tag: Tag,
 }
 
@@ -198,6 +224,8 @@ impl State {
             keymap: Arc::default(),
             theme: Arc::default(),
             editor_format: Default::default(),
+            history: HistoryView::default(),
+            bulk: BulkView::default(),
             next_tag: 1,
         }
     }
@@ -218,7 +246,9 @@ impl State {
 
     /// True while a request is in flight (the spinner turns).
     pub fn is_busy(&self) -> bool {
-        self.list.loading.is_some() || self.form.as_ref().is_some_and(Form::is_busy)
+        self.list.loading.is_some()
+            || self.form.as_ref().is_some_and(Form::is_busy)
+            || self.bulk.edit.as_ref().is_some_and(BulkEdit::in_flight)
     }
 
     /// Where keys go now.
@@ -230,6 +260,8 @@ impl State {
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
             Some(Overlay::Restore { .. }) => Context::Restore,
             Some(Overlay::Preview { .. }) => Context::Preview,
+            Some(Overlay::History { .. }) => Context::History,
+            Some(Overlay::Bulk) => self.bulk.edit.as_ref().map_or(Context::BulkResults, BulkEdit::context),
             None => match &self.form {
                 Some(form) if form.dropdown.is_some() => Context::Dropdown,
                 Some(form) if form.conflicts.is_some() => Context::Conflict,
@@ -282,11 +314,25 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.retrying = None;
             list::on_page(state, tag, result)
         }
+        Message::ContactLoaded { tag, result } if bulk::owns_contact(state, tag) => {
+            bulk::on_contact(state, tag, result)
+        }
+        Message::ContactLoaded { tag, result } if history::owns_contact(state, tag) => {
+            history::on_contact(state, result)
+        }
         Message::ContactLoaded { tag, result } => {
             state.retrying = None;
             sending::on_contact(state, tag, result)
         }
-        Message::Saved { tag, result } => sending::on_saved(state, tag, result),
+        Message::Saved { tag, result } => {
+            let mut effects: Vec<Effect> = history::on_answer(state, tag, &result).into_iter().collect();
+            if bulk::owns_save(state, tag) {
+                effects.extend(bulk::on_saved(state, tag, result));
+            } else {
+                effects.extend(sending::on_saved(state, tag, result));
+            }
+            effects
+        }
         Message::Retrying { tag, retry } => {
             let current = state.list.loading == Some(tag)
                 || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag) || f.checking == Some(tag));
@@ -301,6 +347,12 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::EditedExternally { contact_id, sent, result } => {
             external::on_edited(state, &contact_id, &sent, result)
+        }
+        Message::HistoryLoaded { tag, result } => history::on_loaded(state, tag, result),
+        Message::Described { tag, result } => bulk::on_described(state, tag, result),
+        Message::HistoryFailed(error) => {
+            state.notify(format!("Could not write the change history: {error}"), true);
+            Vec::new()
         }
     }
 }
@@ -333,6 +385,10 @@ fn perform(state: &mut State, context: Context, action: Option<Action>, key: Key
         Context::Conflict => conflict::on_key(state, action),
         Context::List | Context::Filter => list::on_key(state, context, action, key),
         Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
+        Context::History => history::on_key(state, action),
+        Context::BulkPick | Context::BulkText | Context::BulkPreview | Context::BulkResults => {
+            bulk::on_key(state, context, action, key)
+        }
         Context::KeyValue if action == Some(Action::Quit) => request_quit(state),
         Context::KeyValue => {
             if let Some(form) = state.form.as_mut() {
@@ -358,6 +414,7 @@ fn request_quit(state: &mut State) -> Vec<Effect> {
     // The form stays: leaving without a "yes" keeps unsent edits in the journal for next time.
     let mut effects: Vec<Effect> = state.form.as_ref().map(Form::cancel_all).unwrap_or_default();
     effects.extend(state.list.loading.take().map(|tag| Effect::Cancel { tag }));
+    effects.extend(bulk::cancel_all(state));
     effects.push(Effect::Quit);
     effects
 }

@@ -36,6 +36,7 @@ pub struct Runtime {
     pending_edit: Option<EditRequest>,
     /// The editor command, instead of `$VISUAL`/`$EDITOR` (tests).
     editor: Option<String>,
+    history: Option<super::history::HistoryKeeper>,
 }
 
 impl Runtime {
@@ -53,6 +54,7 @@ impl Runtime {
             keeper: None,
             pending_edit: None,
             editor: None,
+            history: None,
         };
         runtime.run_effects(effects);
         runtime
@@ -61,6 +63,18 @@ impl Runtime {
     /// Keeps unsent drafts in `journal` from now on.
     pub fn keep_drafts(&mut self, journal: Journal) {
         self.keeper = Some(DraftKeeper::start(journal, self.sender.clone()));
+    }
+
+    /// Records every send's answer in `history` from now on.
+    pub fn keep_history(&mut self, history: crate::history::History) {
+        self.history = Some(super::history::HistoryKeeper::start(history, self.sender.clone()));
+    }
+
+    /// Waits until every history entry so far is on disk.
+    pub fn flush_history(&self) {
+        if let Some(history) = &self.history {
+            history.flush();
+        }
     }
 
     /// Waits until every draft change so far is on disk (tests use it before looking).
@@ -72,8 +86,11 @@ impl Runtime {
 
     /// Applies a message and starts the effects it calls for.
     pub fn dispatch(&mut self, message: Message) {
-        if let Message::PageLoaded { tag, .. } | Message::ContactLoaded { tag, .. } | Message::Saved { tag, .. } =
-            &message
+        if let Message::PageLoaded { tag, .. }
+        | Message::ContactLoaded { tag, .. }
+        | Message::Saved { tag, .. }
+        | Message::HistoryLoaded { tag, .. }
+        | Message::Described { tag, .. } = &message
         {
             self.tasks.remove(tag);
         }
@@ -150,6 +167,38 @@ impl Runtime {
                     keeper.drop_draft(contact_id);
                 }
                 return;
+            }
+            Effect::RecordHistory(entry) => {
+                if let Some(history) = &self.history {
+                    history.append(entry);
+                }
+                return;
+            }
+            Effect::KeepDraft(draft) => {
+                if let Some(keeper) = &mut self.keeper {
+                    keeper.keep(draft);
+                }
+                return;
+            }
+            Effect::DescribeUpdates { tag, requests } => {
+                let outgoing: Vec<_> =
+                    requests.into_iter().map(|(id, body)| client.outgoing_update(&id, body)).collect();
+                (tag, self.spawn(async move { Ok(outgoing) }, move |result| Message::Described { tag, result }))
+            }
+            Effect::LoadHistory { tag } => {
+                let (answer, read) = tokio::sync::oneshot::channel();
+                match &self.history {
+                    Some(history) => history.read(answer),
+                    None => {
+                        let _ = answer.send(Err("no change history is kept in this session".into()));
+                    }
+                }
+                let sender = self.sender.clone();
+                let task = tokio::spawn(async move {
+                    let result = read.await.unwrap_or_else(|_| Err("the history writer stopped".into()));
+                    let _ = sender.send(Message::HistoryLoaded { tag, result });
+                });
+                (tag, task.abort_handle())
             }
             Effect::Cancel { tag } => {
                 if let Some(task) = self.tasks.remove(&tag) {

@@ -92,6 +92,7 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
     form.sent = form.draft.inputs().to_vec();
     form.outcome = None;
     effects.push(Effect::Save { tag, id: form.draft.loaded.update_id(&state.backend), body });
+    super::history::note_send(state, tag);
     effects
 }
 

@@ -40,6 +40,9 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         (None, None) => list.contacts.len().to_string(),
     };
     spans.push(Span::raw(format!("{} loaded / {total}", list.contacts.len())));
+    if !state.bulk.marks.is_empty() {
+        spans.push(Span::styled(format!("  │  {} marked", state.bulk.marks.len()), theme::key()));
+    }
     if let Some(retry) = &state.retrying {
         let text = format!(
             "  │  ⟳ {}: retry {} of {} in {:.1} s",

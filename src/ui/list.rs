@@ -56,19 +56,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     list.offset.set(offset);
 
     let backend = &state.backend;
+    let marking = !state.bulk.marks.is_empty();
     let rows = (offset..visible.min(offset + rows_shown)).filter_map(|row| {
         let contact = &list.contacts[list.filter.visible(row)?];
         let selected = row == list.cursor;
         // The pointer marks the selection without relying on colour.
         let pointer = Cell::from(if selected { "▶" } else { " " });
-        let cells = backend.columns.iter().map(|c| Cell::from(c.value.render(&contact.record)));
+        // Marks show as a column of their own (only while something is marked).
+        let mark = marking.then(|| Cell::from(if state.bulk.marks.contains(&contact.id) { "●" } else { " " }));
+        let cells = mark.into_iter().chain(backend.columns.iter().map(|c| Cell::from(c.value.render(&contact.record))));
         let style = if selected { theme::selected() } else { Default::default() };
         Some(Row::new(std::iter::once(pointer).chain(cells)).style(style))
     });
     let titles = backend.columns.iter().map(|c| Cell::from(c.title.clone()));
-    let header = Row::new(std::iter::once(Cell::from(" ")).chain(titles)).style(theme::heading());
+    let mark_title = marking.then(|| Cell::from("✓"));
+    let header = Row::new(std::iter::once(Cell::from(" ")).chain(mark_title).chain(titles)).style(theme::heading());
     // Narrow columns (codes, types) keep their width; wide ones share what is left.
-    let widths = std::iter::once(Constraint::Length(1)).chain(
+    let mark_width = marking.then_some(Constraint::Length(1));
+    let widths = std::iter::once(Constraint::Length(1)).chain(mark_width).chain(
         backend
             .columns
             .iter()

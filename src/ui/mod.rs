@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads the state and draws; none changes what the user sees
 //! next except the scroll offsets the views keep so the cursor stays on screen.
 
+mod bulk;
 mod chrome;
 mod confirm;
 mod conflict;
@@ -9,6 +10,7 @@ mod entries;
 mod field;
 mod form;
 mod help;
+mod history;
 mod list;
 mod palette;
 mod preview;
@@ -59,6 +61,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
         Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
         Some(Overlay::Preview { scroll }) => preview::draw(frame, body, state, *scroll),
+        Some(Overlay::History { selected, detail }) => history::draw(frame, body, state, *selected, *detail),
+        Some(Overlay::Bulk) => bulk::draw(frame, body, state),
         None => {}
     }
 }
