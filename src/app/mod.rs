@@ -25,7 +25,7 @@ pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome};
 pub use keeper::DraftKeeper;
-pub use list::ContactList;
+pub use list::{ContactList, search_text};
 
 use crate::backend::Backend;
 use crate::http::{Exchange, Fetched, HttpError, Page, PageRequest, Retry};
@@ -146,6 +146,8 @@ pub struct State {
     pub restorable: Vec<SavedDraft>,
     /// The retry a read in flight is waiting for, for the status line.
     pub retrying: Option<Retry>,
+    /// Leave out what changes from run to run (request latency), for `rolo render`.
+    pub deterministic: bool,
     next_tag: Tag,
 }
 
@@ -165,6 +167,7 @@ impl State {
             quitting: false,
             restorable: Vec::new(),
             retrying: None,
+            deterministic: false,
             next_tag: 1,
         }
     }
