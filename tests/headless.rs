@@ -286,3 +286,28 @@ fn completions_and_the_man_page() {
     let usage = env.rolo(&["update"]);
     assert_eq!(usage.code, 1, "a usage mistake is the user's input: {}", usage.both());
 }
+
+#[test]
+fn without_a_config_the_embedded_sandbox_answers_and_config_mistakes_exit_1() {
+    let home = tempfile::tempdir().unwrap();
+    let rolo = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rolo"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let listed = rolo(&["list", "--sandbox", "bird", "--json", "--limit", "3"]);
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    let items: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 3);
+
+    let config = home.path().join("bad.toml");
+    std::fs::write(&config, "[profiles.x]\nbackend = \"corporatemerch\"\nsecret_envv = \"T\"\n").unwrap();
+    let bad = rolo(&["--config", config.to_str().unwrap(), "get", "1"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.starts_with("rolo: ") && stderr.contains(&format!("{}:3:", config.display())), "{stderr}");
+}
