@@ -10,6 +10,7 @@ pub mod backend;
 pub mod commands;
 pub mod config;
 pub mod connect;
+pub mod headless;
 pub mod history;
 pub mod http;
 pub mod journal;

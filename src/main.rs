@@ -1,11 +1,12 @@
-//! The `rolo` command: the terminal UI, and the sandbox server on its own.
+//! The `rolo` command: the terminal UI, the sandbox server on its own, and the headless
+//! commands for scripts (in [`rolo::headless`]).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
@@ -16,6 +17,7 @@ use rolo::app::{Session, State};
 use rolo::commands;
 use rolo::config::Dirs;
 use rolo::connect::{self, Target};
+use rolo::headless::{self, list::Format};
 use rolo::history::History;
 use rolo::journal::Journal;
 use rolo::sandbox::{self, SandboxOptions, Storage};
@@ -58,33 +60,116 @@ enum Command {
         #[arg(long)]
         reset: bool,
     },
+    /// Print the contact list: an aligned table, or CSV or JSON (docs/json.md).
+    List {
+        /// Keep the contacts matching this fuzzy query (as `/` in the list), best first.
+        #[arg(long, value_name = "QUERY")]
+        filter: Option<String>,
+        /// Print a JSON array.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV (RFC 4180).
+        #[arg(long)]
+        csv: bool,
+        /// Stop after N contacts (more pages are fetched as needed).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Print one contact: `label: value` lines, or the record as JSON.
+    Get {
+        /// The contact's id.
+        id: String,
+        /// Print the record as the API returned it.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change fields of one contact, validated as in the form. Exit 1: invalid; 2: server error.
+    Update {
+        /// The contact's id.
+        id: String,
+        /// Fields to change, by key or label; `field=` empties one.
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        assignments: Vec<String>,
+        /// Print the request (method, URL, body) instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the stored record (or the dry run's request) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw one screen into a buffer and print it, for snapshot tests.
+    Render {
+        /// list, help, or form:ID.
+        #[arg(long, default_value = "list", value_name = "SCREEN")]
+        screen: headless::render::Screen,
+        /// COLUMNSxROWS.
+        #[arg(long, default_value = "120x40", value_name = "SIZE")]
+        size: headless::render::Size,
+        /// Keep colours and styles as ANSI escapes.
+        #[arg(long)]
+        ansi: bool,
+    },
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     // Panics still get color-eyre's full report, after ratatui's hook has restored the terminal.
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    // Usage mistakes exit 1, like every other mistake in the input; 2 is for server failures.
+    let cli = Cli::try_parse().unwrap_or_else(|error| {
+        let _ = error.print();
+        std::process::exit(if error.use_stderr() { 1 } else { 0 })
+    });
     let dirs = Dirs::from_env();
     // Logs go to a file, never to the terminal the UI draws on; the guard flushes on exit.
     let _log_guard = dirs.as_ref().and_then(|dirs| start_logging(&dirs.state, &cli.log_level));
+    let request = connect::Request {
+        config: cli.config.clone(),
+        profile: cli.profile.clone(),
+        sandbox: cli.sandbox.clone(),
+        read_only: cli.read_only,
+        dirs: dirs.clone(),
+    };
     let outcome = match cli.command {
+        Some(Command::List { filter, json, csv, limit }) => {
+            let format = if json {
+                Format::Json
+            } else if csv {
+                Format::Csv
+            } else {
+                Format::Table
+            };
+            return finish(headless::list::run(request, headless::list::Options { filter, format, limit }).await);
+        }
+        Some(Command::Get { id, json }) => return finish(headless::get::run(request, &id, json).await),
+        Some(Command::Update { id, assignments, dry_run, json }) => {
+            let options = headless::update::Options { id, assignments, dry_run, json };
+            return finish(headless::update::run(request, options).await);
+        }
+        Some(Command::Render { screen, size, ansi }) => {
+            return finish(headless::render::run(request, screen, size, ansi).await);
+        }
+        Some(Command::Completions { shell }) => {
+            headless::emit(&String::from_utf8_lossy(&headless::completions(&mut Cli::command(), shell)));
+            Ok(())
+        }
+        Some(Command::Man) => headless::man_page(Cli::command())
+            .map(|page| headless::emit(&String::from_utf8_lossy(&page)))
+            .wrap_err("writing the man page"),
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
         Some(Command::Backends) => {
             print!("{}", commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref()));
             Ok(())
         }
         Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
-        None => {
-            let request = connect::Request {
-                config: cli.config,
-                profile: cli.profile,
-                sandbox: cli.sandbox,
-                read_only: cli.read_only,
-                dirs: dirs.clone(),
-            };
-            run_tui(request, dirs).await
-        }
+        None => run_tui(request, dirs).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,6 +178,17 @@ async fn main() -> ExitCode {
             // stderr may be gone too, and writing to it must not panic.
             let _ = writeln!(io::stderr(), "rolo: {error:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a headless command's failure and turns it into the exit code (docs/json.md).
+fn finish(outcome: Result<(), headless::Failure>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let _ = io::stderr().write_all(failure.report().as_bytes());
+            ExitCode::from(failure.code)
         }
     }
 }

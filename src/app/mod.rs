@@ -34,7 +34,7 @@ pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome, ServerChange};
 pub use history::HistoryView;
 pub use keeper::DraftKeeper;
-pub use list::ContactList;
+pub use list::{ContactList, search_text};
 pub use preview::Preview;
 pub use sending::READ_ONLY;
 
@@ -199,6 +199,8 @@ pub struct State {
     pub history: HistoryView,
     /// Marked contacts and the bulk edit.
     pub bulk: BulkView,
+    /// Leave out what changes from run to run (request latency), for `rolo render`.
+    pub deterministic: bool,
     next_tag: Tag,
 }
 
@@ -226,6 +228,7 @@ impl State {
             editor_format: Default::default(),
             history: HistoryView::default(),
             bulk: BulkView::default(),
+            deterministic: false,
             next_tag: 1,
         }
     }

@@ -40,6 +40,29 @@ impl Input {
         }
     }
 
+    /// The input the form would hold after a user typed `text` into `field` (the command
+    /// line's `field=value`). Text kinds, enums, countries and lists keep the text as typed;
+    /// a boolean reads `yes`/`no` (`true`/`false`, `on`/`off`, `1`/`0`); a key/value field reads
+    /// a JSON object. Empty text empties the field (a boolean becomes null when nullable).
+    /// Whether the value is allowed is left to `validate`, as in the form.
+    pub fn parse_for(field: &Field, text: &str) -> Result<Input, String> {
+        match field.kind {
+            FieldKind::Bool => match text.trim().to_ascii_lowercase().as_str() {
+                "yes" | "true" | "on" | "1" => Ok(Input::Toggle(true)),
+                "no" | "false" | "off" | "0" => Ok(Input::Toggle(false)),
+                "" if field.nullable => Ok(Input::Null),
+                "" => Ok(Input::Toggle(false)),
+                other => Err(format!("`{other}` is not yes or no")),
+            },
+            FieldKind::KeyValue if text.trim().is_empty() => Ok(Input::Map(Vec::new())),
+            FieldKind::KeyValue => match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(map)) => Ok(Input::Map(map.into_iter().map(|(k, v)| entry_from(k, &v)).collect())),
+                _ => Err("expected a JSON object, e.g. {\"plan\": \"pro\"}".into()),
+            },
+            _ => Ok(Input::Text(text.to_string())),
+        }
+    }
+
     /// True when nothing has been entered (null counts as a value).
     pub fn is_empty(&self) -> bool {
         match self {

@@ -59,10 +59,8 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     } else if let Some(last) = &state.last_request {
         let status = last.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
         // Status and latency first, so a narrow terminal cuts the URL, not the answer.
-        spans.push(Span::styled(
-            format!("  │  {status} · {} ms · {}", last.latency.as_millis(), last.label),
-            theme::dim(),
-        ));
+        let latency = if state.deterministic { String::new() } else { format!("{} ms · ", last.latency.as_millis()) };
+        spans.push(Span::styled(format!("  │  {status} · {latency}{}", last.label), theme::dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

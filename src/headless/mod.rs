@@ -1,0 +1,200 @@
+//! Commands for scripts and pipelines: `list`, `get`, `update` and `render`, plus shell
+//! completions and the man page.
+//!
+//! Each command opens a connection the same way the UI does ([`connect::open`]), writes its
+//! result to standard output and returns a [`Failure`] for anything else; `main` prints the
+//! failure on standard error and exits with its [`Failure::code`]:
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0 | success |
+//! | 1 | the input is wrong: a bad config or profile, an unknown field, a value that fails validation, a read-only profile asked to write, a command-line mistake |
+//! | 2 | the server or network failed: refused connection, timeout, error status (the server's message and its per-field errors are shown) |
+//!
+//! The JSON each command prints with `--json` is described in `docs/json.md`.
+
+pub mod get;
+pub mod list;
+pub mod render;
+pub mod update;
+
+use std::io::{self, Write};
+
+use crate::backend::{Backend, Field, FieldKind};
+use crate::connect::{self, Request};
+use crate::http::{Client, HttpError};
+use crate::record::{Input, input_to_json};
+use crate::sandbox::Sandbox;
+
+/// Exit code for input mistakes: config, unknown field, invalid value, read-only.
+pub const EXIT_INVALID: u8 = 1;
+
+/// Exit code for server and network failures.
+pub const EXIT_SERVER: u8 = 2;
+
+/// Why a command did not succeed: a one-line message, per-field details, and an exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// [`EXIT_INVALID`] or [`EXIT_SERVER`].
+    pub code: u8,
+    /// What went wrong, in one sentence.
+    pub message: String,
+    /// One line per field problem (`email: Not a valid email address…`).
+    pub details: Vec<String>,
+}
+
+impl Failure {
+    /// A mistake in what the user asked for (exit 1).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self { code: EXIT_INVALID, message: message.into(), details: Vec::new() }
+    }
+
+    /// A server or network failure (exit 2), with the server's per-field errors, if any.
+    pub fn server(error: &HttpError) -> Self {
+        let details = match error {
+            HttpError::Status { field_errors, .. } => {
+                field_errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect()
+            }
+            _ => Vec::new(),
+        };
+        Self { code: EXIT_SERVER, message: error.to_string(), details }
+    }
+
+    /// Adds per-field lines.
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// The text for standard error: `rolo: message`, then one line per detail.
+    pub fn report(&self) -> String {
+        let mut text = format!("rolo: {}\n", self.message);
+        for line in &self.details {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// An open connection for one command: the client, and the embedded sandbox when there is
+/// no profile. Call [`Connection::close`] when done.
+pub struct Connection {
+    /// The profile name, or `sandbox`.
+    pub profile: String,
+    /// The client every request goes through.
+    pub client: Client,
+    /// True when every write must be refused.
+    pub read_only: bool,
+    /// The user's keys, for screens drawn by `rolo render`.
+    pub keymap: std::sync::Arc<crate::app::keymap::Keymap>,
+    /// The user's colours, for screens drawn by `rolo render`.
+    pub theme: std::sync::Arc<crate::ui::theme::Theme>,
+    server: Option<Sandbox>,
+}
+
+impl Connection {
+    /// Opens the connection the UI would open; warnings go to standard error.
+    pub async fn open(request: Request) -> Result<Self, Failure> {
+        let opened = connect::open(request).await.map_err(Failure::invalid)?;
+        for warning in &opened.warnings {
+            let _ = writeln!(io::stderr(), "rolo: warning: {warning}");
+        }
+        Ok(Self {
+            profile: opened.profile,
+            client: opened.client,
+            read_only: opened.read_only,
+            keymap: std::sync::Arc::new(opened.keymap),
+            theme: std::sync::Arc::new(opened.theme),
+            server: opened.sandbox,
+        })
+    }
+
+    /// True when talking to the embedded sandbox.
+    pub fn is_sandbox(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> &Backend {
+        self.client.backend()
+    }
+
+    /// Stops the embedded sandbox, if one was started.
+    pub async fn close(self) {
+        if let Some(server) = self.server {
+            server.shutdown().await;
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe (`rolo list | head`) is not an error.
+pub fn emit(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// The field a user names on the command line: its key as written in the backend file
+/// (`email`, `custom_fields.tier`), or its label, case-insensitively.
+pub fn find_field(backend: &Backend, name: &str) -> Result<usize, Failure> {
+    let name = name.trim();
+    backend
+        .fields
+        .iter()
+        .position(|f| f.key.to_string() == name)
+        .or_else(|| backend.field_index(name))
+        .or_else(|| backend.fields.iter().position(|f| f.label.eq_ignore_ascii_case(name)))
+        .or_else(|| backend.fields.iter().position(|f| f.label.to_lowercase() == name.to_lowercase()))
+        .ok_or_else(|| {
+            let known: Vec<String> = backend.fields.iter().map(|f| f.key.to_string()).collect();
+            Failure::invalid(format!("{}: no field `{name}`; the fields are: {}", backend.name, known.join(", ")))
+        })
+}
+
+/// A field's input as one line of text: what the form shows, with `yes`/`no` for booleans,
+/// `null` for an explicit null and compact JSON for key/value fields.
+pub fn show_input(field: &Field, input: &Input) -> String {
+    match input {
+        Input::Text(text) => text.replace(['\n', '\r', '\t'], " "),
+        Input::Toggle(on) => (if *on { "yes" } else { "no" }).to_string(),
+        Input::Null => "null".to_string(),
+        Input::Map(entries) if entries.is_empty() && field.kind == FieldKind::KeyValue => String::new(),
+        Input::Map(_) => match input_to_json(field, input) {
+            Ok(Some(value)) => value.to_string(),
+            Ok(None) => String::new(),
+            Err(error) => format!("({error})"),
+        },
+    }
+}
+
+/// Shell completions for `command` (bash, zsh, fish…).
+pub fn completions(command: &mut clap::Command, shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    let name = command.get_name().to_string();
+    clap_complete::generate(shell, command, name, &mut out);
+    out
+}
+
+/// The roff man page for `command`.
+pub fn man_page(command: clap::Command) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(command).render(&mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_found_by_key_or_label_and_a_miss_names_them_all() {
+        let backend = crate::backend::find("corporatemerch", None).unwrap();
+        let email = find_field(&backend, "email").unwrap();
+        assert_eq!(backend.fields[email].key.to_string(), "email");
+        let label = backend.fields[email].label.to_uppercase();
+        assert_eq!(find_field(&backend, &label).unwrap(), email);
+        let miss = find_field(&backend, "nope").unwrap_err();
+        assert_eq!(miss.code, EXIT_INVALID);
+        assert!(miss.message.contains("email") && miss.message.contains("`nope`"), "{}", miss.message);
+    }
+}
