@@ -1,0 +1,236 @@
+//! Sending a bulk edit: one contact at a time, fetched fresh, checked, sent; results and retries.
+
+use super::*;
+
+/// The requests are described (method, redacted URL, body).
+pub(in crate::app) fn on_described(
+    state: &mut State,
+    tag: Tag,
+    result: Result<Vec<Outgoing>, HttpError>,
+) -> Vec<Effect> {
+    let Some(edit) = state.bulk.edit.as_mut().filter(|e| e.describing == Some(tag)) else { return Vec::new() };
+    edit.describing = None;
+    let Ok(outgoing) = result else { return Vec::new() };
+    let mut outgoing = outgoing.into_iter();
+    for item in edit.preview.iter_mut().filter(|p| p.problem.is_none()) {
+        item.outgoing = outgoing.next();
+    }
+    Vec::new()
+}
+
+/// Enter or `y` in the preview: sends, one contact at a time.
+pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
+    if state.session.read_only {
+        state.notify("read-only profile: bulk edit is refused", true);
+        return Vec::new();
+    }
+    let backend = Arc::clone(&state.backend);
+    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    if edit.describing.is_some() {
+        return Vec::new();
+    }
+    edit.items = edit
+        .targets
+        .iter()
+        .map(|c| Item {
+            contact_id: c.id.clone(),
+            title: c.title(&backend),
+            status: ItemStatus::Waiting,
+            draft: None,
+            kept: false,
+        })
+        .collect();
+    edit.stopping = false;
+    edit.scroll = 0;
+    edit.step = Step::Results;
+    launch_next(state)
+}
+
+/// Starts the next waiting contact, unless one is in flight or the run was stopped.
+fn launch_next(state: &mut State) -> Vec<Effect> {
+    let tag = state.next_tag;
+    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    if edit.stopping || edit.items.iter().any(|i| matches!(i.status, ItemStatus::Fetching(_) | ItemStatus::Sending(_)))
+    {
+        return Vec::new();
+    }
+    let Some(item) = edit.items.iter_mut().find(|i| i.status == ItemStatus::Waiting) else {
+        return finished(state);
+    };
+    state.next_tag += 1;
+    item.status = ItemStatus::Fetching(tag);
+    vec![Effect::LoadContact { tag, id: item.contact_id.clone() }]
+}
+
+/// Every contact has been tried: says how it went, and unmarks the stored ones.
+fn finished(state: &mut State) -> Vec<Effect> {
+    let Some(edit) = state.bulk.edit.as_ref() else { return Vec::new() };
+    let failed = edit.items.iter().filter(|i| i.is_retryable()).count();
+    let done: Vec<String> = edit.items.iter().filter(|i| !i.is_retryable()).map(|i| i.contact_id.clone()).collect();
+    let total = edit.items.len();
+    for id in done {
+        state.bulk.marks.remove(&id);
+    }
+    if failed == 0 {
+        state.notify(format!("Bulk edit done: {total} of {total} contacts stored"), false);
+    } else {
+        let key = state.keymap.key_for(Context::BulkResults, Action::Retry);
+        state.notify(format!("{failed} of {total} contacts not stored; {key} retries them"), true);
+    }
+    Vec::new()
+}
+
+/// A contact fetched fresh: builds its draft, checks it, and sends it.
+pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+    let backend = Arc::clone(&state.backend);
+    let profile = state.session.profile.clone();
+    let save_tag = state.next_tag;
+    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let (Some(index), Some(input)) = (edit.field, edit.input.clone()) else { return Vec::new() };
+    let Some(item) = edit.items.iter_mut().find(|i| i.status == ItemStatus::Fetching(tag)) else {
+        return Vec::new();
+    };
+    let fetched = match result {
+        Ok(fetched) => fetched,
+        Err(error) => {
+            item.status = ItemStatus::Failed(format!("fetching it failed: {}", one_line(&error)));
+            state.record_exchange(error.exchange());
+            return launch_next(state);
+        }
+    };
+    let mut effects = Vec::new();
+    match fetched.contact.filter(|c| c.id == item.contact_id) {
+        None => item.status = ItemStatus::Failed("the server did not answer with this contact".into()),
+        Some(contact) => {
+            state.list.replace(&backend, contact.clone());
+            let draft = draft_for(&backend, contact.clone(), index, &input);
+            if !draft.is_dirty() {
+                item.status = ItemStatus::Unchanged;
+            } else if let Some(problem) = problem(&backend, &draft) {
+                item.status = ItemStatus::Failed(problem);
+                item.draft = Some(draft);
+                effects.extend(item.keep(&state.restorable));
+            } else {
+                match draft.body() {
+                    Err((_, message)) => {
+                        item.status = ItemStatus::Failed(format!("not sent: {message}"));
+                        item.draft = Some(draft);
+                    }
+                    Ok(body) => {
+                        state.next_tag += 1;
+                        item.status = ItemStatus::Sending(save_tag);
+                        let entry = HistoryEntry::of(&draft, &profile);
+                        item.draft = Some(draft);
+                        effects.push(Effect::Save { tag: save_tag, id: contact.update_id(&backend), body });
+                        crate::app::history::note_entry(state, save_tag, entry);
+                        state.record_exchange(&fetched.exchange);
+                        return effects;
+                    }
+                }
+            }
+        }
+    }
+    state.record_exchange(&fetched.exchange);
+    effects.extend(launch_next(state));
+    effects
+}
+
+/// The answer to one contact's update.
+pub(in crate::app) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+    let backend = Arc::clone(&state.backend);
+    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(item) = edit.items.iter_mut().find(|i| i.status == ItemStatus::Sending(tag)) else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    match result {
+        Ok(fetched) => {
+            item.status = ItemStatus::Stored(fetched.exchange.status);
+            item.draft = None;
+            if std::mem::take(&mut item.kept) {
+                effects.push(Effect::DropDraft { contact_id: item.contact_id.clone() });
+            }
+            if let Some(contact) = fetched.contact.clone().filter(|c| c.id == item.contact_id) {
+                state.list.replace(&backend, contact);
+            }
+            state.record_exchange(&fetched.exchange);
+        }
+        Err(error) => {
+            item.status = ItemStatus::Failed(one_line(&error));
+            effects.extend(item.keep(&state.restorable));
+            state.record_exchange(error.exchange());
+        }
+    }
+    effects.extend(launch_next(state));
+    effects
+}
+
+/// An error on one line, with the fields a 422 names.
+fn one_line(error: &HttpError) -> String {
+    match error {
+        // The fields the server names say more than its summary.
+        HttpError::Status { status, field_errors, .. } if !field_errors.is_empty() => {
+            let named: Vec<String> = field_errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+            format!("{status}: {}", named.join("; "))
+        }
+        _ => error.to_string().replace('\n', " "),
+    }
+}
+
+/// `r` in the results: sends the failed and stopped contacts again.
+pub(in crate::app) fn retry(state: &mut State) -> Vec<Effect> {
+    if state.session.read_only {
+        state.notify("read-only profile: bulk edit is refused", true);
+        return Vec::new();
+    }
+    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    if edit.in_flight() {
+        state.notify("Still sending; wait for the run to finish", false);
+        return Vec::new();
+    }
+    let mut count = 0;
+    for item in edit.items.iter_mut().filter(|i| i.is_retryable()) {
+        item.status = ItemStatus::Waiting;
+        count += 1;
+    }
+    if count == 0 {
+        state.notify("Nothing to retry: every contact was stored", false);
+        return Vec::new();
+    }
+    edit.stopping = false;
+    launch_next(state)
+}
+
+/// Esc in the results: stops launching new sends (those in flight finish), or closes.
+pub(in crate::app) fn stop_or_close(state: &mut State) -> Vec<Effect> {
+    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    if edit.in_flight() && !edit.stopping {
+        edit.stopping = true;
+        for item in edit.items.iter_mut().filter(|i| i.status == ItemStatus::Waiting) {
+            item.status = ItemStatus::Stopped;
+        }
+        state.notify("Stopping: the request in flight finishes, no new one starts", false);
+        return Vec::new();
+    }
+    if edit.in_flight() {
+        return Vec::new();
+    }
+    state.overlay = None;
+    state.bulk.edit = None;
+    Vec::new()
+}
+
+/// Effects that abandon the bulk run's requests (on quitting).
+pub(in crate::app) fn cancel_all(state: &State) -> Vec<Effect> {
+    state
+        .bulk
+        .edit
+        .as_ref()
+        .map(|e| e.tags().into_iter().map(|tag| Effect::Cancel { tag }).collect())
+        .unwrap_or_default()
+}
+
+/// The body as one line, for the preview.
+pub fn compact(body: &Value) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
