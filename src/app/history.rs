@@ -2,10 +2,9 @@
 //! screen (list, details), and preparing the reverting change as a draft in the form.
 //! The file itself is [`crate::history`]; the writer here keeps its I/O off the event loop.
 
+use super::worker::Worker;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::mpsc;
-use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
@@ -203,38 +202,28 @@ pub(super) fn on_contact(state: &mut State, result: Result<Fetched, HttpError>) 
 enum Job {
     Append(Box<HistoryEntry>),
     Read(oneshot::Sender<Result<Loaded, String>>),
-    Flush(mpsc::Sender<()>),
 }
 
 /// Writes history entries on a thread of its own, in order; reads go through it too, so a
 /// read sees every entry recorded before it. Write failures come back as messages.
 pub struct HistoryKeeper {
-    jobs: Option<mpsc::Sender<Job>>,
-    thread: Option<JoinHandle<()>>,
+    writer: Worker<Job>,
 }
 
 impl HistoryKeeper {
     /// Starts the writer for `history`.
     pub fn start(history: History, messages: UnboundedSender<Message>) -> Self {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        let thread = std::thread::spawn(move || {
-            for job in queue {
-                match job {
-                    Job::Append(entry) => {
-                        if let Err(error) = history.append(&entry) {
-                            let _ = messages.send(Message::HistoryFailed(error.to_string()));
-                        }
-                    }
-                    Job::Read(answer) => {
-                        let _ = answer.send(history.read().map_err(|e| e.to_string()));
-                    }
-                    Job::Flush(done) => {
-                        let _ = done.send(());
-                    }
+        let writer = Worker::start(move |job| match job {
+            Job::Append(entry) => {
+                if let Err(error) = history.append(&entry) {
+                    let _ = messages.send(Message::HistoryFailed(error.to_string()));
                 }
             }
+            Job::Read(answer) => {
+                let _ = answer.send(history.read().map_err(|e| e.to_string()));
+            }
         });
-        Self { jobs: Some(jobs), thread: Some(thread) }
+        Self { writer }
     }
 
     /// Queues an entry for appending.
@@ -249,27 +238,10 @@ impl HistoryKeeper {
 
     /// Waits until every entry handed over so far is on disk.
     pub fn flush(&self) {
-        let (done, wait) = mpsc::channel();
-        if let Some(jobs) = &self.jobs
-            && jobs.send(Job::Flush(done)).is_ok()
-        {
-            let _ = wait.recv();
-        }
+        self.writer.flush();
     }
 
     fn send(&self, job: Job) {
-        if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(job);
-        }
-    }
-}
-
-impl Drop for HistoryKeeper {
-    /// Finishes the queued writes before rolo exits.
-    fn drop(&mut self) {
-        self.jobs.take();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.writer.send(job);
     }
 }

@@ -2,25 +2,21 @@
 //! for the disk. Writes happen in order; errors come back as messages.
 
 use std::collections::HashSet;
-use std::sync::mpsc;
-use std::thread::JoinHandle;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::worker::Worker;
 use super::{Message, State};
 use crate::journal::{Journal, SavedDraft};
 
 enum Job {
     Write(SavedDraft),
     Remove(String),
-    /// Answers once every earlier job is done.
-    Flush(mpsc::Sender<()>),
 }
 
 /// The draft journal's writer, and what it last stored.
 pub struct DraftKeeper {
-    jobs: Option<mpsc::Sender<Job>>,
-    thread: Option<JoinHandle<()>>,
+    writer: Worker<Job>,
     /// The contact and draft revision last handed to the writer.
     kept: Option<(String, u64)>,
     /// Contacts whose draft file this run wrote: the only ones it may remove. A file from an
@@ -31,23 +27,16 @@ pub struct DraftKeeper {
 impl DraftKeeper {
     /// Starts the writer; failures are reported through `messages`.
     pub fn start(journal: Journal, messages: UnboundedSender<Message>) -> Self {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        let thread = std::thread::spawn(move || {
-            for job in queue {
-                let result = match job {
-                    Job::Write(draft) => journal.write(&draft),
-                    Job::Remove(id) => journal.remove(&id),
-                    Job::Flush(done) => {
-                        let _ = done.send(());
-                        Ok(())
-                    }
-                };
-                if let Err(error) = result {
-                    let _ = messages.send(Message::JournalFailed(error.to_string()));
-                }
+        let writer = Worker::start(move |job| {
+            let result = match job {
+                Job::Write(draft) => journal.write(&draft),
+                Job::Remove(id) => journal.remove(&id),
+            };
+            if let Err(error) = result {
+                let _ = messages.send(Message::JournalFailed(error.to_string()));
             }
         });
-        Self { jobs: Some(jobs), thread: Some(thread), kept: None, written: HashSet::new() }
+        Self { writer, kept: None, written: HashSet::new() }
     }
 
     /// Brings the journal in line with the state: the open form's unsent edits are stored,
@@ -94,27 +83,10 @@ impl DraftKeeper {
 
     /// Waits until everything handed over so far is on disk.
     pub fn flush(&self) {
-        let (done, wait) = mpsc::channel();
-        if let Some(jobs) = &self.jobs
-            && jobs.send(Job::Flush(done)).is_ok()
-        {
-            let _ = wait.recv();
-        }
+        self.writer.flush();
     }
 
     fn send(&self, job: Job) {
-        if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(job);
-        }
-    }
-}
-
-impl Drop for DraftKeeper {
-    /// Finishes the queued writes before rolo exits.
-    fn drop(&mut self) {
-        self.jobs.take();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.writer.send(job);
     }
 }

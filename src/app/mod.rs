@@ -20,6 +20,7 @@ mod restore;
 pub mod runtime;
 mod sending;
 mod undo;
+mod worker;
 
 use std::sync::Arc;
 use std::time::Duration;
