@@ -177,19 +177,8 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{ch, ctrl, plain};
     use super::*;
-
-    const fn plain(code: KeyCode) -> Key {
-        Key { code, mods: KeyModifiers::NONE }
-    }
-
-    const fn ch(c: char) -> Key {
-        plain(KeyCode::Char(c))
-    }
-
-    const fn ctrl(c: char) -> Key {
-        Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
-    }
 
     #[test]
     fn user_keys_replace_the_defaults_and_clashes_are_refused() {
