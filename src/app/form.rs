@@ -7,7 +7,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::keymap::{Action, Context};
+use super::keymap::{Action, Context, typed_char};
 use super::list::show_response;
 use super::{Effect, EntryEditor, Overlay, State, Tag};
 use crate::backend::{Backend, FieldKind};
@@ -290,24 +290,11 @@ impl Form {
     /// far (`G`, `Ge`, `Ger` → GA, GE, then Germany). With `restart`, a key that matches nothing
     /// starts a new search; without it, nothing is chosen, so a stray key never writes a value.
     fn jump_to(&mut self, c: char, choices: &[Choice], restart: bool) -> Option<usize> {
-        let find = |prefix: &str| {
+        super::keymap::jump(&mut self.jump, c, restart, |prefix| {
             let prefix = prefix.to_lowercase();
             let starts = |text: &str| !text.is_empty() && text.to_lowercase().starts_with(&prefix);
             choices.iter().position(|ch| starts(&ch.value)).or_else(|| choices.iter().position(|ch| starts(&ch.name)))
-        };
-        self.jump.push(c);
-        if let Some(found) = find(&self.jump) {
-            return Some(found);
-        }
-        self.jump = if restart { c.to_string() } else { String::new() };
-        if restart { find(&self.jump) } else { None }
-    }
-}
-
-fn typed_char(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
-        _ => None,
+        })
     }
 }
 

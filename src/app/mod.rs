@@ -74,8 +74,6 @@ pub enum Message {
     HistoryLoaded { tag: Tag, result: Result<crate::history::Loaded, String> },
     /// A history entry could not be written.
     HistoryFailed(String),
-    /// The bulk edit's requests, described for the preview.
-    Described { tag: Tag, result: Result<Vec<crate::http::Outgoing>, HttpError> },
 }
 
 /// Work for the event loop.
@@ -99,8 +97,6 @@ pub enum Effect {
     RecordHistory(crate::history::HistoryEntry),
     /// Read the change history.
     LoadHistory { tag: Tag },
-    /// Describe updates (method, redacted URL, body) for a preview: `(update id, body)` each.
-    DescribeUpdates { tag: Tag, requests: Vec<(String, Value)> },
     /// Keep a draft on disk (a bulk edit's failed contact).
     KeepDraft(SavedDraft),
 }
@@ -292,6 +288,16 @@ impl State {
         self.last_exchange = Some(exchange.clone());
     }
 
+    /// The update request for `id` and `body` as it would go out (secret redacted).
+    fn describe_update(&self, id: &str, body: Value) -> crate::http::Outgoing {
+        match &self.wire {
+            Some(client) => client.outgoing_update(id, body),
+            None => {
+                crate::http::Outgoing { method: self.backend.update.method.as_str().into(), url: id.to_string(), body }
+            }
+        }
+    }
+
     fn notify(&mut self, text: impl Into<String>, is_error: bool) {
         self.notice = Some(Notice { text: text.into(), is_error });
     }
@@ -353,7 +359,6 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             external::on_edited(state, &contact_id, &sent, result)
         }
         Message::HistoryLoaded { tag, result } => history::on_loaded(state, tag, result),
-        Message::Described { tag, result } => bulk::on_described(state, tag, result),
         Message::HistoryFailed(error) => {
             state.notify(format!("Could not write the change history: {error}"), true);
             Vec::new()
@@ -373,10 +378,6 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 fn perform(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     if action == Some(Action::Palette) && matches!(context, Context::List | Context::Form) {
         palette::open(state, context);
-        return Vec::new();
-    }
-    if action == Some(Action::Help) && matches!(context, Context::List | Context::Form) {
-        state.overlay = Some(Overlay::Help { scroll: 0, search: None });
         return Vec::new();
     }
     match context {
@@ -461,13 +462,12 @@ fn on_search(state: &mut State, action: Option<Action>, key: KeyEvent) -> Vec<Ef
                 query.pop();
                 *scroll = 0;
             }
-            crossterm::event::KeyCode::Char(c)
-                if !key.modifiers.intersects(crossterm::event::KeyModifiers::CONTROL) =>
-            {
-                query.push(c);
-                *scroll = 0;
+            _ => {
+                if let Some(c) = keymap::typed_char(&key) {
+                    query.push(c);
+                    *scroll = 0;
+                }
             }
-            _ => {}
         },
     }
     Vec::new()

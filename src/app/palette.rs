@@ -76,11 +76,12 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>, key: KeyEvent) -
                 query.pop();
                 *selected = 0;
             }
-            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-                query.push(c);
-                *selected = 0;
+            _ => {
+                if let Some(c) = super::keymap::typed_char(&key) {
+                    query.push(c);
+                    *selected = 0;
+                }
             }
-            _ => {}
         },
     }
     Vec::new()

@@ -1,8 +1,6 @@
 //! "What exactly will be sent?": the request rolo is about to make, and the changed fields as a
 //! diff against the loaded record. From here the user sends, or goes back to the form.
 
-use serde_json::Value;
-
 use super::keymap::Action;
 use super::{Effect, Overlay, State};
 use crate::http::Outgoing;
@@ -40,10 +38,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     let draft = &form.draft;
     let changes = draft.changed().map(|i| (i, draft.original(i).clone(), draft.input(i).clone())).collect();
     let id = draft.loaded.update_id(&state.backend);
-    let outgoing = match &state.wire {
-        Some(client) => client.outgoing_update(&id, body),
-        None => Outgoing { method: state.backend.update.method.as_str().into(), url: id, body: Value::Null },
-    };
+    let outgoing = state.describe_update(&id, body);
     state.preview = Some(Preview { outgoing, changes });
     state.overlay = Some(Overlay::Preview { scroll: 0 });
     Vec::new()

@@ -89,8 +89,7 @@ impl Runtime {
         if let Message::PageLoaded { tag, .. }
         | Message::ContactLoaded { tag, .. }
         | Message::Saved { tag, .. }
-        | Message::HistoryLoaded { tag, .. }
-        | Message::Described { tag, .. } = &message
+        | Message::HistoryLoaded { tag, .. } = &message
         {
             self.tasks.remove(tag);
         }
@@ -179,11 +178,6 @@ impl Runtime {
                     keeper.keep(draft);
                 }
                 return;
-            }
-            Effect::DescribeUpdates { tag, requests } => {
-                let outgoing: Vec<_> =
-                    requests.into_iter().map(|(id, body)| client.outgoing_update(&id, body)).collect();
-                (tag, self.spawn(async move { Ok(outgoing) }, move |result| Message::Described { tag, result }))
             }
             Effect::LoadHistory { tag } => {
                 let (answer, read) = tokio::sync::oneshot::channel();

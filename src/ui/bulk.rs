@@ -102,9 +102,6 @@ fn preview_lines(state: &State, edit: &BulkEdit) -> Vec<Line<'static>> {
         ),
         Line::default(),
     ];
-    if edit.describing.is_some() {
-        lines.push(Line::styled("Describing the requests…", theme::dim()));
-    }
     for item in &edit.preview {
         lines.push(Line::from(vec![
             Span::styled(item.title.clone(), theme::heading()),

@@ -6,15 +6,15 @@
 mod send;
 
 pub use send::compact;
-pub(in crate::app) use send::{cancel_all, on_contact, on_described, on_saved, retry, start_sending, stop_or_close};
+pub(in crate::app) use send::{cancel_all, on_contact, on_saved, retry, start_sending, stop_or_close};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 use serde_json::Value;
 
-use super::keymap::{Action, Context};
+use super::keymap::{Action, Context, jump, typed_char};
 use super::{Effect, Overlay, State, Tag};
 use crate::backend::{Backend, FieldKind};
 use crate::history::HistoryEntry;
@@ -152,8 +152,6 @@ pub struct BulkEdit {
     pub input: Option<Input>,
     /// The requests, for the preview.
     pub preview: Vec<PreviewItem>,
-    /// The description of the requests being made.
-    pub describing: Option<Tag>,
     /// First line shown of the preview or results.
     pub scroll: u16,
     /// Each contact's send.
@@ -184,7 +182,6 @@ impl BulkEdit {
             error: None,
             input: None,
             preview: Vec::new(),
-            describing: None,
             scroll: 0,
             items: Vec::new(),
             stopping: false,
@@ -211,7 +208,6 @@ impl BulkEdit {
     /// True while a fetch or update is in flight.
     pub fn in_flight(&self) -> bool {
         self.items.iter().any(|i| matches!(i.status, ItemStatus::Fetching(_) | ItemStatus::Sending(_)))
-            || self.describing.is_some()
     }
 
     fn tags(&self) -> Vec<Tag> {
@@ -219,7 +215,7 @@ impl BulkEdit {
             ItemStatus::Fetching(tag) | ItemStatus::Sending(tag) => Some(tag),
             _ => None,
         });
-        sends.chain(self.describing).collect()
+        sends.collect()
     }
 }
 
@@ -269,13 +265,6 @@ pub(super) fn owns_save(state: &State, tag: Tag) -> bool {
     state.bulk.edit.as_ref().is_some_and(|e| e.items.iter().any(|i| i.status == ItemStatus::Sending(tag)))
 }
 
-fn typed_char(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
-        _ => None,
-    }
-}
-
 /// Keys on the bulk screen.
 pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     if action == Some(Action::Quit) {
@@ -310,9 +299,7 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         (Step::Preview, Some(Action::PageUp)) => edit.scroll = edit.scroll.saturating_sub(10),
         (Step::Preview, Some(Action::PageDown)) => edit.scroll = edit.scroll.saturating_add(10),
         (Step::Preview, Some(Action::Back)) => {
-            let effects = edit.describing.take().map(|tag| Effect::Cancel { tag });
             edit.step = Step::Value;
-            return effects.into_iter().collect();
         }
         (Step::Preview, Some(Action::SendAll)) => return start_sending(state),
         (Step::Results, Some(Action::Up)) => edit.scroll = edit.scroll.saturating_sub(1),
@@ -344,7 +331,7 @@ fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, ke
         _ => {
             if let Some(c) = typed_char(&key) {
                 let labels: Vec<String> = edit.fields.iter().map(|&i| backend.fields[i].label.clone()).collect();
-                if let Some(found) = jump(&mut edit.jump, c, &labels) {
+                if let Some(found) = jump_to(&mut edit.jump, c, &labels) {
                     edit.field_cursor = found;
                 }
             }
@@ -362,7 +349,7 @@ fn pick_value(edit: &mut BulkEdit, action: Option<Action>, key: KeyEvent) {
         _ => {
             if let Some(c) = typed_char(&key) {
                 let labels: Vec<String> = edit.choices.iter().map(|c| c.label.clone()).collect();
-                if let Some(found) = jump(&mut edit.jump, c, &labels) {
+                if let Some(found) = jump_to(&mut edit.jump, c, &labels) {
                     edit.choice_cursor = found;
                 }
             }
@@ -370,19 +357,12 @@ fn pick_value(edit: &mut BulkEdit, action: Option<Action>, key: KeyEvent) {
     }
 }
 
-/// Type-to-jump: the first label starting with everything typed so far; a key that matches
-/// nothing starts a new search.
-fn jump(typed: &mut String, c: char, labels: &[String]) -> Option<usize> {
-    let find = |prefix: &str| {
+/// Type-to-jump: the first label starting with everything typed so far.
+fn jump_to(typed: &mut String, c: char, labels: &[String]) -> Option<usize> {
+    jump(typed, c, true, |prefix| {
         let prefix = prefix.to_lowercase();
         labels.iter().position(|l| l.to_lowercase().starts_with(&prefix))
-    };
-    typed.push(c);
-    if let Some(found) = find(typed) {
-        return Some(found);
-    }
-    *typed = c.to_string();
-    find(typed)
+    })
 }
 
 /// The values to choose from for field `index`; empty for fields typed as text.
@@ -427,8 +407,7 @@ fn problem(backend: &Backend, draft: &Draft) -> Option<String> {
 /// Enter on a value: checks it, then describes each contact's request for the preview.
 fn choose_value(state: &mut State) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
-    let tag = state.tag();
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = state.bulk.edit.as_ref() else { return Vec::new() };
     let Some(index) = edit.field else { return Vec::new() };
     let field = &backend.fields[index];
     let input = if edit.choices.is_empty() {
@@ -441,11 +420,12 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
         }
     };
     if let Err(message) = check_field(field, &input) {
-        edit.error = Some(message);
+        if let Some(edit) = state.bulk.edit.as_mut() {
+            edit.error = Some(message);
+        }
         return Vec::new();
     }
-    let mut requests = Vec::new();
-    edit.preview.clear();
+    let mut preview = Vec::new();
     for contact in &edit.targets {
         let title = contact.title(&backend);
         let draft = draft_for(&backend, contact.clone(), index, &input);
@@ -458,20 +438,18 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
         } else {
             problem(&backend, &draft)
         };
-        let problem = match (problem, draft.body()) {
-            (None, Ok(body)) => {
-                requests.push((contact.update_id(&backend), body));
-                None
-            }
-            (None, Err((_, message))) => Some(format!("not sent: {message}")),
-            (problem, _) => problem,
+        let (outgoing, problem) = match (problem, draft.body()) {
+            (None, Ok(body)) => (Some(state.describe_update(&contact.update_id(&backend), body)), None),
+            (None, Err((_, message))) => (None, Some(format!("not sent: {message}"))),
+            (problem, _) => (None, problem),
         };
-        edit.preview.push(PreviewItem { title, contact_id: contact.id.clone(), outgoing: None, problem, change });
+        preview.push(PreviewItem { title, contact_id: contact.id.clone(), outgoing, problem, change });
     }
+    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    edit.preview = preview;
     edit.input = Some(input);
     edit.error = None;
     edit.scroll = 0;
     edit.step = Step::Preview;
-    edit.describing = Some(tag);
-    vec![Effect::DescribeUpdates { tag, requests }]
+    Vec::new()
 }

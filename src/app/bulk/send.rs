@@ -2,22 +2,6 @@
 
 use super::*;
 
-/// The requests are described (method, redacted URL, body).
-pub(in crate::app) fn on_described(
-    state: &mut State,
-    tag: Tag,
-    result: Result<Vec<Outgoing>, HttpError>,
-) -> Vec<Effect> {
-    let Some(edit) = state.bulk.edit.as_mut().filter(|e| e.describing == Some(tag)) else { return Vec::new() };
-    edit.describing = None;
-    let Ok(outgoing) = result else { return Vec::new() };
-    let mut outgoing = outgoing.into_iter();
-    for item in edit.preview.iter_mut().filter(|p| p.problem.is_none()) {
-        item.outgoing = outgoing.next();
-    }
-    Vec::new()
-}
-
 /// Enter or `y` in the preview: sends, one contact at a time.
 pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
     if state.session.read_only {
@@ -26,9 +10,6 @@ pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
     }
     let backend = Arc::clone(&state.backend);
     let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
-    if edit.describing.is_some() {
-        return Vec::new();
-    }
     edit.items = edit
         .targets
         .iter()

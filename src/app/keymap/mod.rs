@@ -353,6 +353,26 @@ impl Key {
     }
 }
 
+/// The character `key` types, if it types one (Ctrl and Alt combinations do not).
+pub fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
+        _ => None,
+    }
+}
+
+/// Type-to-jump in a list of choices: `typed` grows by `c` and `find` looks for the first
+/// choice starting with it. With `restart`, a key that matches nothing starts a new search;
+/// without it, nothing is chosen, so a stray key never picks a value.
+pub fn jump(typed: &mut String, c: char, restart: bool, find: impl Fn(&str) -> Option<usize>) -> Option<usize> {
+    typed.push(c);
+    if let Some(found) = find(typed) {
+        return Some(found);
+    }
+    *typed = if restart { c.to_string() } else { String::new() };
+    if restart { find(typed) } else { None }
+}
+
 /// A row of the keymap: in `context`, any of `keys` does `action`.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
