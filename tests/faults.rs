@@ -176,3 +176,28 @@ async fn esc_abandons_a_page_that_does_not_come() {
     app.settle().await;
     assert!(app.screen().contains("100 loaded / 260"));
 }
+
+#[tokio::test]
+async fn the_hostile_server_answers_resets_and_records_what_it_read() {
+    use common::hostile::{Hostile, Reply};
+    use serde_json::json;
+    let server = Hostile::start(|request| {
+        if request.is_write() {
+            Reply::Reset
+        } else {
+            Reply::json(200, &json!({"data": {"id": 7, "first_name": "Ana"}}))
+        }
+    })
+    .await;
+    let backend = std::sync::Arc::new(rolo::backend::find(CM, None).unwrap());
+    let timeouts = rolo::http::Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(5) };
+    let secret = Some(secrecy::SecretString::from(common::TOKEN.to_string()));
+    let client = rolo::http::Client::new(backend, &server.url(""), secret, Default::default(), timeouts).unwrap();
+    let fetched = client.get("7").await.unwrap();
+    assert_eq!(fetched.contact.unwrap().id, "7");
+    assert!(client.update("7", json!({"first_name": "Eva"})).await.is_err());
+    let writes = server.writes();
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].json(), Some(json!({"first_name": "Eva"})));
+    assert_eq!(writes[0].header("authorization"), Some(format!("Bearer {}", common::TOKEN).as_str()));
+}
