@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::record::{Draft, Input, input_to_json};
+use crate::record::Draft;
 
 /// One send, as the history keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,30 +40,25 @@ pub struct FieldChange {
     pub field: String,
     /// The field's label.
     pub label: String,
-    /// The value before (as it would be sent; `null` when empty).
+    /// The value before, as received (`null` when there was none).
     pub before: Value,
-    /// The value sent.
+    /// The value sent (`null` when a full body left the field out).
     pub after: Value,
 }
 
 impl HistoryEntry {
-    /// The entry for sending `draft` (its changed fields); status and outcome are set later.
+    /// The entry for sending `draft`: each field whose sent value differs from the one
+    /// received, both as JSON (`null` for none); status and outcome are set later.
     pub fn of(draft: &Draft, profile: &str) -> Self {
         let backend = draft.backend();
-        let as_json = |i: usize, input: &Input| -> Value {
-            match input_to_json(&backend.fields[i], input) {
-                Ok(Some(value)) => value,
-                Ok(None) => Value::Null,
-                Err(_) => Value::String(input.text().to_string()),
-            }
-        };
-        let changes = draft
-            .changed()
-            .map(|i| FieldChange {
-                field: backend.fields[i].key.to_string(),
-                label: backend.fields[i].label.clone(),
-                before: as_json(i, draft.original(i)),
-                after: as_json(i, draft.input(i)),
+        let differences = draft.body().map(|body| draft.differences(&body)).unwrap_or_default();
+        let changes = differences
+            .into_iter()
+            .map(|d| FieldChange {
+                field: backend.fields[d.field].key.to_string(),
+                label: backend.fields[d.field].label.clone(),
+                before: d.received.unwrap_or(Value::Null),
+                after: d.sent.unwrap_or(Value::Null),
             })
             .collect();
         Self {

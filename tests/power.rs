@@ -37,8 +37,9 @@ async fn the_preview_shows_the_request_and_the_diff_and_sends_from_there() {
     let screen = app.screen();
     assert!(screen.contains("Preview: nothing sent yet"), "{screen}");
     assert!(screen.contains("PUT http://127.0.0.1:") && screen.contains("/corporatemerch/v2/contacts/12"), "{screen}");
-    assert!(screen.contains(&format!("- {}", before["company_name"].as_str().unwrap())), "{screen}");
-    assert!(screen.contains("+ Preview & Sons"), "{screen}");
+    // Values as JSON: the text in quotes, so a `1` becoming `true` would show as the change it is.
+    assert!(screen.contains(&format!("- {}", before["company_name"])), "{screen}");
+    assert!(screen.contains("+ \"Preview & Sons\""), "{screen}");
     assert!(screen.contains("\"company_name\": \"Preview & Sons\""), "the body is shown:\n{screen}");
     assert!(!screen.contains(common::TOKEN), "no secret on screen");
     assert_eq!(app.stored(CM, "12")["company_name"], before["company_name"], "a preview sends nothing");

@@ -218,7 +218,9 @@ impl Form {
     /// Rebuilds the editor from the draft (after focus moved or the draft changed underneath).
     pub(super) fn sync_editor(&mut self) {
         let field = &self.backend.fields[self.focus];
-        self.editor = field.kind.is_text_like().then(|| {
+        // A value kept as received is shown, never typed into.
+        let kept = matches!(self.draft.input(self.focus), Input::Kept(_));
+        self.editor = (field.kind.is_text_like() && !kept).then(|| {
             let input = self.draft.input(self.focus);
             let mut editor = TextArea::new(vec![input.text().to_string()]);
             if *input == Input::Null {
@@ -315,6 +317,11 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         (Some(Action::Activate), true, _) => Some(Action::NextField),
         (action, _, _) => action,
     };
+    if matches!(form.draft.input(form.focus), Input::Kept(_)) && edits_field(action, &key) {
+        let label = &backend.fields[form.focus].label;
+        state.notify(format!("{label} is kept as the server sent it: rolo cannot edit that value in the form"), true);
+        return Vec::new();
+    }
     match action {
         Some(Action::NextField) => form.move_focus(1),
         Some(Action::PrevField) => form.move_focus(-1),
@@ -348,6 +355,15 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         _ => on_field_key(form, &backend, key),
     }
     Vec::new()
+}
+
+/// True when `action` (or, with none, `key`) would change the focused field's value.
+fn edits_field(action: Option<Action>, key: &KeyEvent) -> bool {
+    match action {
+        Some(Action::Activate | Action::SetNull) => true,
+        Some(_) => false,
+        None => typed_char(key).is_some() || matches!(key.code, KeyCode::Backspace | KeyCode::Delete),
+    }
 }
 
 fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {

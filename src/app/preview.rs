@@ -1,18 +1,19 @@
-//! "What exactly will be sent?": the request rolo is about to make, and the changed fields as a
-//! diff against the loaded record. From here the user sends, or goes back to the form.
+//! "What exactly will be sent?": the request rolo is about to make, and every field whose sent
+//! value differs from the record as received (compared as JSON, so nothing that flips is left
+//! out). From here the user sends, or goes back to the form.
 
 use super::keymap::Action;
 use super::{Effect, Overlay, State};
 use crate::http::Outgoing;
-use crate::record::Input;
+use crate::record::Difference;
 
 /// A request shown before it is sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preview {
     /// Method, URL (secret redacted) and body.
     pub outgoing: Outgoing,
-    /// The changed fields: index, loaded value, value to send.
-    pub changes: Vec<(usize, Input, Input)>,
+    /// Every field whose value in the body differs from the record as received.
+    pub changes: Vec<Difference>,
 }
 
 /// Opens the preview of the open form's update, or explains why there is nothing to show.
@@ -36,7 +37,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         }
     };
     let draft = &form.draft;
-    let changes = draft.changed().map(|i| (i, draft.original(i).clone(), draft.input(i).clone())).collect();
+    let changes = draft.differences(&body);
     let id = draft.loaded.update_id(&state.backend);
     let outgoing = state.describe_update(&id, body);
     state.preview = Some(Preview { outgoing, changes });

@@ -152,12 +152,14 @@ pub fn find_field(backend: &Backend, name: &str) -> Result<usize, Failure> {
 }
 
 /// A field's input as one line of text: what the form shows, with `yes`/`no` for booleans,
-/// `null` for an explicit null and compact JSON for key/value fields.
+/// `null` for an explicit null and compact JSON for key/value fields and for a value the form
+/// shows as received.
 pub fn show_input(field: &Field, input: &Input) -> String {
     match input {
         Input::Text(text) => text.replace(['\n', '\r', '\t'], " "),
         Input::Toggle(on) => (if *on { "yes" } else { "no" }).to_string(),
         Input::Null => "null".to_string(),
+        Input::Kept(value) => value.to_string(),
         Input::Map(entries) if entries.is_empty() && field.kind == FieldKind::KeyValue => String::new(),
         Input::Map(_) => match input_to_json(field, input) {
             Ok(Some(value)) => value.to_string(),

@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::get::{fetch, lines};
 use super::list::pretty;
 use super::{Connection, Failure, emit, find_field};
 use crate::backend::Backend;
 use crate::connect::Request;
-use crate::record::{Draft, Input};
+use crate::record::{Difference, Draft, Input};
 use crate::validate::validate;
 
 /// What `rolo update` was asked for.
@@ -77,10 +77,20 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
     let body = draft.body().map_err(|(index, e)| Failure::invalid(format!("{}: {e}", backend.fields[index].key)))?;
     let id = draft.loaded.update_id(&backend);
     if options.dry_run {
+        let changes = draft.differences(&body);
         let outgoing = client.outgoing_update(&id, body);
         let text = if options.json {
-            pretty(&json!({"method": outgoing.method, "url": outgoing.url, "body": outgoing.body}))
+            let changes: Vec<Value> = changes
+                .iter()
+                .map(|c| {
+                    let field = &backend.fields[c.field];
+                    json!({"field": field.key.as_str(), "label": field.label, "received": c.received, "sent": c.sent})
+                })
+                .collect();
+            pretty(&json!({"method": outgoing.method, "url": outgoing.url, "body": outgoing.body, "changes": changes}))
         } else {
+            // The request stays alone on standard output, for scripts; what it changes is for the reader.
+            eprint!("{}", change_lines(&backend, &changes));
             format!("{} {}\n{}", outgoing.method, outgoing.url, pretty(&outgoing.body))
         };
         emit(&text);
@@ -99,6 +109,24 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
     };
     emit(&if options.json { pretty(&stored.record) } else { lines(&backend, &stored, Some(&touched)) });
     Ok(())
+}
+
+/// `rolo: dry run, nothing sent; N fields would change:` and one `  key: before -> after`
+/// line per field whose sent value differs from the received one, values as JSON.
+fn change_lines(backend: &Backend, changes: &[Difference]) -> String {
+    let noun = if changes.len() == 1 { "field" } else { "fields" };
+    let mut out = format!("rolo: dry run, nothing sent; {} {noun} would change:\n", changes.len());
+    for change in changes {
+        let show =
+            |value: &Option<Value>, none: &str| value.as_ref().map_or_else(|| none.to_string(), Value::to_string);
+        out.push_str(&format!(
+            "  {}: {} -> {}\n",
+            backend.fields[change.field].key,
+            show(&change.received, "(no value)"),
+            show(&change.sent, "(left out: cleared)")
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::Contact;
-use super::input::{Input, input_from_record, input_to_json};
-use crate::backend::{Backend, SendFields};
+use super::input::{Input, input_to_json};
+use super::reading::input_from_record;
+use crate::backend::{Backend, FieldKind, MapLayout, SendFields};
 
 /// The unsent edits to one contact.
 #[derive(Debug, Clone)]
@@ -139,13 +140,35 @@ impl Draft {
         }
     }
 
+    /// Field `index`'s value as received, the way an untouched field goes back: `None` when
+    /// there is nothing to send back. That is when the record lacks the key, or holds `null`
+    /// in a field the backend file does not mark `nullable` (the vendor refuses null there,
+    /// and leaving the field out is how it stays empty). A key/value field leaves out the
+    /// keys other fields show (`exclude`): those go back through their own fields.
+    pub fn received(&self, index: usize) -> Option<Value> {
+        let field = &self.backend.fields[index];
+        let mut value = field.read_path().get(&self.loaded.record)?.into_owned();
+        if value.is_null() && !field.nullable {
+            return None;
+        }
+        if field.kind == FieldKind::KeyValue
+            && field.layout == MapLayout::Object
+            && let Value::Object(map) = &mut value
+        {
+            map.retain(|key, _| !field.exclude.contains(key));
+        }
+        Some(value)
+    }
+
     /// The update body the backend expects: every writable field, or only the changed ones.
     ///
-    /// Empty optional fields are left out of a full body (vendors' schemas refuse `null`
-    /// unless the field is marked `nullable`, in which case `null` is sent). A changed field
-    /// emptied by the user is sent as `null` when nullable, else as an empty string, so the
-    /// change is not silently dropped. A `merge` key/value field sends only its changed keys,
-    /// and removed keys as `null`.
+    /// A field the user did not change goes back exactly as it came ([`Draft::received`]):
+    /// a `1` in a toggle stays `1`, an object in a text field stays that object, a missing key
+    /// stays missing. Only a changed field is written as its declared type. A changed field
+    /// emptied by the user is left out of a full body (which clears it), or sent as `null`
+    /// when nullable, else (changed fields only) as `[]` for a list or `""`. A `merge`
+    /// key/value field sends only its changed keys, and removed keys as `null`. A write-only
+    /// option the record has no value for (`default` in the backend file) is sent in a full body.
     pub fn body(&self) -> UpdateBody {
         let backend = &self.backend;
         let only_changed = backend.update.send == SendFields::Changed;
@@ -154,19 +177,28 @@ impl Draft {
             if field.read_only {
                 continue;
             }
-            let changed = self.is_changed(i);
-            if only_changed && !changed {
-                continue;
-            }
-            let value = match input_to_json(field, &self.inputs[i]).map_err(|e| (i, e))? {
-                Some(value) if field.merge => {
-                    merge_patch(value, input_to_json(field, &self.original[i]).ok().flatten())
+            let value = if self.is_changed(i) {
+                match input_to_json(field, &self.inputs[i]).map_err(|e| (i, e))? {
+                    Some(value) if field.merge => merge_patch(value, self.received(i)),
+                    Some(value) => value,
+                    None if field.nullable => Value::Null,
+                    None if only_changed && field.kind.is_list() => Value::Array(Vec::new()),
+                    None if only_changed => Value::String(String::new()),
+                    None => continue,
                 }
-                Some(value) => value,
-                None if field.nullable => Value::Null,
-                None if changed && only_changed && field.kind.is_list() => Value::Array(Vec::new()),
-                None if changed && only_changed => Value::String(String::new()),
-                None => continue,
+            } else if only_changed {
+                continue;
+            } else {
+                match self.received(i) {
+                    Some(value) => value,
+                    None if field.default.is_some() => {
+                        match input_to_json(field, &self.original[i]).map_err(|e| (i, e))? {
+                            Some(value) => value,
+                            None => continue,
+                        }
+                    }
+                    None => continue,
+                }
             };
             field.key.merge(&mut body, value).map_err(|e| (i, e))?;
         }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::backend::path::push_plain;
+use super::reading::{bool_word, entry_from};
 use crate::backend::{Field, FieldKind, MapLayout, ValueType};
 
 /// The edited form of one field's value.
@@ -18,6 +18,9 @@ pub enum Input {
     Null,
     /// The entries of a key/value field.
     Map(Vec<Entry>),
+    /// A value the field's widget cannot show as it is (an object in a text field, `"maybe"`
+    /// in a toggle): kept exactly as received, shown as JSON, never edited in the form.
+    Kept(Value),
 }
 
 /// One entry of a key/value field.
@@ -47,12 +50,11 @@ impl Input {
     /// Whether the value is allowed is left to `validate`, as in the form.
     pub fn parse_for(field: &Field, text: &str) -> Result<Input, String> {
         match field.kind {
-            FieldKind::Bool => match text.trim().to_ascii_lowercase().as_str() {
-                "yes" | "true" | "on" | "1" => Ok(Input::Toggle(true)),
-                "no" | "false" | "off" | "0" => Ok(Input::Toggle(false)),
-                "" if field.nullable => Ok(Input::Null),
-                "" => Ok(Input::Toggle(false)),
-                other => Err(format!("`{other}` is not yes or no")),
+            FieldKind::Bool => match bool_word(text) {
+                Some(on) => Ok(Input::Toggle(on)),
+                None if text.trim().is_empty() && field.nullable => Ok(Input::Null),
+                None if text.trim().is_empty() => Ok(Input::Toggle(false)),
+                None => Err(format!("`{}` is not yes or no", text.trim())),
             },
             FieldKind::KeyValue if text.trim().is_empty() => Ok(Input::Map(Vec::new())),
             FieldKind::KeyValue => match serde_json::from_str::<Value>(text) {
@@ -68,66 +70,9 @@ impl Input {
         match self {
             Input::Text(text) => text.trim().is_empty(),
             Input::Map(entries) => entries.is_empty(),
-            Input::Toggle(_) | Input::Null => false,
+            Input::Toggle(_) | Input::Null | Input::Kept(_) => false,
         }
     }
-}
-
-/// The input showing a record's current value for `field`.
-pub fn input_from_record(field: &Field, record: &Value) -> Input {
-    let value = field.read_path().get(record);
-    let value = value.as_deref();
-    match (field.kind, value) {
-        (_, Some(Value::Null)) if field.nullable => Input::Null,
-        (FieldKind::Bool, value) => Input::Toggle(value.and_then(Value::as_bool).unwrap_or(false)),
-        (FieldKind::KeyValue, value) => Input::Map(entries_from(field, value)),
-        (_, None | Some(Value::Null)) => Input::Text(field.default.clone().unwrap_or_default()),
-        (_, Some(value)) => {
-            let mut text = String::new();
-            push_plain(&mut text, value);
-            Input::Text(text)
-        }
-    }
-}
-
-fn entries_from(field: &Field, value: Option<&Value>) -> Vec<Entry> {
-    let pairs: Vec<(String, &Value)> = match (field.layout, value) {
-        (MapLayout::Object, Some(Value::Object(map))) => {
-            map.iter().filter(|(k, _)| !field.exclude.contains(k)).map(|(k, v)| (k.clone(), v)).collect()
-        }
-        (MapLayout::Pairs, Some(Value::Array(items))) => items
-            .iter()
-            .filter_map(|item| {
-                let key = item.get(&field.pair_key)?.as_str()?.to_string();
-                Some((key, item.get(&field.pair_value).unwrap_or(&Value::Null)))
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    pairs.into_iter().map(|(key, value)| entry_from(key, value)).collect()
-}
-
-/// An entry showing a JSON value, its type read from the value.
-pub fn entry_from(key: String, value: &Value) -> Entry {
-    let kind = match value {
-        Value::String(_) => ValueType::String,
-        Value::Number(_) => ValueType::Number,
-        Value::Bool(_) => ValueType::Bool,
-        // A list of scalars is edited as `a, 2, true`; anything deeper is kept as JSON.
-        Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => ValueType::List,
-        Value::Array(_) | Value::Object(_) => ValueType::Json,
-        Value::Null => ValueType::Null,
-    };
-    let text = match value {
-        Value::Bool(b) => b.to_string(),
-        _ if kind == ValueType::Json => value.to_string(),
-        _ => {
-            let mut text = String::new();
-            push_plain(&mut text, value);
-            text
-        }
-    };
-    Entry { key, kind, text }
 }
 
 /// Turns an entry's text into the JSON value of its type.
@@ -176,6 +121,7 @@ fn number(text: &str) -> Option<Value> {
 /// is allowed (enum, pattern, date) is `validate`'s job.
 pub fn input_to_json(field: &Field, input: &Input) -> Result<Option<Value>, String> {
     match (field.kind, input) {
+        (_, Input::Kept(value)) => Ok(Some(value.clone())),
         (_, Input::Null) => Ok(Some(Value::Null)),
         (_, Input::Toggle(on)) => Ok(Some(Value::Bool(*on))),
         (_, Input::Map(entries)) => map_to_json(field, entries).map(Some),
@@ -211,7 +157,7 @@ pub fn input_to_json(field: &Field, input: &Input) -> Result<Option<Value>, Stri
     }
 }
 
-fn map_to_json(field: &Field, entries: &[Entry]) -> Result<Value, String> {
+pub(super) fn map_to_json(field: &Field, entries: &[Entry]) -> Result<Value, String> {
     let mut seen = std::collections::HashSet::new();
     let mut pairs = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -247,6 +193,7 @@ pub fn list_items(text: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::reading::input_from_record;
     use super::*;
     use serde_json::json;
 

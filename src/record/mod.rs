@@ -1,11 +1,15 @@
 //! Contacts as JSON, what a user has typed for each field, and what an update sends.
 
 pub mod countries;
+mod difference;
 mod draft;
 mod input;
+mod reading;
 
+pub use difference::Difference;
 pub use draft::{Draft, UpdateBody};
-pub use input::{Entry, Input, entry_from, entry_value, input_from_record, input_to_json, list_items};
+pub use input::{Entry, Input, entry_value, input_to_json, list_items};
+pub use reading::{entry_from, input_from_record, kept_reason, read_bool, read_input};
 
 use serde_json::Value;
 

@@ -10,6 +10,9 @@ use crate::record::{Entry, Input};
 /// How an explicit null is shown (different from an empty value, shown as `—`).
 pub const NULL: &str = "∅ null";
 
+/// Shown after a value kept as received (the note under the field says why).
+pub const KEPT: &str = "  (as received, read-only)";
+
 /// `key=value` for a key/value entry, strings quoted so `"12"` and `12` look different.
 pub fn entry_summary(entry: &Entry) -> String {
     match entry.kind {
@@ -24,6 +27,7 @@ pub fn entry_summary(entry: &Entry) -> String {
 pub fn value_text(field: &Field, input: &Input) -> String {
     match input {
         Input::Map(entries) => entries.iter().map(entry_summary).collect::<Vec<_>>().join(" · "),
+        Input::Kept(value) => value.to_string(),
         _ => value_spans(field, input).iter().map(|s| s.content.as_ref()).collect(),
     }
 }
@@ -33,6 +37,11 @@ pub fn value_spans(field: &Field, input: &Input) -> Vec<Span<'static>> {
     let text = input.text().to_string();
     match (field.kind, input) {
         (_, Input::Null) => vec![Span::styled(NULL, theme::dim())],
+        (_, Input::Kept(value)) => vec![
+            Span::styled(format!("{} ", theme::WARN_MARK), theme::changed()),
+            Span::raw(value.to_string()),
+            Span::styled(KEPT, theme::dim()),
+        ],
         (_, Input::Toggle(on)) => {
             vec![Span::raw(if *on { "[x] yes" } else { "[ ] no" })]
         }

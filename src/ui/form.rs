@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{conflict, dropdown, entries, field, theme};
 use crate::app::keymap::{Action, Context};
 use crate::app::{Form, Outcome, State};
+use crate::record::{Input, kept_reason};
 
 /// Draws the form for the open contact into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
@@ -134,6 +135,10 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
         let indent = " ".repeat(4 + label_width);
         if let Some(message) = error {
             lines.push(Line::styled(format!("{indent}{} {message}", theme::ERROR_MARK), theme::error()));
+        }
+        if let Input::Kept(value) = form.draft.input(index) {
+            let why = kept_reason(spec, value);
+            lines.push(Line::styled(format!("{indent}{} read-only: {why}", theme::WARN_MARK), theme::changed()));
         }
         if let Some(change) = form.server_changed.iter().find(|c| c.field == index) {
             let sent = field::value_text(spec, &change.sent);

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{field, theme};
+use super::theme;
 use crate::app::State;
 use crate::app::keymap::{Action, Context};
 
@@ -18,11 +18,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     lines.push(Line::default());
     let noun = if preview.changes.len() == 1 { "field" } else { "fields" };
     lines.push(Line::styled(format!("Changes: {} {noun}", preview.changes.len()), theme::heading()));
-    for (index, before, after) in &preview.changes {
-        let spec = &state.backend.fields[*index];
+    // As JSON, so a `1` that would become `true` shows as the change it is.
+    for change in &preview.changes {
+        let spec = &state.backend.fields[change.field];
+        let before = change.received.as_ref().map_or_else(|| "(no value)".to_string(), |v| v.to_string());
+        let after = change.sent.as_ref().map_or_else(|| "(left out: cleared)".to_string(), |v| v.to_string());
         lines.push(Line::raw(format!("  {} {}", theme::CHANGED_MARK, spec.label)));
-        lines.push(Line::styled(format!("      - {}", field::value_text(spec, before)), theme::error()));
-        lines.push(Line::styled(format!("      + {}", field::value_text(spec, after)), theme::ok()));
+        lines.push(Line::styled(format!("      - {before}"), theme::error()));
+        lines.push(Line::styled(format!("      + {after}"), theme::ok()));
     }
     lines.push(Line::default());
     lines.push(Line::styled("Body", theme::heading()));

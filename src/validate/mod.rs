@@ -56,6 +56,9 @@ pub fn validate(backend: &Backend, draft: &Draft) -> Vec<FieldError> {
 /// Checks one field on its own.
 pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
     match input {
+        // Kept as received and sent back as it came: not the user's to fix, and no reason to
+        // hold back the other fields.
+        Input::Kept(_) => return Ok(()),
         Input::Null if field.nullable => return Ok(()),
         Input::Null => return Err(format!("{} cannot be null", field.label)),
         _ if input.is_empty() => {

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use super::{Effect, State};
 use crate::backend::{Backend, EnumValue, Field, FieldKind};
 use crate::config::EditorFormat;
-use crate::record::{Draft, Entry, Input, entry_from, entry_value, list_items};
+use crate::record::{Draft, Entry, Input, entry_from, entry_value, kept_reason, list_items};
 use crate::validate::validate;
 
 /// The prefix of the lines that report problems at the top of a document.
@@ -42,15 +42,18 @@ pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> Strin
         EditorFormat::Json => out.push_str("# Lines starting with # are dropped before the JSON is read.\n"),
     }
     let read_only: Vec<(&Field, &Input)> =
-        backend.fields.iter().zip(draft.inputs()).filter(|(f, _)| f.read_only).collect();
+        backend.fields.iter().zip(draft.inputs()).filter(|(f, i)| shown_only(f, i)).collect();
     if !read_only.is_empty() {
         out.push_str("#\n# Read-only (changes here are ignored):\n");
         for (field, input) in read_only {
             let value = serde_json::to_string(&to_value(field, input, EditorFormat::Json)).unwrap_or_default();
             out.push_str(&format!("#   {} = {value}\n", field.name()));
+            if let Input::Kept(kept) = input {
+                out.push_str(&format!("#     ({})\n", kept_reason(field, kept)));
+            }
         }
     }
-    let writable = backend.fields.iter().zip(draft.inputs()).filter(|(f, _)| !f.read_only);
+    let writable = backend.fields.iter().zip(draft.inputs()).filter(|(f, i)| !shown_only(f, i));
     match format {
         EditorFormat::Toml => {
             out.push('\n');
@@ -69,9 +72,16 @@ pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> Strin
     out
 }
 
+/// True for a field the document shows but does not let the user change: a read-only field,
+/// or a value kept exactly as the server sent it (which the form does not edit either).
+fn shown_only(field: &Field, input: &Input) -> bool {
+    field.read_only || matches!(input, Input::Kept(_))
+}
+
 /// The value a field shows in the document.
 fn to_value(field: &Field, input: &Input, format: EditorFormat) -> Value {
     match input {
+        Input::Kept(value) => value.clone(),
         Input::Null if format == EditorFormat::Json => Value::Null,
         Input::Null => Value::String(String::new()),
         Input::Toggle(on) => Value::Bool(*on),
@@ -150,10 +160,14 @@ pub fn read_document(
             continue;
         };
         let field = &backend.fields[index];
-        if field.read_only {
+        if shown_only(field, draft.input(index)) {
             // Shown as a comment; written anyway it is ignored unless it tries to change.
             if to_value(field, draft.input(index), format) != *value {
-                errors.push(format!("{}: read-only, it cannot be changed", field.name()));
+                let why = match draft.input(index) {
+                    Input::Kept(kept) => format!("read-only: {}", kept_reason(field, kept)),
+                    _ => "read-only, it cannot be changed".to_string(),
+                };
+                errors.push(format!("{}: {why}", field.name()));
             }
             continue;
         }
