@@ -211,7 +211,7 @@ pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option
         .clone()
         .or_else(|| backend.base_url.clone())
         .ok_or_else(|| format!("{}: no base_url, and backend `{}` names none", at("base_url"), backend.name))?;
-    let secret = config::resolve_secret(&profile).map_err(|e| format!("{}: {e}", at("secret")))?;
+    let secret = config::resolve_secret(&profile, &name).map_err(|e| format!("{}: {e}", at("secret")))?;
     if secret.is_none() && backend.auth != Auth::None {
         return Err(format!(
             "{}: backend `{}` needs a secret; set secret_env (or secret_cmd) in the profile",

@@ -1,7 +1,8 @@
 //! The change history: every sent change, appended to one JSON Lines file per profile
 //! (`<data dir>/history/<profile>.jsonl`, mode 0600). Each line is one send: which contact,
 //! when, the answer's status, and each field's value before and after. Never a secret: only
-//! field values and the answer's status are kept.
+//! field values and the answer's status are kept, and a secret a server echoed into a value is
+//! masked (`***`).
 
 use std::fs;
 use std::io::{self, BufRead, Write};
@@ -94,12 +95,20 @@ pub struct Loaded {
 #[derive(Debug, Clone)]
 pub struct History {
     path: PathBuf,
+    redactor: crate::redact::Redactor,
 }
 
 impl History {
     /// The history of `profile` under rolo's data directory.
     pub fn new(data_dir: &Path, profile: &str) -> Self {
-        Self { path: data_dir.join("history").join(format!("{}.jsonl", crate::journal::file_safe(profile))) }
+        let path = data_dir.join("history").join(format!("{}.jsonl", crate::journal::file_safe(profile)));
+        Self { path, redactor: Default::default() }
+    }
+
+    /// The same history, masking the profile's secret in what it writes.
+    pub fn redacting(mut self, redactor: crate::redact::Redactor) -> Self {
+        self.redactor = redactor;
+        self
     }
 
     /// Where the history is kept.
@@ -110,19 +119,17 @@ impl History {
     /// Appends one entry as one line; stamps the time when the entry has none.
     pub fn append(&self, entry: &HistoryEntry) -> io::Result<()> {
         if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir)?;
+            crate::private::create_dir(dir)?;
         }
         let mut entry = entry.clone();
         if entry.time.is_empty() {
             entry.time = jiff::Timestamp::now().to_string();
         }
-        let mut line = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        let mut value = serde_json::to_value(&entry).map_err(io::Error::other)?;
+        self.redactor.json(&mut value);
+        let mut line = serde_json::to_vec(&value).map_err(io::Error::other)?;
         line.push(b'\n');
-        let mut options = fs::OpenOptions::new();
-        options.append(true).create(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&self.path)?;
+        let mut file = crate::private::options().append(true).create(true).open(&self.path)?;
         // One write per line, so two rolo windows appending never interleave within a line.
         file.write_all(&line)?;
         file.sync_data()

@@ -1,7 +1,8 @@
 //! Unsent drafts, kept on disk as they are typed, so a crash, `kill -9`, a closed terminal or
 //! a power cut loses nothing. One small JSON file per contact with unsent edits, written
 //! atomically (temp file, fsync, rename) and removed once the edits are sent or discarded.
-//! Drafts hold contact data only, never a secret.
+//! Drafts hold contact data only, never a secret: one a server echoed into a record is masked
+//! (`***`) before the file is written.
 
 use std::fs;
 use std::io::{self, Write};
@@ -77,12 +78,19 @@ impl SavedDraft {
 #[derive(Debug, Clone)]
 pub struct Journal {
     dir: PathBuf,
+    redactor: crate::redact::Redactor,
 }
 
 impl Journal {
     /// The journal for `profile` under rolo's data directory.
     pub fn new(data_dir: &Path, profile: &str) -> Self {
-        Self { dir: data_dir.join("drafts").join(file_safe(profile)) }
+        Self { dir: data_dir.join("drafts").join(file_safe(profile)), redactor: Default::default() }
+    }
+
+    /// The same journal, masking the profile's secret in what it writes.
+    pub fn redacting(mut self, redactor: crate::redact::Redactor) -> Self {
+        self.redactor = redactor;
+        self
     }
 
     /// Where the drafts are kept.
@@ -93,16 +101,14 @@ impl Journal {
     /// Stores a draft, replacing the contact's previous one. Atomic: a crash leaves the old
     /// file or the new one, never half of one.
     pub fn write(&self, draft: &SavedDraft) -> io::Result<()> {
-        fs::create_dir_all(&self.dir)?;
+        crate::private::create_dir(&self.dir)?;
         let path = self.path(&draft.contact_id);
         // One temp name per process, so two rolo windows on one profile never share one.
         let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-        let text = serde_json::to_vec_pretty(draft).map_err(io::Error::other)?;
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp)?;
+        let mut value = serde_json::to_value(draft).map_err(io::Error::other)?;
+        self.redactor.json(&mut value);
+        let text = serde_json::to_vec_pretty(&value).map_err(io::Error::other)?;
+        let mut file = crate::private::options().write(true).create(true).truncate(true).open(&temp)?;
         file.write_all(&text)?;
         file.sync_all()?;
         fs::rename(&temp, &path)?;

@@ -222,8 +222,10 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
             for warning in warnings {
                 eprintln!("rolo: warning: {warning}");
             }
-            let report = commands::check(&client, &name).await.map_err(|e| eyre!(e))?;
-            print!("{report}");
+            // The report quotes the first contact, which may hold a secret a server echoed.
+            let redactor = client.redactor().clone();
+            let report = commands::check(&client, &name).await.map_err(|e| eyre!(redactor.text_and_pieces(&e)))?;
+            print!("{}", redactor.text_and_pieces(&report));
             Ok(())
         }
         Target::Sandbox => Err(eyre!("no profile to check: give --profile NAME (and a config file)")),
@@ -245,7 +247,9 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     state.theme = Arc::new(theme);
     state.preview_first = preview_first;
     state.editor_format = opened.ui.editor_format;
-    let journal = dirs.as_ref().map(|dirs| Journal::new(&dirs.data, &journal_name));
+    // Records hold what the server sent, a secret it echoed included: masked in every file.
+    let redactor = client.redactor().clone();
+    let journal = dirs.as_ref().map(|dirs| Journal::new(&dirs.data, &journal_name).redacting(redactor.clone()));
     if let Some(journal) = &journal {
         state.offer_drafts(journal.list());
     }
@@ -257,7 +261,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
         runtime.keep_drafts(journal);
     }
     if let Some(dirs) = &dirs {
-        runtime.keep_history(History::new(&dirs.data, &journal_name));
+        runtime.keep_history(History::new(&dirs.data, &journal_name).redacting(redactor));
     }
     // try_init also installs a panic hook that restores the terminal before the report.
     let mut terminal = ratatui::try_init().wrap_err("rolo needs a terminal (is standard output redirected?)")?;
@@ -281,11 +285,15 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
 
 /// Sends `tracing` events to `<state dir>/rolo.log`. `RUST_LOG` overrides `level`.
 fn start_logging(state_dir: &std::path::Path, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    std::fs::create_dir_all(state_dir).ok()?;
+    rolo::private::create_dir(state_dir).ok()?;
+    // Opened by rolo, not by tracing-appender, so the file is the owner's alone (0600).
+    let path = state_dir.join("rolo.log");
+    let file = rolo::private::options().append(true).create(true).open(&path).ok()?;
+    let _ = rolo::private::restrict(&path);
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let (writer, guard) = tracing_appender::non_blocking(tracing_appender::rolling::never(state_dir, "rolo.log"));
+    let (writer, guard) = tracing_appender::non_blocking(file);
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(false).try_init().ok()?;
     Some(guard)
 }

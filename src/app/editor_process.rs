@@ -85,11 +85,7 @@ fn write_private(text: &str, extension: &str) -> io::Result<PathBuf> {
 }
 
 fn create_new_private(path: &Path) -> io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
+    crate::private::options().write(true).create_new(true).open(path)
 }
 
 /// The terminal the event loop reads keys from, as far as lending it to another program goes.

@@ -53,6 +53,9 @@ pub struct Profile {
     /// A file holding the secret (it should be readable by you alone: mode 0600).
     #[serde(default)]
     pub secret_file: Option<PathBuf>,
+    /// Seconds `secret_cmd` may take before rolo stops it (default 10).
+    #[serde(default)]
+    pub secret_cmd_timeout_secs: Option<u64>,
     /// Values for `{var}` holes in the backend's paths.
     #[serde(default)]
     pub vars: BTreeMap<String, String>,

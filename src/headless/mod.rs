@@ -19,12 +19,28 @@ pub mod render;
 pub mod update;
 
 use std::io::{self, Write};
+use std::sync::RwLock;
 
 use crate::backend::{Backend, Field, FieldKind};
 use crate::connect::{self, Request};
 use crate::http::{Client, HttpError};
 use crate::record::{Input, input_to_json};
+use crate::redact::Redactor;
 use crate::sandbox::Sandbox;
+
+/// Masks the profile's secret in everything a command prints. Records are kept exactly as the
+/// server sent them (an update sends untouched fields back as they came); a field a server
+/// echoed the secret into is masked here, where it leaves rolo: every command prints through
+/// [`emit`] and [`Failure::report`]. Set by [`Connection::open`] (one profile per command).
+static OUTPUT_REDACTOR: RwLock<Option<Redactor>> = RwLock::new(None);
+
+/// `text` with the current profile's secret masked (pieces of it too: a table cuts values).
+fn redacted(text: &str) -> String {
+    match OUTPUT_REDACTOR.read().ok().as_deref() {
+        Some(Some(redactor)) => redactor.text_and_pieces(text),
+        _ => text.to_string(),
+    }
+}
 
 /// Exit code for input mistakes: config, unknown field, invalid value, read-only.
 pub const EXIT_INVALID: u8 = 1;
@@ -73,7 +89,7 @@ impl Failure {
             text.push_str(line);
             text.push('\n');
         }
-        text
+        redacted(&text)
     }
 }
 
@@ -97,6 +113,9 @@ impl Connection {
     /// Opens the connection the UI would open; warnings go to standard error.
     pub async fn open(request: Request) -> Result<Self, Failure> {
         let opened = connect::open(request).await.map_err(Failure::invalid)?;
+        if let Ok(mut redactor) = OUTPUT_REDACTOR.write() {
+            *redactor = Some(opened.client.redactor().clone());
+        }
         for warning in &opened.warnings {
             let _ = writeln!(io::stderr(), "rolo: warning: {warning}");
         }
@@ -130,6 +149,7 @@ impl Connection {
 
 /// Writes to standard output; a closed pipe (`rolo list | head`) is not an error.
 pub fn emit(text: &str) {
+    let text = redacted(text);
     let mut out = io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

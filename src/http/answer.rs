@@ -74,6 +74,16 @@ pub enum HttpError {
     },
     /// A 2xx answer that is not what the backend file says it should be.
     Unexpected { message: String, exchange: Box<Exchange> },
+    /// A 3xx answer: rolo never follows one (it would carry the secret along), so the profile's
+    /// base_url needs fixing.
+    Redirect {
+        /// Status code.
+        status: u16,
+        /// Where the server points (absolute, secret redacted), when it says.
+        location: Option<String>,
+        /// The exchange, for the raw view.
+        exchange: Box<Exchange>,
+    },
 }
 
 impl HttpError {
@@ -83,7 +93,8 @@ impl HttpError {
             HttpError::Connect { exchange, .. }
             | HttpError::Timeout { exchange }
             | HttpError::Status { exchange, .. }
-            | HttpError::Unexpected { exchange, .. } => exchange,
+            | HttpError::Unexpected { exchange, .. }
+            | HttpError::Redirect { exchange, .. } => exchange,
         }
     }
 }
@@ -115,6 +126,14 @@ impl fmt::Display for HttpError {
                 Ok(())
             }
             HttpError::Unexpected { message, .. } => write!(f, "Unexpected answer: {message}"),
+            HttpError::Redirect { status, location: Some(location), .. } => write!(
+                f,
+                "{status}: redirect to {location} — rolo does not follow redirects; fix base_url in the profile"
+            ),
+            HttpError::Redirect { status, location: None, .. } => write!(
+                f,
+                "{status}: redirect without a Location — rolo does not follow redirects; fix base_url in the profile"
+            ),
         }
     }
 }

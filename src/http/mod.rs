@@ -16,6 +16,7 @@ pub use retry::{Retry, RetryPolicy};
 
 use crate::backend::{Auth, Backend, Method, Paging, path::Path};
 use crate::record::Contact;
+use crate::redact::Redactor;
 
 /// The largest answer rolo reads; a bigger one is cut and reported.
 const MAX_BODY: usize = 16 << 20;
@@ -102,6 +103,8 @@ pub struct Client {
     backend: Arc<Backend>,
     base_url: String,
     secret: Option<SecretString>,
+    /// Masks the secret in everything that comes back from the server.
+    redactor: Redactor,
     vars: BTreeMap<String, String>,
     retry: RetryPolicy,
 }
@@ -131,7 +134,8 @@ impl Client {
             .build()
             .map_err(|e| format!("cannot set up HTTP: {e}"))?;
         let base_url = base_url.trim_end_matches('/').to_string();
-        Ok(Self { http, backend, base_url, secret, vars, retry: RetryPolicy::default() })
+        let redactor = Redactor::new(secret.as_ref());
+        Ok(Self { http, backend, base_url, secret, redactor, vars, retry: RetryPolicy::default() })
     }
 
     /// The same client with another retry policy for reads.
@@ -143,6 +147,12 @@ impl Client {
     /// The backend this client speaks.
     pub fn backend(&self) -> &Arc<Backend> {
         &self.backend
+    }
+
+    /// Masks this profile's secret; for records, which are kept as received and redacted only
+    /// where they are shown or written.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// Fetches one page of the contact list, retrying as the policy says.
@@ -224,15 +234,22 @@ impl Client {
         self.fetched(&update.record, answer, exchange, false)
     }
 
-    /// What [`Client::update`] would send for `id` and `body`, with the secret redacted.
-    pub fn outgoing_update(&self, id: &str, body: Value) -> Outgoing {
+    /// What [`Client::update`] would send for `id` and `body`, with the secret redacted (from
+    /// the body too: a field may hold what a server echoed).
+    pub fn outgoing_update(&self, id: &str, mut body: Value) -> Outgoing {
         let update = &self.backend.update;
+        self.redactor.json(&mut body);
         Outgoing { method: update.method.as_str().to_string(), url: self.display_url(&update.path, Some(id)), body }
     }
 
     /// The URL a request would go to, with the secret redacted, for display.
     pub fn display_url(&self, path: &str, id: Option<&str>) -> String {
-        self.url(path, id, &[]).map(|u| redact(&u, &self.backend.auth)).unwrap_or_default()
+        self.url(path, id, &[]).map(|u| self.shown_url(&u)).unwrap_or_default()
+    }
+
+    /// A URL as text for display: the query secret and any other form of the secret masked.
+    fn shown_url(&self, url: &Url) -> String {
+        self.redactor.string(redact(url, &self.backend.auth))
     }
 
     fn fetched(&self, at: &Path, body: Value, exchange: Exchange, required: bool) -> Result<Fetched, HttpError> {
@@ -275,7 +292,73 @@ impl Client {
         Ok(url)
     }
 
+    /// Sends one request. Every text that came from the server (and every description of the
+    /// request) is redacted here, before the answer goes anywhere — the log included. The
+    /// parsed answer itself is kept as received.
     async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        id: Option<&str>,
+        query: &[(String, String)],
+        body: Option<Value>,
+    ) -> Result<(Value, Exchange), HttpError> {
+        match self.send_unredacted(method, path, id, query, body).await {
+            Ok((value, mut exchange)) => {
+                self.redact_exchange(&mut exchange);
+                tracing::info!(method = %exchange.method, url = %exchange.url, status = ?exchange.status, "answer");
+                Ok((value, exchange))
+            }
+            Err(error) => {
+                let error = self.redact_error(error);
+                tracing::warn!(url = %error.exchange().url, "{error}");
+                Err(error)
+            }
+        }
+    }
+
+    fn redact_exchange(&self, exchange: &mut Exchange) {
+        let r = &self.redactor;
+        exchange.url = r.string(std::mem::take(&mut exchange.url));
+        for (_, value) in &mut exchange.headers {
+            *value = r.string(std::mem::take(value));
+        }
+        exchange.body = r.string(std::mem::take(&mut exchange.body));
+        if let Some(body) = &mut exchange.request_body {
+            r.json(body);
+        }
+    }
+
+    fn redact_error(&self, mut error: HttpError) -> HttpError {
+        let r = &self.redactor;
+        match &mut error {
+            HttpError::Connect { message, exchange } | HttpError::Unexpected { message, exchange } => {
+                *message = r.string(std::mem::take(message));
+                self.redact_exchange(exchange);
+            }
+            HttpError::Timeout { exchange } => self.redact_exchange(exchange),
+            HttpError::Status { message, field_errors, exchange, .. } => {
+                if let Some(message) = message {
+                    *message = r.string(std::mem::take(message));
+                }
+                for e in field_errors {
+                    e.field = r.string(std::mem::take(&mut e.field));
+                    e.message = r.string(std::mem::take(&mut e.message));
+                }
+                self.redact_exchange(exchange);
+            }
+            HttpError::Redirect { location, exchange, .. } => {
+                if let Some(location) = location {
+                    *location = r.string(std::mem::take(location));
+                }
+                self.redact_exchange(exchange);
+            }
+        }
+        error
+    }
+
+    /// Sends one request; what it returns still holds whatever the server echoed.
+    async fn send_unredacted(
         &self,
         method: Method,
         path: &str,
@@ -290,6 +373,7 @@ impl Client {
             Err(message) => return Err(HttpError::Unexpected { message, exchange: Box::new(exchange) }),
         };
         exchange.url = redact(&url, &self.backend.auth);
+        let sent_to = url.clone();
         let mut request = self.http.request(to_reqwest(method), url).header("Accept", "application/json");
         if let Some(secret) = &self.secret {
             match &self.backend.auth {
@@ -309,15 +393,11 @@ impl Client {
             Ok(response) => response,
             Err(e) => {
                 exchange.latency = started.elapsed();
-                let error = transport_error(e, exchange);
-                tracing::warn!(url = %error.exchange().url, "{error}");
-                return Err(error);
+                return Err(transport_error(e, exchange));
             }
         };
         let status = response.status().as_u16();
         exchange.status = Some(status);
-        // The URL is the redacted one; headers and bodies are never logged.
-        tracing::info!(method = %exchange.method, url = %exchange.url, status, "answer");
         exchange.headers = response
             .headers()
             .iter()
@@ -357,6 +437,12 @@ impl Client {
         exchange.latency = started.elapsed();
         // Invalid UTF-8 is shown with replacement characters rather than refused outright.
         exchange.body = String::from_utf8_lossy(&body).into_owned();
+        if (300..400).contains(&status) {
+            // Redirects are never followed (they would carry a header secret along): say where
+            // the server points, so the user can fix base_url.
+            let location = response_location(&exchange, &sent_to);
+            return Err(HttpError::Redirect { status, location, exchange: Box::new(exchange) });
+        }
         let parsed: Option<Value> = serde_json::from_str(&exchange.body).ok();
         if !(200..300).contains(&status) {
             let (message, field_errors) = match &parsed {
@@ -393,6 +479,12 @@ fn next_page(paging: &Paging, page: &PageRequest, body: &Value, count: usize) ->
         }
         _ => None,
     }
+}
+
+/// The `Location` a redirect points to, made absolute against the URL asked for.
+fn response_location(exchange: &Exchange, asked: &Url) -> Option<String> {
+    let (_, location) = exchange.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case("location"))?;
+    Some(asked.join(location).map_or_else(|_| location.clone(), |url| url.to_string()))
 }
 
 fn unexpected(message: String, exchange: Exchange) -> HttpError {

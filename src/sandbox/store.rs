@@ -19,7 +19,7 @@ pub enum StoreError {
     /// A stored body is not valid JSON (the file was edited by hand, or is corrupt).
     #[error("stored document is not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
-    /// The parent directory of a database file could not be created.
+    /// A database file or its directory could not be created.
     #[error("cannot create {path}: {source}")]
     CreateDir {
         /// The directory that could not be created.
@@ -69,8 +69,17 @@ impl Store {
     /// Opens (creating if needed, parent directories included) a database file.
     pub fn open_file(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
+            crate::private::create_dir(dir)
+                .map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
         }
+        // Created private before SQLite opens it (its journal files copy the database's mode).
+        crate::private::options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .and_then(|_| crate::private::restrict(path))
+            .map_err(|source| StoreError::CreateDir { path: path.to_path_buf(), source })?;
         Self::init(Connection::open(path)?)
     }
 

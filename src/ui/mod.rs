@@ -12,6 +12,7 @@ mod form;
 mod help;
 mod history;
 mod list;
+mod masking;
 mod palette;
 mod preview;
 mod response;
@@ -64,6 +65,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Some(Overlay::History { selected, detail }) => history::draw(frame, body, state, *selected, *detail),
         Some(Overlay::Bulk) => bulk::draw(frame, body, state),
         None => {}
+    }
+    // Records are kept as the server sent them; whatever of the secret they hold is masked here.
+    if let Some(client) = &state.wire {
+        masking::mask_secret(frame.buffer_mut(), client.redactor());
     }
 }
 

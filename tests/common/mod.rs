@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod echo;
 pub mod hostile;
 
 use std::sync::Arc;
