@@ -59,7 +59,7 @@ pub struct ServerFieldError {
 pub enum HttpError {
     /// Nothing answered at the address (refused, DNS, TLS).
     Connect { message: String, exchange: Box<Exchange> },
-    /// No complete answer in time.
+    /// No complete answer in time (the request went out: a failed connect is [`HttpError::Connect`]).
     Timeout { exchange: Box<Exchange> },
     /// The server answered with an error status.
     Status {
@@ -74,6 +74,9 @@ pub enum HttpError {
     },
     /// A 2xx answer that is not what the backend file says it should be.
     Unexpected { message: String, exchange: Box<Exchange> },
+    /// The request went out, then the connection broke (reset, closed, body cut short)
+    /// before a whole answer came: a write may or may not have been applied.
+    Interrupted { message: String, exchange: Box<Exchange> },
 }
 
 impl HttpError {
@@ -83,7 +86,8 @@ impl HttpError {
             HttpError::Connect { exchange, .. }
             | HttpError::Timeout { exchange }
             | HttpError::Status { exchange, .. }
-            | HttpError::Unexpected { exchange, .. } => exchange,
+            | HttpError::Unexpected { exchange, .. }
+            | HttpError::Interrupted { exchange, .. } => exchange,
         }
     }
 }
@@ -95,7 +99,8 @@ impl fmt::Display for HttpError {
             HttpError::Timeout { exchange } => {
                 let seconds = exchange.latency.as_secs_f64();
                 let precision = if seconds < 10.0 { 1 } else { 0 };
-                write!(f, "No answer within {seconds:.precision$} s (a change may or may not have been applied)")
+                // Only what is known: whether a write was applied is for its outcome to say.
+                write!(f, "No answer within {seconds:.precision$} s")
             }
             HttpError::Status { status, message, .. } => {
                 let meaning = match status {
@@ -115,6 +120,7 @@ impl fmt::Display for HttpError {
                 Ok(())
             }
             HttpError::Unexpected { message, .. } => write!(f, "Unexpected answer: {message}"),
+            HttpError::Interrupted { message, .. } => f.write_str(message),
         }
     }
 }
