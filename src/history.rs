@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::http::Verdict;
 use crate::record::Draft;
 
 /// One send, as the history keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "OnDisk")]
 pub struct HistoryEntry {
     /// When the answer came (RFC 3339); filled in by the writer when empty.
     pub time: String,
@@ -28,10 +30,42 @@ pub struct HistoryEntry {
     pub title: String,
     /// The answer's HTTP status, `None` when no answer came.
     pub status: Option<u16>,
-    /// True when the server stored the change.
-    pub ok: bool,
+    /// Stored, not stored, or unknown (the request went out; no verdict came back).
+    pub outcome: Verdict,
     /// The fields the send changed.
     pub changes: Vec<FieldChange>,
+}
+
+/// A line as written now (with `outcome`) or by an earlier rolo (`ok: true|false`).
+#[derive(Deserialize)]
+struct OnDisk {
+    time: String,
+    profile: String,
+    backend: String,
+    contact_id: String,
+    title: String,
+    status: Option<u16>,
+    #[serde(default)]
+    outcome: Option<Verdict>,
+    #[serde(default)]
+    ok: bool,
+    changes: Vec<FieldChange>,
+}
+
+impl From<OnDisk> for HistoryEntry {
+    fn from(line: OnDisk) -> Self {
+        let earlier = if line.ok { Verdict::Stored } else { Verdict::NotStored };
+        Self {
+            time: line.time,
+            profile: line.profile,
+            backend: line.backend,
+            contact_id: line.contact_id,
+            title: line.title,
+            status: line.status,
+            outcome: line.outcome.unwrap_or(earlier),
+            changes: line.changes,
+        }
+    }
 }
 
 /// One field's change within a [`HistoryEntry`].
@@ -69,15 +103,15 @@ impl HistoryEntry {
             contact_id: draft.loaded.id.clone(),
             title: draft.loaded.title(backend),
             status: None,
-            ok: false,
+            outcome: Verdict::Unknown,
             changes,
         }
     }
 
-    /// The same entry with the answer's outcome.
-    pub fn answered(mut self, status: Option<u16>, ok: bool) -> Self {
+    /// The same entry with the send's outcome and the answer's status (if one came).
+    pub fn answered(mut self, status: Option<u16>, outcome: Verdict) -> Self {
         self.status = status;
-        self.ok = ok;
+        self.outcome = outcome;
         self
     }
 }
@@ -171,7 +205,7 @@ mod tests {
             contact_id: id.into(),
             title: "Renée Lévesque".into(),
             status: Some(200),
-            ok: true,
+            outcome: Verdict::Stored,
             changes: vec![FieldChange {
                 field: "city".into(),
                 label: "City".into(),
@@ -204,5 +238,20 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         assert!(history.path().ends_with("history/acme%2Fprod.jsonl"));
+    }
+
+    #[test]
+    fn lines_written_before_outcomes_read_as_stored_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::new(dir.path(), "acme");
+        let mut old = serde_json::to_value(entry("7")).unwrap();
+        old.as_object_mut().unwrap().remove("outcome");
+        old["ok"] = json!(false);
+        fs::create_dir_all(history.path().parent().unwrap()).unwrap();
+        fs::write(history.path(), format!("{old}\n")).unwrap();
+        history.append(&entry("8").answered(None, Verdict::Unknown)).unwrap();
+        let outcomes: Vec<Verdict> = history.read().unwrap().entries.iter().map(|e| e.outcome).collect();
+        assert_eq!(outcomes, [Verdict::NotStored, Verdict::Unknown]);
+        assert!(fs::read_to_string(history.path()).unwrap().contains(r#""outcome":"unknown""#));
     }
 }

@@ -5,6 +5,7 @@ mod common;
 use crossterm::event::KeyCode;
 use rolo::app::{BulkStep, ItemStatus};
 use rolo::history::History;
+use rolo::http::Verdict;
 
 const CM: &str = "corporatemerch";
 
@@ -71,7 +72,7 @@ async fn three_marked_contacts_get_one_enum_value_each_with_a_preview_and_histor
     let screen = app.screen();
     assert!(screen.contains("3/3"), "the gauge says all are done:\n{screen}");
     assert_eq!(screen.matches("│✓ ").count(), 3, "three stored:\n{screen}");
-    assert!(screen.contains("stored (200)"), "{screen}");
+    assert!(screen.contains("Stored: 200"), "{screen}");
     for id in &ids {
         assert_eq!(app.stored(CM, id)["shirt_size"], size, "contact {id}");
     }
@@ -80,7 +81,11 @@ async fn three_marked_contacts_get_one_enum_value_each_with_a_preview_and_histor
     app.runtime.flush_history();
     let recorded = history.read().unwrap().entries;
     assert_eq!(recorded.len(), 3, "every bulk send is in the history");
-    assert!(recorded.iter().all(|e| e.ok && e.status == Some(200) && e.changes[0].field == "shirt_size"));
+    assert!(
+        recorded
+            .iter()
+            .all(|e| e.outcome == Verdict::Stored && e.status == Some(200) && e.changes[0].field == "shirt_size")
+    );
 
     app.press(KeyCode::Esc);
     assert!(app.runtime.state.overlay.is_none(), "Esc closes the results");
@@ -101,7 +106,7 @@ async fn failed_sends_keep_their_drafts_and_r_retries_only_them() {
     let screen = app.screen();
     assert_eq!(screen.matches("│✗ ").count(), 3, "three failures:\n{screen}");
     assert!(screen.contains("500"), "{screen}");
-    assert!(statuses(&app).iter().all(|s| matches!(s, ItemStatus::Failed(_))));
+    assert!(statuses(&app).iter().all(|s| matches!(s, ItemStatus::NotStored(_))));
     let edit = app.runtime.state.bulk.edit.as_ref().unwrap();
     assert!(edit.items.iter().all(|i| i.draft.as_ref().is_some_and(|d| d.is_dirty())), "drafts are kept");
     for id in &ids {

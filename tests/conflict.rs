@@ -56,7 +56,7 @@ async fn a_field_both_changed_is_settled_by_the_user_before_anything_is_sent() {
     app.press(KeyCode::Char('m'));
     app.press(KeyCode::Enter);
     app.settle().await;
-    assert!(app.screen().contains("✓ Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("✓ Stored: 200"), "{}", app.screen());
     let stored = app.stored(CM, "1");
     assert_eq!(stored["city"], "Mine City", "mine, as chosen");
     assert_eq!(stored["position"], "Mine Position");
@@ -92,7 +92,7 @@ async fn changes_to_other_fields_are_merged_without_asking() {
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("✓ Saved: 200"), "{screen}");
+    assert!(screen.contains("✓ Stored: 200"), "{screen}");
     let stored = app.stored(CM, "1");
     assert_eq!(stored["position"], "Mine Position");
     assert_eq!(stored["phone_number"], "+1 555 0199", "a full-body PUT did not overwrite their change");

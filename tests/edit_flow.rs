@@ -75,7 +75,7 @@ async fn list_filter_open_edit_send_and_see_the_change_in_the_list() {
     assert!(form.checking.is_some() || form.saving.is_some(), "the send is under way");
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("✓ Saved: 200"), "{screen}");
+    assert!(screen.contains("✓ Stored: 200"), "{screen}");
 
     let after = app.stored(CM, "7");
     assert_eq!(text(&after, "shirt_size"), new_size);

@@ -62,7 +62,7 @@ async fn a_value_changed_in_the_editor_is_marked_sent_and_stored() {
 
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("Stored: 200"), "{}", app.screen());
     assert_eq!(app.stored(CM, &id)["city"], "Editorville");
 }
 

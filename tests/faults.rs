@@ -71,12 +71,12 @@ async fn a_write_is_never_retried_behind_the_users_back() {
     sandbox.set_fault(Some(Fault { times: Some(1), only_writes: true, ..unavailable }));
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("Not saved: 503"), "{}", app.screen());
+    assert!(app.screen().contains("Not stored: 503"), "{}", app.screen());
     assert_eq!(app.stored(CM, "1")["position"], "Customer Success Manager", "nothing was written");
     // One key retries, and this time the server is back.
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("✓ Saved: 200"));
+    assert!(app.screen().contains("✓ Stored: 200"));
     assert_eq!(app.stored(CM, "1")["position"], "Night Manager");
 }
 
@@ -131,7 +131,7 @@ async fn an_error_body_of_an_unknown_dialect_still_reads_as_a_status() {
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("Not saved: 422: the server refused the values"), "{screen}");
+    assert!(screen.contains("Not stored: 422: the server refused the values"), "{screen}");
     assert!(app.runtime.state.form.as_ref().unwrap().draft.is_dirty());
 }
 

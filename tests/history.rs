@@ -5,6 +5,7 @@ mod common;
 
 use crossterm::event::KeyCode;
 use rolo::history::{History, HistoryEntry};
+use rolo::http::Verdict;
 use serde_json::json;
 
 const CM: &str = "corporatemerch";
@@ -39,12 +40,12 @@ async fn a_sent_change_is_recorded_listed_and_reverted() {
     let before = app.stored(CM, "1")["position"].clone();
     assert_eq!(before, "Customer Success Manager");
     send_position(&mut app, "Night Manager").await;
-    assert!(app.screen().contains("✓ Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("✓ Stored: 200"), "{}", app.screen());
 
     let recorded = entries(&app, &history);
     assert_eq!(recorded.len(), 1);
     let entry = &recorded[0];
-    assert_eq!((entry.status, entry.ok, entry.contact_id.as_str()), (Some(200), true, "1"));
+    assert_eq!((entry.status, entry.outcome, entry.contact_id.as_str()), (Some(200), Verdict::Stored, "1"));
     assert_eq!(entry.backend, CM);
     assert_eq!(entry.changes.len(), 1);
     assert_eq!(entry.changes[0].field, "position");
@@ -61,7 +62,7 @@ async fn a_sent_change_is_recorded_listed_and_reverted() {
     app.settle().await;
     let screen = app.screen();
     assert!(screen.contains("Change history"), "{screen}");
-    assert!(screen.contains("✓ 200") && screen.contains("#1") && screen.contains("Position"), "{screen}");
+    assert!(screen.contains("✓ Stored (200)") && screen.contains("#1") && screen.contains("Position"), "{screen}");
 
     // Enter shows before → after.
     app.press(KeyCode::Enter);
@@ -83,7 +84,7 @@ async fn a_sent_change_is_recorded_listed_and_reverted() {
 
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("✓ Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("✓ Stored: 200"), "{}", app.screen());
     assert_eq!(app.stored(CM, "1")["position"], "Customer Success Manager");
     let recorded = entries(&app, &history);
     assert_eq!(recorded.len(), 2, "the revert is a change of its own");
@@ -98,14 +99,14 @@ async fn a_failed_send_is_recorded_as_failed() {
     assert!(app.screen().contains("500"), "{}", app.screen());
     let recorded = entries(&app, &history);
     assert_eq!(recorded.len(), 1);
-    assert_eq!((recorded[0].status, recorded[0].ok), (Some(500), false));
+    assert_eq!((recorded[0].status, recorded[0].outcome), (Some(500), Verdict::NotStored));
     assert_eq!(recorded[0].changes[0].after, json!("Skunkworks Lead"));
 
     app.press(KeyCode::Esc);
     app.press(KeyCode::Char('y'));
     app.type_text("H");
     app.settle().await;
-    assert!(app.screen().contains("✗ 500"), "{}", app.screen());
+    assert!(app.screen().contains("✗ Not stored (500)"), "{}", app.screen());
 }
 
 #[tokio::test]

@@ -53,7 +53,7 @@ async fn the_preview_shows_the_request_and_the_diff_and_sends_from_there() {
     app.press(KeyCode::Enter);
     app.settle().await;
     assert_eq!(app.stored(CM, "12")["company_name"], "Preview & Sons");
-    assert!(app.screen().contains("✓ Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("✓ Stored: 200"), "{}", app.screen());
 }
 
 #[tokio::test]
@@ -87,7 +87,7 @@ async fn fields_the_server_changed_or_ignored_are_pointed_out_after_a_send() {
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("✓ Saved: 200"), "{screen}");
+    assert!(screen.contains("✓ Stored: 200"), "{screen}");
     assert!(
         screen.contains("⚠ the server stored this differently: you sent “New.Person@Example.com”"),
         "the normalised email is pointed out:\n{screen}"

@@ -191,7 +191,7 @@ fn a_draft_survives_kill_9_and_is_offered_back() {
     again.wait_for("RajZed");
     // Sending it clears the draft from disk.
     again.send("\x13");
-    again.wait_for("Saved: 200");
+    again.wait_for("Stored: 200");
     again.send("\x1b");
     again.wait_for("Enter open contact");
     again.send("q");
@@ -255,7 +255,7 @@ fn a_secret_never_reaches_the_screen_the_log_or_the_data_dir() {
     // Esc and the next key sent together would read as Alt+key: wait for the view to close.
     session.wait_until(|screen| !screen.contains("Raw response"));
     session.send("\x13");
-    session.wait_for("Saved: 200");
+    session.wait_for("Stored: 200");
     session.send("\x1b");
     session.wait_for("Enter open contact");
     session.send("q");

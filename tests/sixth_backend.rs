@@ -226,7 +226,7 @@ async fn a_user_backend_file_edits_a_vendor_of_a_different_shape() {
     app.replace_text("zoe.a@acme.test");
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("✓ Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("✓ Stored: 200"), "{}", app.screen());
     let stored = people.lock().unwrap()["p2"].clone();
     assert_eq!(stored["properties"]["tier"], "gold");
     assert_eq!(stored["properties"]["mail"], "zoe.a@acme.test");

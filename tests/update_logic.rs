@@ -103,7 +103,7 @@ fn a_refresh_answering_after_the_save_cannot_roll_the_form_back() {
     let (effects, saved) = send(&mut state);
     assert!(effects.contains(&Effect::Cancel { tag: refresh }), "the pending fetch is abandoned: {effects:?}");
     let backend = Arc::clone(&state.backend);
-    update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1, "Montréal-Nord")) });
+    update(&mut state, Message::Saved { tag: saved, written: ok_fetch(contact(&backend, 1, "Montréal-Nord")).into() });
     // The old fetch's answer, had it slipped through, is now dropped by its tag.
     update(&mut state, Message::ContactLoaded { tag: refresh, result: ok_fetch(contact(&backend, 1, "Montréal")) });
     assert_eq!(input(&state, "city"), "Montréal-Nord");
@@ -122,7 +122,7 @@ fn an_answer_about_another_contact_leaves_the_draft_alone() {
     focus(&mut state, "city");
     type_text(&mut state, "x");
     let (_, saved) = send(&mut state);
-    update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1042, "Québec")) });
+    update(&mut state, Message::Saved { tag: saved, written: ok_fetch(contact(&backend, 1042, "Québec")).into() });
     assert_eq!(state.form.as_ref().unwrap().draft.loaded.id, "1", "the form never turns into another record");
     assert_eq!(input(&state, "city"), "Montréalx");
     let list_city = state.list.contacts.iter().find(|c| c.id == "1042");
@@ -143,7 +143,7 @@ fn edits_made_while_a_save_is_in_flight_survive_its_answer() {
     type_text(&mut state, "1");
     let backend = Arc::clone(&state.backend);
     // The server stores the sent city, normalised to upper case.
-    update(&mut state, Message::Saved { tag: saved, result: ok_fetch(contact(&backend, 1, "MONTRÉAL-NORD")) });
+    update(&mut state, Message::Saved { tag: saved, written: ok_fetch(contact(&backend, 1, "MONTRÉAL-NORD")).into() });
     assert_eq!(input(&state, "city"), "Montréal", "the later revert is kept");
     assert_eq!(input(&state, "zip_code"), "H2X1", "the later edit is kept");
     let form = state.form.as_ref().unwrap();

@@ -51,7 +51,7 @@ async fn send_and_expect_saved(app: &mut App) {
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("✓ Saved: 200"), "{screen}");
+    assert!(screen.contains("✓ Stored: 200"), "{screen}");
 }
 
 fn fault(app: &App, status: u16, body: Value) {

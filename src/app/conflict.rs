@@ -80,6 +80,16 @@ pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) 
     form.draft.rebase(latest.clone());
     form.revalidate(&backend);
     state.list.replace(&backend, latest);
+    if !form.draft.is_dirty() {
+        // Every value is there already (an earlier send whose outcome was unknown went
+        // through, or someone made the same change): the draft is done, nothing is sent.
+        form.outcome = Some(super::Outcome::AlreadyStored);
+        form.server_errors.clear();
+        form.server_message = None;
+        form.unplaced.clear();
+        form.server_changed.clear();
+        return Vec::new();
+    }
     if fields.is_empty() {
         state.notify("Changed on the server meanwhile: their changes to other fields were kept", false);
         return super::sending::send(state);

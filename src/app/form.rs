@@ -11,7 +11,7 @@ use super::keymap::{Action, Context, typed_char};
 use super::list::show_response;
 use super::{Effect, EntryEditor, Overlay, State, Tag};
 use crate::backend::{Backend, FieldKind};
-use crate::http::ServerFieldError;
+use crate::http::{ServerFieldError, Verdict, WriteOutcome};
 use crate::record::countries::countries;
 use crate::record::{Contact, Draft, Entry, Input};
 use crate::validate::{FieldError, validate};
@@ -42,14 +42,31 @@ pub struct Dropdown {
 /// How the last send went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The server stored it.
-    Saved { status: u16, latency: Duration },
-    /// The server (or the network) refused it; the draft is untouched.
-    Failed { message: String },
-    /// The user cancelled it while in flight.
+    /// A send's outcome ([`WriteOutcome`]), in the words every screen uses: `summary` is
+    /// [`WriteOutcome::summary`].
+    Sent { verdict: Verdict, summary: String, latency: Duration },
+    /// The check before sending found every value already on the server: nothing was sent.
+    AlreadyStored,
+    /// The user cancelled the check before sending: nothing was sent.
     Cancelled,
     /// Not sent: the form has problems; `first` describes the first.
     Invalid { count: usize, first: String },
+}
+
+impl Outcome {
+    /// The outcome of a send, as the form keeps it.
+    pub(super) fn sent(outcome: &WriteOutcome) -> Self {
+        Outcome::Sent { verdict: outcome.verdict(), summary: outcome.summary(), latency: outcome.exchange().latency }
+    }
+
+    /// A send the user cancelled while it was in flight: it may have reached the server.
+    pub(super) fn cancelled_in_flight() -> Self {
+        Outcome::Sent {
+            verdict: Verdict::Unknown,
+            summary: crate::http::unknown_summary("you cancelled the send after it went out"),
+            latency: Duration::ZERO,
+        }
+    }
 }
 
 /// A field the server stored differently from what was sent.

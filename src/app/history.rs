@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 use super::keymap::Action;
 use super::{Effect, Form, Message, Overlay, State, Tag};
 use crate::history::{History, HistoryEntry, Loaded};
-use crate::http::{Fetched, HttpError};
+use crate::http::{Fetched, HttpError, Verdict};
 use crate::record::input_from_record;
 
 /// The history as the app knows it: what the screen shows, and sends awaiting their answer.
@@ -45,14 +45,10 @@ pub(super) fn note_entry(state: &mut State, tag: Tag, entry: HistoryEntry) {
     state.history.pending.insert(tag, entry);
 }
 
-/// The effect recording the answer to send `tag`, if that send was noted.
-pub(super) fn on_answer(state: &mut State, tag: Tag, result: &Result<Fetched, HttpError>) -> Option<Effect> {
+/// The effect recording the outcome of send `tag`, if that send was noted.
+pub(super) fn on_outcome(state: &mut State, tag: Tag, outcome: Verdict, status: Option<u16>) -> Option<Effect> {
     let entry = state.history.pending.remove(&tag)?;
-    let (status, ok) = match result {
-        Ok(fetched) => (fetched.exchange.status, true),
-        Err(error) => (error.exchange().status, false),
-    };
-    Some(Effect::RecordHistory(entry.answered(status, ok)))
+    Some(Effect::RecordHistory(entry.answered(status, outcome)))
 }
 
 /// True when `tag` is the fetch for a revert.

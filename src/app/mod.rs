@@ -40,7 +40,7 @@ pub use preview::Preview;
 pub use sending::READ_ONLY;
 
 use crate::backend::Backend;
-use crate::http::{Client, Exchange, Fetched, HttpError, Page, PageRequest, Retry};
+use crate::http::{Client, Exchange, Fetched, HttpError, Page, PageRequest, Retry, Written};
 use crate::journal::SavedDraft;
 use keymap::{Action, Context};
 
@@ -62,8 +62,8 @@ pub enum Message {
     PageLoaded { tag: Tag, result: Result<Page, HttpError> },
     /// A contact arrived.
     ContactLoaded { tag: Tag, result: Result<Fetched, HttpError> },
-    /// The server answered an update.
-    Saved { tag: Tag, result: Result<Fetched, HttpError> },
+    /// An update was sent; what came back (with the fetch made when it held no record).
+    Saved { tag: Tag, written: Written },
     /// A read failed and will be tried again.
     Retrying { tag: Tag, retry: Retry },
     /// A draft could not be written to disk.
@@ -83,8 +83,8 @@ pub enum Effect {
     LoadPage { tag: Tag, page: PageRequest },
     /// Fetch one contact.
     LoadContact { tag: Tag, id: String },
-    /// Send an update.
-    Save { tag: Tag, id: String, body: Value },
+    /// Send an update to `id` (the update path's id) for contact `contact_id`.
+    Save { tag: Tag, id: String, contact_id: String, body: Value },
     /// Abandon a request in flight.
     Cancel { tag: Tag },
     /// Forget a stored draft the user discarded.
@@ -334,15 +334,8 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.retrying = None;
             sending::on_contact(state, tag, result)
         }
-        Message::Saved { tag, result } => {
-            let mut effects: Vec<Effect> = history::on_answer(state, tag, &result).into_iter().collect();
-            if bulk::owns_save(state, tag) {
-                effects.extend(bulk::on_saved(state, tag, result));
-            } else {
-                effects.extend(sending::on_saved(state, tag, result));
-            }
-            effects
-        }
+        Message::Saved { tag, written } if bulk::owns_save(state, tag) => bulk::on_saved(state, tag, written),
+        Message::Saved { tag, written } => sending::on_saved(state, tag, written),
         Message::Retrying { tag, retry } => {
             let current = state.list.loading == Some(tag)
                 || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag) || f.checking == Some(tag));

@@ -16,7 +16,7 @@ use tokio::task::AbortHandle;
 
 use super::editor_process::{Console, EditRequest, Keys};
 use super::{DraftKeeper, Effect, Message, State, Tag, update};
-use crate::http::{Client, HttpError, Retry};
+use crate::http::{Client, HttpError, Retry, Written};
 use crate::journal::Journal;
 use crate::ui;
 
@@ -203,17 +203,24 @@ impl Runtime {
             Effect::LoadPage { tag, page } => {
                 let retries = self.retry_reporter(tag);
                 let request = async move { client.list_watched(&page, &retries).await };
-                (tag, self.spawn(request, move |result| Message::PageLoaded { tag, result }))
+                (tag, self.spawn(request, internal_error, move |result| Message::PageLoaded { tag, result }))
             }
             Effect::LoadContact { tag, id } => {
                 let retries = self.retry_reporter(tag);
                 let request = async move { client.get_watched(&id, &retries).await };
-                (tag, self.spawn(request, move |result| Message::ContactLoaded { tag, result }))
+                (tag, self.spawn(request, internal_error, move |result| Message::ContactLoaded { tag, result }))
             }
-            Effect::Save { tag, id, body } => (
-                tag,
-                self.spawn(async move { client.update(&id, body).await }, move |result| Message::Saved { tag, result }),
-            ),
+            Effect::Save { tag, id, contact_id, body } => {
+                let request = async move { client.write(&id, &contact_id, body).await };
+                // The write may have gone out before the error: its outcome is unknown.
+                let failed = || {
+                    Written::Failed(HttpError::Interrupted {
+                        message: "rolo hit an internal error while the request was out".into(),
+                        exchange: Box::default(),
+                    })
+                };
+                (tag, self.spawn(request, failed, move |written| Message::Saved { tag, written }))
+            }
         };
         self.tasks.insert(tag, task);
     }
@@ -226,27 +233,30 @@ impl Runtime {
         }
     }
 
-    /// Runs a request on a task and sends its answer back; a panic in it becomes an error
-    /// answer, so the request never stays "in flight" forever.
-    fn spawn<T, F, M>(&self, request: F, message: M) -> AbortHandle
+    /// Runs a request on a task and sends its answer back; a panic in it becomes the answer
+    /// `on_panic` gives, so the request never stays "in flight" forever.
+    fn spawn<T, F, P, M>(&self, request: F, on_panic: P, message: M) -> AbortHandle
     where
         T: Send + 'static,
-        F: Future<Output = Result<T, HttpError>> + Send + 'static,
-        M: FnOnce(Result<T, HttpError>) -> Message + Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+        P: FnOnce() -> T + Send + 'static,
+        M: FnOnce(T) -> Message + Send + 'static,
     {
         let sender = self.sender.clone();
         let task = tokio::spawn(async move {
-            let result = match AssertUnwindSafe(request).catch_unwind().await {
-                Ok(result) => result,
-                Err(_) => Err(HttpError::Unexpected {
-                    message: "rolo hit an internal error handling this answer".into(),
-                    exchange: Box::default(),
-                }),
-            };
+            let result = AssertUnwindSafe(request).catch_unwind().await.unwrap_or_else(|_| on_panic());
             let _ = sender.send(message(result));
         });
         task.abort_handle()
     }
+}
+
+/// A read's answer when handling it panicked.
+fn internal_error<T>() -> Result<T, HttpError> {
+    Err(HttpError::Unexpected {
+        message: "rolo hit an internal error handling this answer".into(),
+        exchange: Box::default(),
+    })
 }
 
 /// Runs rolo until the user quits or the event stream ends.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::{Effect, Outcome, Overlay, ServerChange, State, Tag};
 use crate::backend::Backend;
-use crate::http::{Fetched, HttpError};
+use crate::http::{Fetched, HttpError, Verdict, WriteOutcome, Written};
 use crate::record::input_from_record;
 use crate::validate::{FieldError, validate};
 
@@ -91,7 +91,8 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
     form.server_changed.clear();
     form.sent = form.draft.inputs().to_vec();
     form.outcome = None;
-    effects.push(Effect::Save { tag, id: form.draft.loaded.update_id(&state.backend), body });
+    let (id, contact_id) = (form.draft.loaded.update_id(&state.backend), form.draft.loaded.id.clone());
+    effects.push(Effect::Save { tag, id, contact_id, body });
     super::history::note_send(state, tag);
     effects
 }
@@ -105,8 +106,11 @@ pub(super) fn back(state: &mut State) -> Vec<Effect> {
         return vec![Effect::Cancel { tag }];
     }
     if let Some(tag) = form.saving.take() {
-        form.outcome = Some(Outcome::Cancelled);
-        return vec![Effect::Cancel { tag }];
+        // The request may already have reached the server: that is all rolo knows.
+        form.outcome = Some(Outcome::cancelled_in_flight());
+        let mut effects = vec![Effect::Cancel { tag }];
+        effects.extend(super::history::on_outcome(state, tag, Verdict::Unknown, None));
+        return effects;
     }
     if form.draft.is_dirty() {
         state.overlay = Some(Overlay::ConfirmDiscard { then_quit: false });
@@ -156,67 +160,46 @@ pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, Ht
     Vec::new()
 }
 
-/// The server's answer to a send: the stored record becomes the baseline, or its errors are
-/// placed under their fields; the draft is never lost.
-pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+/// The server's answer to a send, judged ([`WriteOutcome::decide`]): stored, the record
+/// becomes the baseline and the draft is cleared; not stored, the server's errors go under
+/// their fields; unknown, nothing changes. The draft is never lost.
+pub(super) fn on_saved(state: &mut State, tag: Tag, written: Written) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut().filter(|f| f.saving == Some(tag)) else {
-        return Vec::new();
+        // A send the form no longer waits for (cancelled): its history entry says unknown.
+        return super::history::on_outcome(state, tag, Verdict::Unknown, written.exchange().status)
+            .into_iter()
+            .collect();
     };
     form.saving = None;
-    let exchange = match &result {
-        Ok(fetched) => fetched.exchange.clone(),
-        Err(error) => error.exchange().clone(),
-    };
-    let mut effects = Vec::new();
-    match result {
-        Ok(Fetched { contact, exchange }) => {
-            form.outcome = Some(Outcome::Saved { status: exchange.status.unwrap_or(200), latency: exchange.latency });
+    let sent = std::mem::take(&mut form.sent);
+    let outcome = WriteOutcome::decide(&form.draft, &sent, written);
+    form.outcome = Some(Outcome::sent(&outcome));
+    match &outcome {
+        WriteOutcome::Stored { contact, differences, .. } => {
             form.server_errors.clear();
             form.server_message = None;
             form.unplaced.clear();
-            match contact {
-                Some(contact) if contact.id == form.draft.loaded.id => {
-                    let sent = std::mem::take(&mut form.sent);
-                    form.server_changed = form
-                        .draft
-                        .stored_differently(&contact, &sent)
-                        .into_iter()
-                        .map(|field| ServerChange {
-                            field,
-                            sent: sent[field].clone(),
-                            ignored: input_from_record(&backend.fields[field], &contact.record)
-                                == *form.draft.original(field),
-                        })
-                        .collect();
-                    form.draft.saved(contact.clone(), &sent);
-                    form.errors = validate(&backend, &form.draft);
-                    form.sync_editor();
-                    form.reload_entries();
-                    state.list.replace(&backend, contact);
-                }
-                Some(other) => {
-                    // Keep the draft as it is: the answer says nothing reliable about this contact.
-                    let text = mismatch(&other.id, &form.draft.loaded.id);
-                    state.notify(text, true);
-                }
-                None => {
-                    // The answer had no record: fetch it, so the form shows what was stored.
-                    let id = form.draft.loaded.id.clone();
-                    let tag = state.next_tag;
-                    state.next_tag += 1;
-                    if let Some(form) = state.form.as_mut() {
-                        form.refreshing = Some(tag);
-                    }
-                    effects.push(Effect::LoadContact { tag, id });
-                }
-            }
+            form.server_changed = differences
+                .iter()
+                .map(|&field| ServerChange {
+                    field,
+                    sent: sent[field].clone(),
+                    ignored: input_from_record(&backend.fields[field], &contact.record) == *form.draft.original(field),
+                })
+                .collect();
+            form.draft.saved(contact.clone(), &sent);
+            form.errors = validate(&backend, &form.draft);
+            form.sync_editor();
+            form.reload_entries();
+            state.list.replace(&backend, contact.clone());
         }
-        Err(error) => {
-            if let HttpError::Status { message, field_errors, .. } = &error {
+        WriteOutcome::NotStored { error } => {
+            form.server_errors.clear();
+            form.unplaced.clear();
+            form.server_message = None;
+            if let HttpError::Status { message, field_errors, .. } = error {
                 form.server_message = message.clone();
-                form.server_errors.clear();
-                form.unplaced.clear();
                 for reported in field_errors {
                     match field_for(&backend, &reported.field) {
                         Some(field) => form.server_errors.push(FieldError { field, message: reported.message.clone() }),
@@ -224,11 +207,13 @@ pub(super) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, Http
                     }
                 }
             }
-            form.outcome = Some(Outcome::Failed { message: error.to_string() });
         }
+        // The draft stays as it is: the next Ctrl-S fetches the contact first and tells
+        // whether the values are already there.
+        WriteOutcome::Unknown { .. } => {}
     }
-    state.record_exchange(&exchange);
-    effects
+    state.record_exchange(outcome.exchange());
+    super::history::on_outcome(state, tag, outcome.verdict(), outcome.exchange().status).into_iter().collect()
 }
 
 fn mismatch(answered: &str, asked: &str) -> String {

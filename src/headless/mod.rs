@@ -9,7 +9,8 @@
 //! |------|---------|
 //! | 0 | success |
 //! | 1 | the input is wrong: a bad config or profile, an unknown field, a value that fails validation, a read-only profile asked to write, a command-line mistake |
-//! | 2 | the server or network failed: refused connection, timeout, error status (the server's message and its per-field errors are shown) |
+//! | 2 | the server or network failed: refused connection, a read's timeout, error status (the server's message and its per-field errors are shown); for `update`, the change was not stored |
+//! | 3 | `update` only: the request was sent but whether it was stored is unknown (the connection broke, no answer in time, a gateway's 502/504, an answer about another contact) |
 //!
 //! The JSON each command prints with `--json` is described in `docs/json.md`.
 
@@ -45,13 +46,16 @@ fn redacted(text: &str) -> String {
 /// Exit code for input mistakes: config, unknown field, invalid value, read-only.
 pub const EXIT_INVALID: u8 = 1;
 
-/// Exit code for server and network failures.
+/// Exit code for server and network failures (for `update`: not stored).
 pub const EXIT_SERVER: u8 = 2;
+
+/// Exit code for an update that was sent but whose outcome is unknown: it may have been applied.
+pub const EXIT_UNKNOWN: u8 = 3;
 
 /// Why a command did not succeed: a one-line message, per-field details, and an exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// [`EXIT_INVALID`] or [`EXIT_SERVER`].
+    /// [`EXIT_INVALID`], [`EXIT_SERVER`] or [`EXIT_UNKNOWN`].
     pub code: u8,
     /// What went wrong, in one sentence.
     pub message: String,
@@ -74,6 +78,11 @@ impl Failure {
             _ => Vec::new(),
         };
         Self { code: EXIT_SERVER, message: error.to_string(), details }
+    }
+
+    /// A write whose outcome is unknown (exit 3).
+    pub fn unknown(message: impl Into<String>) -> Self {
+        Self { code: EXIT_UNKNOWN, message: message.into(), details: Vec::new() }
     }
 
     /// Adds per-field lines.

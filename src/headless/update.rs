@@ -6,10 +6,11 @@ use serde_json::{Value, json};
 
 use super::get::{fetch, lines};
 use super::list::pretty;
-use super::{Connection, Failure, emit, find_field};
+use super::{Connection, Failure, emit, find_field, show_input};
 use crate::backend::Backend;
 use crate::connect::Request;
-use crate::record::{Difference, Draft, Input};
+use crate::http::{ALREADY_STORED, WriteOutcome, differences_note};
+use crate::record::{Difference, Draft, Input, input_from_record};
 use crate::validate::validate;
 
 /// What `rolo update` was asked for.
@@ -97,18 +98,33 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
         return Ok(());
     }
     if !draft.is_dirty() {
-        eprintln!("rolo: contact {} already has these values; nothing was sent", draft.loaded.id);
+        eprintln!("rolo: {ALREADY_STORED} (contact {})", draft.loaded.id);
         emit(&if options.json { pretty(&draft.loaded.record) } else { lines(&backend, &draft.loaded, Some(&touched)) });
         return Ok(());
     }
-    let saved = client.update(&id, body).await.map_err(|e| Failure::server(&e))?;
-    // Some vendors answer an update without the record: fetch what was stored, as the form does.
-    let stored = match saved.contact {
-        Some(contact) => contact,
-        None => fetch(client, &draft.loaded.id).await?,
-    };
-    emit(&if options.json { pretty(&stored.record) } else { lines(&backend, &stored, Some(&touched)) });
-    Ok(())
+    let sent = draft.inputs().to_vec();
+    let written = client.write(&id, &draft.loaded.id, body).await;
+    // Judged as the form judges it, so both say the same.
+    let outcome = WriteOutcome::decide(&draft, &sent, written);
+    let summary = outcome.summary();
+    match outcome {
+        WriteOutcome::Stored { contact, differences, .. } => {
+            if !differences.is_empty() {
+                eprintln!("rolo: warning: {}", differences_note(differences.len()));
+                for index in differences {
+                    let field = &backend.fields[index];
+                    let stored = show_input(field, &input_from_record(field, &contact.record));
+                    eprintln!("{}: sent “{}”, stored “{stored}”", field.key, show_input(field, &sent[index]));
+                }
+            }
+            emit(&if options.json { pretty(&contact.record) } else { lines(&backend, &contact, Some(&touched)) });
+            Ok(())
+        }
+        WriteOutcome::NotStored { error } => Err(Failure { message: summary, ..Failure::server(&error) }),
+        WriteOutcome::Unknown { .. } => Err(Failure::unknown(format!(
+            "{summary}. The same command again fetches the contact first and sends nothing if the values are there"
+        ))),
+    }
 }
 
 /// `rolo: dry run, nothing sent; N fields would change:` and one `  key: before -> after`

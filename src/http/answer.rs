@@ -59,7 +59,7 @@ pub struct ServerFieldError {
 pub enum HttpError {
     /// Nothing answered at the address (refused, DNS, TLS).
     Connect { message: String, exchange: Box<Exchange> },
-    /// No complete answer in time.
+    /// No complete answer in time (the request went out: a failed connect is [`HttpError::Connect`]).
     Timeout { exchange: Box<Exchange> },
     /// The server answered with an error status.
     Status {
@@ -84,6 +84,9 @@ pub enum HttpError {
         /// The exchange, for the raw view.
         exchange: Box<Exchange>,
     },
+    /// The request went out, then the connection broke (reset, closed, body cut short)
+    /// before a whole answer came: a write may or may not have been applied.
+    Interrupted { message: String, exchange: Box<Exchange> },
 }
 
 impl HttpError {
@@ -94,7 +97,8 @@ impl HttpError {
             | HttpError::Timeout { exchange }
             | HttpError::Status { exchange, .. }
             | HttpError::Unexpected { exchange, .. }
-            | HttpError::Redirect { exchange, .. } => exchange,
+            | HttpError::Redirect { exchange, .. }
+            | HttpError::Interrupted { exchange, .. } => exchange,
         }
     }
 }
@@ -106,7 +110,8 @@ impl fmt::Display for HttpError {
             HttpError::Timeout { exchange } => {
                 let seconds = exchange.latency.as_secs_f64();
                 let precision = if seconds < 10.0 { 1 } else { 0 };
-                write!(f, "No answer within {seconds:.precision$} s (a change may or may not have been applied)")
+                // Only what is known: whether a write was applied is for its outcome to say.
+                write!(f, "No answer within {seconds:.precision$} s")
             }
             HttpError::Status { status, message, .. } => {
                 let meaning = match status {
@@ -134,6 +139,7 @@ impl fmt::Display for HttpError {
                 f,
                 "{status}: redirect without a Location — rolo does not follow redirects; fix base_url in the profile"
             ),
+            HttpError::Interrupted { message, .. } => f.write_str(message),
         }
     }
 }

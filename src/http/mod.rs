@@ -1,7 +1,9 @@
 //! The HTTP client: turns a backend description into requests, and answers into contacts.
 
 mod answer;
+mod outcome;
 mod retry;
+mod write;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,7 +14,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 pub use answer::{Exchange, HttpError, ServerFieldError, read_error_body};
+pub use outcome::{ALREADY_STORED, Verdict, WriteOutcome, differences_note, unknown as unknown_summary};
 pub use retry::{Retry, RetryPolicy};
+pub use write::Written;
 
 use crate::backend::{Auth, Backend, Method, Paging, path::Path};
 use crate::record::Contact;
@@ -227,11 +231,18 @@ impl Client {
     }
 
     /// Sends an update, once: a write is never retried behind the user's back.
-    /// The answer's record (if any) is the saved contact.
+    /// The answer's record (if any) is the saved contact; a 2xx whose body holds none (empty,
+    /// not JSON, too big, no record where the backend file says) answers `contact: None`.
+    /// [`Client::write`] adds the fetch that then tells what was stored.
     pub async fn update(&self, id: &str, body: Value) -> Result<Fetched, HttpError> {
         let update = &self.backend.update;
-        let (answer, exchange) = self.send(update.method, &update.path, Some(id), &[], Some(body)).await?;
-        self.fetched(&update.record, answer, exchange, false)
+        match self.send(update.method, &update.path, Some(id), &[], Some(body)).await {
+            Ok((answer, exchange)) => self.fetched(&update.record, answer, exchange, false),
+            Err(HttpError::Unexpected { exchange, .. }) if exchange.status.is_some_and(|s| (200..300).contains(&s)) => {
+                Ok(Fetched { contact: None, exchange: *exchange })
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// What [`Client::update`] would send for `id` and `body`, with the secret redacted (from
@@ -332,7 +343,9 @@ impl Client {
     fn redact_error(&self, mut error: HttpError) -> HttpError {
         let r = &self.redactor;
         match &mut error {
-            HttpError::Connect { message, exchange } | HttpError::Unexpected { message, exchange } => {
+            HttpError::Connect { message, exchange }
+            | HttpError::Unexpected { message, exchange }
+            | HttpError::Interrupted { message, exchange } => {
                 *message = r.string(std::mem::take(message));
                 self.redact_exchange(exchange);
             }
@@ -494,9 +507,6 @@ fn unexpected(message: String, exchange: Exchange) -> HttpError {
 fn transport_error(error: reqwest::Error, exchange: Exchange) -> HttpError {
     // reqwest's messages include the URL, which can carry a query-parameter secret.
     let error = error.without_url();
-    if error.is_timeout() {
-        return HttpError::Timeout { exchange: Box::new(exchange) };
-    }
     // reqwest's messages nest the cause; the innermost one says what happened.
     let mut message = error.to_string();
     let mut source = std::error::Error::source(&error);
@@ -504,10 +514,15 @@ fn transport_error(error: reqwest::Error, exchange: Exchange) -> HttpError {
         message = cause.to_string();
         source = cause.source();
     }
+    // Connecting comes first: a connect that fails or times out never sent the request, so
+    // nothing can have been applied. Everything after it may have reached the server.
     if error.is_connect() {
         HttpError::Connect { message, exchange: Box::new(exchange) }
+    } else if error.is_timeout() {
+        HttpError::Timeout { exchange: Box::new(exchange) }
     } else {
-        HttpError::Unexpected { message: format!("the connection failed: {message}"), exchange: Box::new(exchange) }
+        let message = format!("The connection broke after the request was sent ({message})");
+        HttpError::Interrupted { message, exchange: Box::new(exchange) }
     }
 }
 

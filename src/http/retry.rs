@@ -47,7 +47,9 @@ pub(super) fn next_retry(policy: &RetryPolicy, attempt: u32, error: &HttpError) 
         }
         HttpError::Timeout { .. } => ("no answer in time".to_string(), None),
         HttpError::Connect { .. } => ("could not connect".to_string(), None),
-        HttpError::Unexpected { exchange, .. } if exchange.status.is_none() => ("connection dropped".to_string(), None),
+        HttpError::Interrupted { exchange, .. } if exchange.status.is_none() => {
+            ("connection dropped".to_string(), None)
+        }
         _ => return None,
     };
     let wait = match asked {

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
 
 use super::theme;
 use crate::app::{BulkEdit, BulkStep, ItemStatus, State};
+use crate::http::{ALREADY_STORED, Verdict, unknown_summary};
 
 /// Draws the bulk edit screen over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
@@ -126,11 +127,12 @@ fn result_line(item: &crate::app::BulkItem) -> Line<'static> {
         ItemStatus::Waiting => ("·", "waiting".to_string(), theme::dim()),
         ItemStatus::Fetching(_) => ("…", "fetching".to_string(), theme::dim()),
         ItemStatus::Sending(_) => ("…", "sending".to_string(), theme::dim()),
-        ItemStatus::Stored(status) => {
-            (theme::OK_MARK, format!("stored ({})", status.map_or("?".to_string(), |s| s.to_string())), theme::ok())
+        ItemStatus::Stored(summary) => (theme::OK_MARK, summary.clone(), theme::ok()),
+        ItemStatus::Unchanged => (theme::OK_MARK, ALREADY_STORED.to_string(), theme::ok()),
+        ItemStatus::NotStored(why) => {
+            (theme::ERROR_MARK, format!("{}: {why}", Verdict::NotStored.label()), theme::error())
         }
-        ItemStatus::Unchanged => (theme::OK_MARK, "already had this value".to_string(), theme::ok()),
-        ItemStatus::Failed(error) => (theme::ERROR_MARK, error.clone(), theme::error()),
+        ItemStatus::Unknown(why) => (theme::WARN_MARK, unknown_summary(why), theme::changed()),
         ItemStatus::Stopped => ("–", "not sent (stopped)".to_string(), theme::dim()),
     };
     Line::from(vec![

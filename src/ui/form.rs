@@ -12,6 +12,7 @@ use super::{conflict, dropdown, entries, field, theme};
 use crate::app::keymap::{Action, Context};
 use crate::app::{Form, Outcome, State};
 use crate::record::{Input, kept_reason};
+use crate::http::{ALREADY_STORED, Verdict, differences_note};
 
 /// Draws the form for the open contact into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
@@ -156,6 +157,11 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
     (lines, focus_line)
 }
 
+/// A sentence without its final full stop, so one can be added after it.
+fn unstop(text: &str) -> &str {
+    text.strip_suffix('.').unwrap_or(text)
+}
+
 /// Help for the focused field, the outcome of the last send, and what the server said.
 fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -166,10 +172,10 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
         .or_else(|| (!focused.values.is_empty()).then(|| format!("One of: {}", focused.value_list())));
     lines.push(Line::styled(help.map_or_else(String::new, |h| format!("ⓘ {h}")), theme::dim()));
     match &form.outcome {
-        Some(Outcome::Saved { status, latency }) => {
+        Some(Outcome::Sent { verdict: Verdict::Stored, summary, latency }) => {
             lines.push(Line::styled(
                 format!(
-                    "{} Saved: {status} in {} ms. The form shows the record as the server stored it.",
+                    "{} {summary} in {} ms. The form shows the record as the server stored it.",
                     theme::OK_MARK,
                     latency.as_millis()
                 ),
@@ -177,27 +183,36 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
             ));
             let differ = form.server_changed.len();
             if differ > 0 {
-                let noun = if differ == 1 { "field was" } else { "fields were" };
                 lines.push(Line::styled(
-                    format!(
-                        "{} {differ} {noun} stored differently from what was sent (marked {0} above)",
-                        theme::WARN_MARK
-                    ),
+                    format!("{} {} (marked {0} above)", theme::WARN_MARK, differences_note(differ)),
                     theme::changed(),
                 ));
             }
         }
-        Some(Outcome::Failed { message }) => {
+        Some(Outcome::Sent { verdict: Verdict::NotStored, summary, .. }) => {
             let key = state.keymap.key_for(Context::Form, Action::RawResponse);
             lines.push(Line::styled(
-                format!("{} Not saved: {message}. Your edits are kept; {key} shows the response.", theme::ERROR_MARK),
+                format!("{} {}. Your edits are kept; {key} shows the response.", theme::ERROR_MARK, unstop(summary)),
                 theme::error(),
             ));
         }
-        Some(Outcome::Cancelled) => lines.push(Line::styled(
-            "Send cancelled; your edits are kept. The server may already have applied it.",
-            theme::dim(),
-        )),
+        Some(Outcome::Sent { verdict: Verdict::Unknown, summary, .. }) => {
+            let key = state.keymap.key_for(Context::Form, Action::Save);
+            lines.push(Line::styled(
+                format!(
+                    "{} {}. Your edits are kept; {key} checks the server first and sends only what is not there.",
+                    theme::WARN_MARK,
+                    unstop(summary)
+                ),
+                theme::changed(),
+            ));
+        }
+        Some(Outcome::AlreadyStored) => {
+            lines.push(Line::styled(format!("{} {ALREADY_STORED}.", theme::OK_MARK), theme::ok()));
+        }
+        Some(Outcome::Cancelled) => {
+            lines.push(Line::styled("Send cancelled before anything was sent; your edits are kept.", theme::dim()))
+        }
         Some(Outcome::Invalid { count, first }) => {
             let noun = if *count == 1 { "field needs" } else { "fields need" };
             lines.push(Line::styled(

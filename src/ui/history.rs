@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::theme;
 use crate::app::State;
 use crate::history::HistoryEntry;
+use crate::http::Verdict;
 
 /// Draws the history screen over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, selected: usize, detail: bool) {
@@ -43,11 +44,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, selected: usize, detai
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), popup);
 }
 
+/// The entry's outcome in the words the form uses, with the answer's status.
 fn status_text(entry: &HistoryEntry) -> String {
-    let mark = if entry.ok { theme::OK_MARK } else { theme::ERROR_MARK };
+    let mark = match entry.outcome {
+        Verdict::Stored => theme::OK_MARK,
+        Verdict::NotStored => theme::ERROR_MARK,
+        Verdict::Unknown => theme::WARN_MARK,
+    };
+    let label = entry.outcome.label();
     match entry.status {
-        Some(status) => format!("{mark} {status}"),
-        None => format!("{mark} no answer"),
+        Some(status) => format!("{mark} {label} ({status})"),
+        None => format!("{mark} {label} (no answer)"),
+    }
+}
+
+fn status_style(entry: &HistoryEntry) -> ratatui::style::Style {
+    match entry.outcome {
+        Verdict::Stored => theme::ok(),
+        Verdict::NotStored => theme::error(),
+        Verdict::Unknown => theme::changed(),
     }
 }
 
@@ -59,11 +74,11 @@ fn short_time(time: &str) -> String {
 fn entry_line(entry: &HistoryEntry, selected: bool) -> Line<'static> {
     let pointer = if selected { "▶ " } else { "  " };
     let style = if selected { theme::selected() } else { Default::default() };
-    let status_style = if entry.ok { theme::ok() } else { theme::error() };
+    let status_style = status_style(entry);
     let fields: Vec<&str> = entry.changes.iter().map(|c| c.label.as_str()).collect();
     Line::from(vec![
         Span::styled(format!("{pointer}{}  ", short_time(&entry.time)), style),
-        Span::styled(format!("{:<7}", status_text(entry)), status_style),
+        Span::styled(format!("{:<18}", status_text(entry)), status_style),
         Span::styled(format!(" {}", entry.title), style),
         Span::styled(format!("  #{}", entry.contact_id), theme::dim()),
         Span::styled(format!("  {}", fields.join(", ")), theme::changed()),
@@ -71,7 +86,7 @@ fn entry_line(entry: &HistoryEntry, selected: bool) -> Line<'static> {
 }
 
 fn detail_lines(entry: &HistoryEntry, lines: &mut Vec<Line<'static>>) {
-    let status_style = if entry.ok { theme::ok() } else { theme::error() };
+    let status_style = status_style(entry);
     lines.push(Line::from(vec![
         Span::styled(entry.title.clone(), theme::heading()),
         Span::styled(format!("  #{}  ", entry.contact_id), theme::dim()),

@@ -18,7 +18,7 @@ use super::keymap::{Action, Context, jump, typed_char};
 use super::{Effect, Overlay, State, Tag};
 use crate::backend::{Backend, FieldKind};
 use crate::history::HistoryEntry;
-use crate::http::{Fetched, HttpError, Outgoing};
+use crate::http::{Fetched, HttpError, Outgoing, WriteOutcome, Written};
 use crate::journal::SavedDraft;
 use crate::record::countries::countries;
 use crate::record::{Contact, Draft, Input};
@@ -79,12 +79,14 @@ pub enum ItemStatus {
     Fetching(Tag),
     /// The update is in flight.
     Sending(Tag),
-    /// The server stored it (status).
-    Stored(Option<u16>),
+    /// Stored: the outcome's summary (`Stored: 200`, and any field stored differently).
+    Stored(String),
     /// It already had the value: nothing sent.
     Unchanged,
-    /// Not stored: why.
-    Failed(String),
+    /// Not stored: why (a refusal, or a problem found before sending).
+    NotStored(String),
+    /// Sent, but whether it was stored is unknown: why.
+    Unknown(String),
     /// Not sent: the user stopped the run.
     Stopped,
 }
@@ -119,11 +121,14 @@ impl Item {
 
 impl Item {
     fn is_done(&self) -> bool {
-        matches!(self.status, ItemStatus::Stored(_) | ItemStatus::Unchanged | ItemStatus::Failed(_))
+        matches!(
+            self.status,
+            ItemStatus::Stored(_) | ItemStatus::Unchanged | ItemStatus::NotStored(_) | ItemStatus::Unknown(_)
+        )
     }
 
     fn is_retryable(&self) -> bool {
-        matches!(self.status, ItemStatus::Failed(_) | ItemStatus::Stopped)
+        matches!(self.status, ItemStatus::NotStored(_) | ItemStatus::Unknown(_) | ItemStatus::Stopped)
     }
 }
 

@@ -47,6 +47,7 @@ fn launch_next(state: &mut State) -> Vec<Effect> {
 fn finished(state: &mut State) -> Vec<Effect> {
     let Some(edit) = state.bulk.edit.as_ref() else { return Vec::new() };
     let failed = edit.items.iter().filter(|i| i.is_retryable()).count();
+    let unknown = edit.items.iter().filter(|i| matches!(i.status, ItemStatus::Unknown(_))).count();
     let done: Vec<String> = edit.items.iter().filter(|i| !i.is_retryable()).map(|i| i.contact_id.clone()).collect();
     let total = edit.items.len();
     for id in done {
@@ -56,7 +57,15 @@ fn finished(state: &mut State) -> Vec<Effect> {
         state.notify(format!("Bulk edit done: {total} of {total} contacts stored"), false);
     } else {
         let key = state.keymap.key_for(Context::BulkResults, Action::Retry);
-        state.notify(format!("{failed} of {total} contacts not stored; {key} retries them"), true);
+        let text = if unknown == 0 {
+            format!("{failed} of {total} contacts not stored; {key} retries them")
+        } else {
+            format!(
+                "{failed} of {total} contacts not known to be stored ({unknown} unknown: the change may have been \
+                 applied); {key} checks each one first and sends only where the value is not there"
+            )
+        };
+        state.notify(text, true);
     }
     Vec::new()
 }
@@ -74,27 +83,27 @@ pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fet
     let fetched = match result {
         Ok(fetched) => fetched,
         Err(error) => {
-            item.status = ItemStatus::Failed(format!("fetching it failed: {}", one_line(&error)));
+            item.status = ItemStatus::NotStored(format!("fetching it failed: {}", one_line(&error)));
             state.record_exchange(error.exchange());
             return launch_next(state);
         }
     };
     let mut effects = Vec::new();
     match fetched.contact.filter(|c| c.id == item.contact_id) {
-        None => item.status = ItemStatus::Failed("the server did not answer with this contact".into()),
+        None => item.status = ItemStatus::NotStored("the server did not answer with this contact".into()),
         Some(contact) => {
             state.list.replace(&backend, contact.clone());
             let draft = draft_for(&backend, contact.clone(), index, &input);
             if !draft.is_dirty() {
                 item.status = ItemStatus::Unchanged;
             } else if let Some(problem) = problem(&backend, &draft) {
-                item.status = ItemStatus::Failed(problem);
+                item.status = ItemStatus::NotStored(problem);
                 item.draft = Some(draft);
                 effects.extend(item.keep(&state.restorable));
             } else {
                 match draft.body() {
                     Err((_, message)) => {
-                        item.status = ItemStatus::Failed(format!("not sent: {message}"));
+                        item.status = ItemStatus::NotStored(format!("not sent: {message}"));
                         item.draft = Some(draft);
                     }
                     Ok(body) => {
@@ -102,7 +111,8 @@ pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fet
                         item.status = ItemStatus::Sending(save_tag);
                         let entry = HistoryEntry::of(&draft, &profile);
                         item.draft = Some(draft);
-                        effects.push(Effect::Save { tag: save_tag, id: contact.update_id(&backend), body });
+                        let (id, contact_id) = (contact.update_id(&backend), contact.id.clone());
+                        effects.push(Effect::Save { tag: save_tag, id, contact_id, body });
                         crate::app::history::note_entry(state, save_tag, entry);
                         state.record_exchange(&fetched.exchange);
                         return effects;
@@ -116,32 +126,42 @@ pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fet
     effects
 }
 
-/// The answer to one contact's update.
-pub(in crate::app) fn on_saved(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+/// The answer to one contact's update, judged as the form judges it.
+pub(in crate::app) fn on_saved(state: &mut State, tag: Tag, written: Written) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
     let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
     let Some(item) = edit.items.iter_mut().find(|i| i.status == ItemStatus::Sending(tag)) else {
         return Vec::new();
     };
+    let Some(draft) = item.draft.as_ref() else { return Vec::new() };
+    let outcome = WriteOutcome::decide(draft, draft.inputs(), written);
     let mut effects = Vec::new();
-    match result {
-        Ok(fetched) => {
-            item.status = ItemStatus::Stored(fetched.exchange.status);
+    match &outcome {
+        WriteOutcome::Stored { contact, .. } => {
+            let mut text = outcome.summary();
+            if let Some(note) = outcome.differences_note() {
+                text.push_str(&format!("; {note}"));
+            }
+            item.status = ItemStatus::Stored(text);
             item.draft = None;
             if std::mem::take(&mut item.kept) {
                 effects.push(Effect::DropDraft { contact_id: item.contact_id.clone() });
             }
-            if let Some(contact) = fetched.contact.clone().filter(|c| c.id == item.contact_id) {
-                state.list.replace(&backend, contact);
-            }
-            state.record_exchange(&fetched.exchange);
+            state.list.replace(&backend, contact.clone());
         }
-        Err(error) => {
-            item.status = ItemStatus::Failed(one_line(&error));
+        WriteOutcome::NotStored { error } => {
+            item.status = ItemStatus::NotStored(one_line(error));
             effects.extend(item.keep(&state.restorable));
-            state.record_exchange(error.exchange());
+        }
+        WriteOutcome::Unknown { why, .. } => {
+            // Kept like a refused one; a retry fetches the contact first and finds the value
+            // there ("Already stored") or sends it again.
+            item.status = ItemStatus::Unknown(why.replace('\n', " "));
+            effects.extend(item.keep(&state.restorable));
         }
     }
+    state.record_exchange(outcome.exchange());
+    effects.extend(crate::app::history::on_outcome(state, tag, outcome.verdict(), outcome.exchange().status));
     effects.extend(launch_next(state));
     effects
 }
