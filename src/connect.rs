@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use crate::app::keymap::Keymap;
 use crate::backend::{self, Auth, Backend};
 use crate::config::{self, Config, Dirs, UiSettings};
-use crate::http::{Client, Timeouts};
+use crate::http::{Client, DEFAULT_MAX_CONTACTS, Timeouts};
 use crate::sandbox::{self, Sandbox, SandboxOptions, Storage};
 use crate::ui::theme::Theme;
 
@@ -221,7 +221,8 @@ pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option
     }
     check_vars(&backend, &profile.vars).map_err(|e| format!("{}: {e}", at("vars")))?;
     let client = Client::new(backend, &base_url, secret, profile.vars.clone(), profile.timeouts())
-        .map_err(|e| format!("{}: {e}", at("base_url")))?;
+        .map_err(|e| format!("{}: {e}", at("base_url")))?
+        .with_max_contacts(profile.max_contacts.unwrap_or(DEFAULT_MAX_CONTACTS));
     let mut warnings = Vec::new();
     let loose = |file: &std::path::Path| {
         format!(

@@ -1,7 +1,6 @@
 //! The contact list: loaded pages, the cursor, the filter, and loading more on demand.
 
 use std::cell::Cell;
-use std::collections::HashSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
@@ -9,7 +8,7 @@ use ratatui_textarea::TextArea;
 use super::keymap::{Action, Context};
 use super::{Effect, Filter, Form, Overlay, State, Tag};
 use crate::backend::Backend;
-use crate::http::{HttpError, Page, PageRequest};
+use crate::http::{HttpError, Page, Pager, Progress};
 use crate::record::Contact;
 
 /// Load the next page when the cursor is this close to the end.
@@ -24,8 +23,6 @@ pub const FILTER_AUTOLOAD_LIMIT: usize = 5_000;
 pub struct ContactList {
     /// Every contact loaded, in server order.
     pub contacts: Vec<Contact>,
-    /// The ids in `contacts`, so a contact is listed once.
-    ids: HashSet<String>,
     /// Fuzzy filter over `contacts`.
     pub filter: Filter,
     /// The filter being typed.
@@ -38,27 +35,38 @@ pub struct ContactList {
     pub offset: Cell<usize>,
     /// Rows the view showed last time, for page up/down.
     pub page_rows: Cell<usize>,
-    /// The next page to load, if any.
-    pub next: Option<PageRequest>,
+    /// Which page comes next, or why there is none; lists each contact once.
+    pager: Pager,
     /// The page request in flight.
     pub loading: Option<Tag>,
-    /// The vendor's total count, if it says.
-    pub total: Option<u64>,
     /// Why the last page failed to load.
     pub error: Option<String>,
 }
 
 impl ContactList {
-    /// Forgets what was loaded and asks for the first page.
-    pub fn reload(&mut self, backend: &Backend, next_tag: &mut Tag) -> Option<Effect> {
+    /// Forgets what was loaded and starts a new pass through the list with `pager`.
+    pub fn reload(&mut self, pager: Pager, next_tag: &mut Tag) -> Option<Effect> {
         self.contacts.clear();
-        self.ids.clear();
         self.filter.clear();
         self.cursor = 0;
-        self.total = None;
         self.error = None;
-        self.next = Some(PageRequest::first(&backend.list.paging));
+        self.pager = pager;
         self.load_more(next_tag)
+    }
+
+    /// True while the server has more pages and paging has not stopped.
+    pub fn has_more(&self) -> bool {
+        self.pager.next().is_some()
+    }
+
+    /// Where paging stands: more to load, complete, or stopped and why.
+    pub fn progress(&self) -> &Progress {
+        self.pager.progress()
+    }
+
+    /// The vendor's total count, if it says.
+    pub fn total(&self) -> Option<u64> {
+        self.pager.total()
     }
 
     /// Asks for the next page unless one is in flight or there is none.
@@ -66,7 +74,7 @@ impl ContactList {
         if self.loading.is_some() {
             return None;
         }
-        let page = self.next.clone()?;
+        let page = self.pager.next()?.clone();
         let tag = *next_tag;
         *next_tag += 1;
         self.loading = Some(tag);
@@ -179,7 +187,8 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
 
 fn reload(state: &mut State) -> Vec<Effect> {
     let mut effects: Vec<Effect> = state.list.loading.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
-    effects.extend(state.list.reload(&state.backend, &mut state.next_tag));
+    let pager = state.pager();
+    effects.extend(state.list.reload(pager, &mut state.next_tag));
     state.notice = None;
     effects
 }
@@ -214,18 +223,17 @@ pub(super) fn on_page(state: &mut State, tag: Tag, result: Result<Page, HttpErro
     }
     state.list.loading = None;
     match result {
-        Ok(page) => {
+        Ok(mut page) => {
             state.record_exchange(&page.exchange);
             let list = &mut state.list;
             // A contact seen on an earlier page (the list shifted, or a server repeats itself)
-            // is shown once.
-            let fresh: Vec<Contact> = page.contacts.into_iter().filter(|c| list.ids.insert(c.id.clone())).collect();
+            // is shown once; the pager decides whether paging goes on.
+            let fresh = list.pager.take(&mut page);
             let texts: Vec<String> = fresh.iter().map(|c| search_text(&state.backend, c)).collect();
             list.contacts.extend(fresh);
             list.filter.extend(texts);
-            list.total = page.total;
-            list.next = page.next;
             list.error = None;
+            // A stop's reason stays on the status line (see `ui::chrome`).
             if page.skipped > 0 {
                 state.notify(format!("{} records without an id were left out", page.skipped), true);
             }

@@ -40,7 +40,9 @@ pub use preview::Preview;
 pub use sending::READ_ONLY;
 
 use crate::backend::Backend;
-use crate::http::{Client, Exchange, Fetched, HttpError, Page, PageRequest, Retry, Written};
+use crate::http::{
+    Client, DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Written,
+};
 use crate::journal::SavedDraft;
 use keymap::{Action, Context};
 
@@ -241,7 +243,13 @@ impl State {
 
     /// The effects to run at start-up: load the first page.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.list.reload(&self.backend, &mut self.next_tag).into_iter().collect()
+        let pager = self.pager();
+        self.list.reload(pager, &mut self.next_tag).into_iter().collect()
+    }
+
+    /// A new pass through the contact list, under the client's `max_contacts`.
+    pub fn pager(&self) -> Pager {
+        self.wire.as_ref().map_or_else(|| Pager::new(&self.backend.list.paging, DEFAULT_MAX_CONTACTS), Client::pager)
     }
 
     /// True while a request is in flight (the spinner turns).

@@ -68,6 +68,10 @@ pub struct Profile {
     /// Refuse every write: look, never touch.
     #[serde(default)]
     pub read_only: bool,
+    /// The most contacts one pass through the list loads (default
+    /// [`crate::http::DEFAULT_MAX_CONTACTS`]); paging stops there and says so.
+    #[serde(default)]
+    pub max_contacts: Option<u64>,
 }
 
 /// `[ui]`: behaviour of the terminal UI that is the same for every profile.

@@ -1,15 +1,17 @@
-//! `rolo list`: the contact list as an aligned table, CSV (RFC 4180) or JSON.
+//! `rolo list`: the contact list as an aligned table, CSV (RFC 4180) or JSON, streamed: each
+//! page's rows are written before the next page is asked for.
 
-use std::collections::HashSet;
+use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Connection, Failure, emit};
+use super::{Connection, EXIT_INCOMPLETE, Failure};
 use crate::app::{Filter, search_text};
 use crate::backend::Backend;
 use crate::connect::Request;
-use crate::http::{Client, HttpError, PageRequest};
+use crate::http::Client;
 use crate::record::Contact;
 
 /// How the list is printed.
@@ -35,23 +37,14 @@ pub struct Options {
     pub limit: Option<usize>,
 }
 
-/// Runs `rolo list`.
+/// Runs `rolo list`: rows go to standard output as each page arrives.
 pub async fn run(request: Request, options: Options) -> Result<(), Failure> {
     let connection = Connection::open(request).await?;
-    let backend = std::sync::Arc::clone(connection.client.backend());
-    let result = fetch(&connection.client, options.filter.as_deref(), options.limit).await;
+    let backend = Arc::clone(connection.client.backend());
+    let mut rows = Rows::new(&backend, options.format, io::BufWriter::new(io::stdout()));
+    let ended = stream(&connection.client, &options, &mut rows).await;
     connection.close().await;
-    let (contacts, skipped) = result.map_err(|e| Failure::server(&e))?;
-    if skipped > 0 {
-        eprintln!("rolo: warning: {skipped} records without an id were left out");
-    }
-    let text = match options.format {
-        Format::Table => table(&backend, &contacts),
-        Format::Csv => csv(&backend, &contacts),
-        Format::Json => pretty(&json(&backend, &contacts)),
-    };
-    emit(&text);
-    Ok(())
+    ended
 }
 
 /// Pretty JSON with a final newline.
@@ -61,41 +54,157 @@ pub(super) fn pretty(value: &Value) -> String {
     text
 }
 
-/// Fetches contacts page by page, following the backend's paging, until `limit` contacts
-/// (all of them with a `filter`, whose best matches come first) or the last page.
-/// Returns the contacts and how many records had no id.
-pub async fn fetch(
-    client: &Client,
-    filter: Option<&str>,
-    limit: Option<usize>,
-) -> Result<(Vec<Contact>, usize), HttpError> {
+/// Lists contacts page by page, writing each page's rows to `rows` before asking for the next,
+/// so memory holds one page whatever the list's length. Paging follows the backend's paging
+/// through the client's [`crate::http::Pager`] (each contact once; a server that repeats
+/// itself, goes round or passes its total or the cap is stopped) until `limit` rows or the end.
+/// With a `filter`, each page's matches are written best first.
+///
+/// Once a row is written the output is always closed (`]` for JSON), whatever ends the listing:
+/// an error status (exit 2), a stop ([`EXIT_INCOMPLETE`]), or a reader that went away (`| head`:
+/// fetching stops, and that is a success). A failure before any row writes nothing.
+pub async fn stream<W: Write>(client: &Client, options: &Options, rows: &mut Rows<'_, W>) -> Result<(), Failure> {
     let backend = client.backend();
-    let filter = filter.filter(|q| !q.trim().is_empty());
-    let mut next = Some(PageRequest::first(&backend.list.paging));
-    let mut seen = HashSet::new();
-    let mut contacts = Vec::new();
+    let filter = options.filter.as_deref().filter(|q| !q.trim().is_empty());
+    let limit = options.limit.unwrap_or(usize::MAX);
+    let mut pager = client.pager();
     let mut skipped = 0;
-    while let Some(request) = next.take() {
-        if filter.is_none() && limit.is_some_and(|n| contacts.len() >= n) {
-            break;
-        }
-        let page = client.list(&request).await?;
+    let mut failed = None;
+    while rows.written < limit {
+        let Some(request) = pager.next().cloned() else { break };
+        let mut page = match client.list(&request).await {
+            Ok(page) => page,
+            Err(error) => {
+                failed = Some(Failure::server(&error));
+                break;
+            }
+        };
         skipped += page.skipped;
-        // A contact seen on an earlier page (the list shifted) is listed once, as in the UI.
-        contacts.extend(page.contacts.into_iter().filter(|c| seen.insert(c.id.clone())));
-        next = page.next;
+        let mut matches = matching(backend, pager.take(&mut page), filter);
+        matches.truncate(limit - rows.written);
+        if let Err(error) = rows.page(&matches) {
+            return written_or_gone(error);
+        }
     }
-    if let Some(query) = filter {
-        let mut matcher = Filter::default();
-        matcher.extend(contacts.iter().map(|c| search_text(backend, c)));
-        matcher.set_query(query);
-        let rows = (0..matcher.visible_len()).filter_map(|row| matcher.visible(row));
-        contacts = rows.filter_map(|i| contacts.get(i).cloned()).collect();
+    // A failure before any row leaves standard output empty, as for the other commands.
+    if let Err(error) = if failed.is_none() || rows.written > 0 { rows.finish() } else { Ok(()) } {
+        return written_or_gone(error);
     }
-    if let Some(n) = limit {
-        contacts.truncate(n);
+    if skipped > 0 {
+        eprintln!("rolo: warning: {skipped} records without an id were left out");
     }
-    Ok((contacts, skipped))
+    if let Some(failure) = failed {
+        return Err(failure);
+    }
+    match pager.stopped() {
+        // `--limit` was met: what was asked for is all there.
+        Some(stop) if rows.written < limit => Err(Failure {
+            code: EXIT_INCOMPLETE,
+            message: format!("the list is incomplete: paging stopped after {} contacts: {stop}", pager.loaded()),
+            details: Vec::new(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A page's contacts that match `filter`, best first; all of them without one.
+fn matching(backend: &Backend, contacts: Vec<Contact>, filter: Option<&str>) -> Vec<Contact> {
+    let Some(query) = filter else { return contacts };
+    let mut matcher = Filter::default();
+    matcher.extend(contacts.iter().map(|c| search_text(backend, c)));
+    matcher.set_query(query);
+    let mut slots: Vec<Option<Contact>> = contacts.into_iter().map(Some).collect();
+    (0..matcher.visible_len()).filter_map(|row| matcher.visible(row)).filter_map(|i| slots[i].take()).collect()
+}
+
+/// A closed pipe means the reader has what it wants; any other write error is a failure.
+fn written_or_gone(error: io::Error) -> Result<(), Failure> {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(Failure::invalid(format!("cannot write the list to standard output: {error}")))
+    }
+}
+
+/// Writes the list in one [`Format`] a page at a time: the header (or `[`) with the first
+/// rows, `]` at the end, and a flush after every page so a reader sees rows as they arrive.
+pub struct Rows<'b, W: Write> {
+    backend: &'b Backend,
+    format: Format,
+    out: W,
+    /// The table's column widths, fixed by the header and the first rows written (later rows
+    /// are not known yet); a wider cell later pushes the rest of its row right, never cut.
+    widths: Vec<usize>,
+    /// Rows written so far.
+    pub written: usize,
+}
+
+impl<'b, W: Write> Rows<'b, W> {
+    /// Nothing written yet.
+    pub fn new(backend: &'b Backend, format: Format, out: W) -> Self {
+        Self { backend, format, out, widths: Vec::new(), written: 0 }
+    }
+
+    /// Writes one page's rows and flushes. The header (or `[`) waits for the first rows, so
+    /// the table can size its columns from them.
+    pub fn page(&mut self, contacts: &[Contact]) -> io::Result<()> {
+        if contacts.is_empty() {
+            return Ok(());
+        }
+        let started = self.written > 0;
+        let mut text = String::new();
+        match self.format {
+            Format::Table => {
+                let lines: Vec<Vec<String>> = contacts.iter().map(|c| table_cells(self.backend, c)).collect();
+                if !started {
+                    let header = header(self.backend);
+                    self.widths = widths(std::iter::once(&header).chain(&lines));
+                    text.push_str(&table_line(&header, &self.widths));
+                }
+                for line in &lines {
+                    text.push_str(&table_line(line, &self.widths));
+                }
+            }
+            Format::Csv => {
+                if !started {
+                    text.push_str(&csv_line(&header(self.backend)));
+                }
+                for contact in contacts {
+                    text.push_str(&csv_line(&cells(self.backend, contact)));
+                }
+            }
+            Format::Json => {
+                if !started {
+                    text.push('[');
+                }
+                let Value::Array(items) = json(self.backend, contacts) else { return Ok(()) };
+                for (i, item) in items.iter().enumerate() {
+                    text.push_str(if self.written + i == 0 { "\n  " } else { ",\n  " });
+                    // Inside JSON strings a line break is `\n`: every real one is between tokens.
+                    text.push_str(&serde_json::to_string_pretty(item).unwrap_or_default().replace('\n', "\n  "));
+                }
+            }
+        }
+        self.written += contacts.len();
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()
+    }
+
+    /// Ends the output so it is whole: the header of an empty table or CSV, `]` for JSON.
+    pub fn finish(&mut self) -> io::Result<()> {
+        let text = match self.format {
+            Format::Table if self.written == 0 => {
+                let header = header(self.backend);
+                table_line(&header, &widths(std::iter::once(&header)))
+            }
+            Format::Csv if self.written == 0 => csv_line(&header(self.backend)),
+            Format::Json if self.written == 0 => "[]\n".to_string(),
+            Format::Json => "\n]\n".to_string(),
+            Format::Table | Format::Csv => String::new(),
+        };
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()
+    }
 }
 
 /// The cells of one contact: its id, then each column's text on one line.
@@ -111,41 +220,38 @@ fn header(backend: &Backend) -> Vec<String> {
     header
 }
 
-/// An aligned table: a header row, then one row per contact, columns two spaces apart,
-/// trailing spaces trimmed. Line breaks and tabs inside values become spaces.
-pub fn table(backend: &Backend, contacts: &[Contact]) -> String {
-    let flat = |s: String| s.replace(['\n', '\r', '\t'], " ");
-    let rows: Vec<Vec<String>> = std::iter::once(header(backend))
-        .chain(contacts.iter().map(|c| cells(backend, c).into_iter().map(flat).collect()))
-        .collect();
-    let columns = rows[0].len();
-    let widths: Vec<usize> =
-        (0..columns).map(|i| rows.iter().map(|r| r.get(i).map_or(0, |s| s.width())).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[i].saturating_sub(cell.width()) + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+/// A contact's table cells: line breaks and tabs inside values become spaces.
+fn table_cells(backend: &Backend, contact: &Contact) -> Vec<String> {
+    cells(backend, contact).into_iter().map(|s| s.replace(['\n', '\r', '\t'], " ")).collect()
 }
 
-/// CSV as RFC 4180 says: a header row, CRLF line ends, and a field holding a comma, a quote,
-/// CR or LF wrapped in quotes with its quotes doubled.
-pub fn csv(backend: &Backend, contacts: &[Contact]) -> String {
-    let mut out = String::new();
-    for row in std::iter::once(header(backend)).chain(contacts.iter().map(|c| cells(backend, c))) {
-        let quoted: Vec<String> = row.iter().map(|cell| csv_field(cell)).collect();
-        out.push_str(&quoted.join(","));
-        out.push_str("\r\n");
+/// Each column's width: its widest cell among `rows`.
+fn widths<'r>(rows: impl Iterator<Item = &'r Vec<String>> + Clone) -> Vec<usize> {
+    let columns = rows.clone().map(Vec::len).max().unwrap_or(0);
+    (0..columns).map(|i| rows.clone().map(|r| r.get(i).map_or(0, |s| s.width())).max().unwrap_or(0)).collect()
+}
+
+/// One line of the aligned table: columns two spaces apart, trailing spaces trimmed.
+fn table_line(row: &[String], widths: &[usize]) -> String {
+    let mut line = String::new();
+    for (i, cell) in row.iter().enumerate() {
+        line.push_str(cell);
+        if i + 1 < row.len() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            line.push_str(&" ".repeat(width.saturating_sub(cell.width()) + 2));
+        }
     }
-    out
+    let mut line = line.trim_end().to_string();
+    line.push('\n');
+    line
+}
+
+/// One CSV record as RFC 4180 says: fields joined by commas, quoted when they must be, CRLF.
+fn csv_line(row: &[String]) -> String {
+    let quoted: Vec<String> = row.iter().map(|cell| csv_field(cell)).collect();
+    let mut line = quoted.join(",");
+    line.push_str("\r\n");
+    line
 }
 
 /// One CSV field, quoted when it must be.

@@ -11,6 +11,7 @@
 //! | 1 | the input is wrong: a bad config or profile, an unknown field, a value that fails validation, a read-only profile asked to write, a command-line mistake |
 //! | 2 | the server or network failed: refused connection, a read's timeout, error status (the server's message and its per-field errors are shown); for `update`, the change was not stored |
 //! | 3 | `update` only: the request was sent but whether it was stored is unknown (the connection broke, no answer in time, a gateway's 502/504, an answer about another contact) |
+//! | 4 | `rolo list` stopped before the end of the list: the server's paging did not progress (a page of contacts already listed, a cursor it had sent before, more contacts than its total) or the profile's `max_contacts` was reached; the rows before the stop were written |
 //!
 //! The JSON each command prints with `--json` is described in `docs/json.md`.
 
@@ -52,10 +53,14 @@ pub const EXIT_SERVER: u8 = 2;
 /// Exit code for an update that was sent but whose outcome is unknown: it may have been applied.
 pub const EXIT_UNKNOWN: u8 = 3;
 
+/// Exit code when `rolo list` stopped before the end of the list (paging did not progress, or
+/// `max_contacts`): the output is whole but the list is not.
+pub const EXIT_INCOMPLETE: u8 = 4;
+
 /// Why a command did not succeed: a one-line message, per-field details, and an exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// [`EXIT_INVALID`], [`EXIT_SERVER`] or [`EXIT_UNKNOWN`].
+    /// [`EXIT_INVALID`], [`EXIT_SERVER`], [`EXIT_UNKNOWN`] or [`EXIT_INCOMPLETE`].
     pub code: u8,
     /// What went wrong, in one sentence.
     pub message: String,

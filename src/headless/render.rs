@@ -151,7 +151,7 @@ async fn open_form(runtime: &mut Runtime, id: &str) -> Result<(), Failure> {
         if let Some(error) = &list.error {
             return Err(Failure { code: EXIT_SERVER, message: error.clone(), details: Vec::new() });
         }
-        if list.next.is_none() {
+        if !list.has_more() {
             return Err(Failure::invalid(format!("no contact `{id}` in the list")));
         }
         runtime.dispatch(key(KeyCode::End));

@@ -7,7 +7,8 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
-use crate::app::State;
+use crate::app::{ContactList, State};
+use crate::http::Progress;
 
 /// `rolo │ Corporate Merch │ profile` with a sandbox badge on the right.
 pub fn draw_title(frame: &mut Frame, area: Rect, state: &State) {
@@ -33,13 +34,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::styled(theme::SPINNER[state.spinner % theme::SPINNER.len()], theme::key()));
         spans.push(Span::raw(" "));
     }
-    let list = &state.list;
-    let total = match (list.total, &list.next) {
-        (Some(total), _) => total.to_string(),
-        (None, Some(_)) => "?".to_string(),
-        (None, None) => list.contacts.len().to_string(),
-    };
-    spans.push(Span::raw(format!("{} loaded / {total}", list.contacts.len())));
+    spans.push(Span::raw(loaded(&state.list)));
     if !state.bulk.marks.is_empty() {
         spans.push(Span::styled(format!("  │  {} marked", state.bulk.marks.len()), theme::key()));
     }
@@ -63,6 +58,28 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::styled(format!("  │  {status} · {latency}{}", last.label), theme::dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `N loaded / M`; never more loaded than the total: a total the list proved wrong (more
+/// contacts came, or the server's last page came short of it) is shown as the server's word.
+/// A stop says why.
+fn loaded(list: &ContactList) -> String {
+    let loaded = list.contacts.len();
+    let count = match (list.total(), list.progress()) {
+        (Some(total), progress)
+            if loaded as u64 > total || (progress == &Progress::Complete && loaded as u64 != total) =>
+        {
+            format!("{loaded} loaded (server says {total})")
+        }
+        (Some(total), _) => format!("{loaded} loaded / {total}"),
+        (None, Progress::Complete) => format!("{loaded} loaded / {loaded}"),
+        (None, _) => format!("{loaded} loaded / ?"),
+    };
+    // The reason stays in view as long as the list is cut short (`r` loads it again).
+    match list.progress() {
+        Progress::Stopped(stop) => format!("{count}, paging stopped: {stop}"),
+        _ => count,
+    }
 }
 
 /// `Enter open contact  / filter …`, from the keymap; hints that do not fit are left out whole.

@@ -11,8 +11,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{conflict, dropdown, entries, field, theme};
 use crate::app::keymap::{Action, Context};
 use crate::app::{Form, Outcome, State};
-use crate::record::{Input, kept_reason};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
+use crate::record::{Input, kept_reason};
 
 /// Draws the form for the open contact into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
