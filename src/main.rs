@@ -157,16 +157,18 @@ async fn main() -> ExitCode {
             return finish(headless::render::run(request, screen, size, ansi).await);
         }
         Some(Command::Completions { shell }) => {
-            headless::emit(&String::from_utf8_lossy(&headless::completions(&mut Cli::command(), shell)));
-            Ok(())
+            return finish(headless::emit(&String::from_utf8_lossy(&headless::completions(
+                &mut Cli::command(),
+                shell,
+            ))));
         }
-        Some(Command::Man) => headless::man_page(Cli::command())
-            .map(|page| headless::emit(&String::from_utf8_lossy(&page)))
-            .wrap_err("writing the man page"),
+        Some(Command::Man) => match headless::man_page(Cli::command()) {
+            Ok(page) => return finish(headless::emit(&String::from_utf8_lossy(&page))),
+            Err(error) => Err(error).wrap_err("writing the man page"),
+        },
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
         Some(Command::Backends) => {
-            print!("{}", commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref()));
-            Ok(())
+            return finish(headless::emit(&commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref())));
         }
         Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
         None => run_tui(request, dirs).await,
@@ -223,8 +225,7 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
                 eprintln!("rolo: warning: {warning}");
             }
             let report = commands::check(&client, &name).await.map_err(|e| eyre!(e))?;
-            print!("{report}");
-            Ok(())
+            headless::emit(&report).map_err(|failure| eyre!(failure.message))
         }
         Target::Sandbox => Err(eyre!("no profile to check: give --profile NAME (and a config file)")),
     }

@@ -11,6 +11,7 @@ use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::{Client, HttpError, PageRequest};
 use crate::record::Contact;
+use crate::visible;
 
 /// How the list is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,13 +51,12 @@ pub async fn run(request: Request, options: Options) -> Result<(), Failure> {
         Format::Csv => csv(&backend, &contacts),
         Format::Json => pretty(&json(&backend, &contacts)),
     };
-    emit(&text);
-    Ok(())
+    emit(&text)
 }
 
-/// Pretty JSON with a final newline.
+/// Pretty JSON with a final newline; characters a terminal would act on are `\u` escapes.
 pub(super) fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut text = visible::escape_json(serde_json::to_string_pretty(value).unwrap_or_default());
     text.push('\n');
     text
 }
@@ -112,9 +112,10 @@ fn header(backend: &Backend) -> Vec<String> {
 }
 
 /// An aligned table: a header row, then one row per contact, columns two spaces apart,
-/// trailing spaces trimmed. Line breaks and tabs inside values become spaces.
+/// trailing spaces trimmed. Line breaks and tabs inside values become spaces, other controls
+/// and hidden characters escapes ([`visible`]).
 pub fn table(backend: &Backend, contacts: &[Contact]) -> String {
-    let flat = |s: String| s.replace(['\n', '\r', '\t'], " ");
+    let flat = |s: String| visible::visible(&s.replace(['\n', '\r', '\t'], " ")).into_owned();
     let rows: Vec<Vec<String>> = std::iter::once(header(backend))
         .chain(contacts.iter().map(|c| cells(backend, c).into_iter().map(flat).collect()))
         .collect();
@@ -137,11 +138,12 @@ pub fn table(backend: &Backend, contacts: &[Contact]) -> String {
 }
 
 /// CSV as RFC 4180 says: a header row, CRLF line ends, and a field holding a comma, a quote,
-/// CR or LF wrapped in quotes with its quotes doubled.
+/// CR or LF wrapped in quotes with its quotes doubled. Line breaks and tabs inside values stay;
+/// other controls (a carriage return too) and hidden characters become escapes ([`visible`]).
 pub fn csv(backend: &Backend, contacts: &[Contact]) -> String {
     let mut out = String::new();
     for row in std::iter::once(header(backend)).chain(contacts.iter().map(|c| cells(backend, c))) {
-        let quoted: Vec<String> = row.iter().map(|cell| csv_field(cell)).collect();
+        let quoted: Vec<String> = row.iter().map(|cell| csv_field(&visible::visible_lines(cell))).collect();
         out.push_str(&quoted.join(","));
         out.push_str("\r\n");
     }

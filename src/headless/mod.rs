@@ -10,6 +10,7 @@
 //! | 0 | success |
 //! | 1 | the input is wrong: a bad config or profile, an unknown field, a value that fails validation, a read-only profile asked to write, a command-line mistake |
 //! | 2 | the server or network failed: refused connection, timeout, error status (the server's message and its per-field errors are shown) |
+//! | 4 | the output could not be written in full (a full disk); a reader that stops early (`rolo list \| head`) is not an error |
 //!
 //! The JSON each command prints with `--json` is described in `docs/json.md`.
 
@@ -25,12 +26,16 @@ use crate::connect::{self, Request};
 use crate::http::{Client, HttpError};
 use crate::record::{Input, input_to_json};
 use crate::sandbox::Sandbox;
+use crate::visible::visible;
 
 /// Exit code for input mistakes: config, unknown field, invalid value, read-only.
 pub const EXIT_INVALID: u8 = 1;
 
 /// Exit code for server and network failures.
 pub const EXIT_SERVER: u8 = 2;
+
+/// Exit code for output that could not be written in full (a full disk, `/dev/full`).
+pub const EXIT_OUTPUT: u8 = 4;
 
 /// Why a command did not succeed: a one-line message, per-field details, and an exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,11 +71,17 @@ impl Failure {
         self
     }
 
-    /// The text for standard error: `rolo: message`, then one line per detail.
+    /// Standard output could not take the whole result (exit 4).
+    pub fn output(error: &io::Error) -> Self {
+        Self { code: EXIT_OUTPUT, message: format!("could not write the output in full: {error}"), details: Vec::new() }
+    }
+
+    /// The text for standard error: `rolo: message`, then one line per detail. A server's
+    /// message may hold escape sequences: they are shown, never sent to the terminal.
     pub fn report(&self) -> String {
-        let mut text = format!("rolo: {}\n", self.message);
+        let mut text = format!("rolo: {}\n", visible(&self.message));
         for line in &self.details {
-            text.push_str(line);
+            text.push_str(&visible(line));
             text.push('\n');
         }
         text
@@ -128,10 +139,15 @@ impl Connection {
     }
 }
 
-/// Writes to standard output; a closed pipe (`rolo list | head`) is not an error.
-pub fn emit(text: &str) {
+/// Writes to standard output. A reader that stopped early (`rolo list | head`: a broken pipe)
+/// is not an error, and the rest is dropped quietly; any other failure to write it all (a full
+/// disk, `/dev/full`) is a [`Failure::output`].
+pub fn emit(text: &str) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Failure::output(&error)),
+        _ => Ok(()),
+    }
 }
 
 /// The field a user names on the command line: its key as written in the backend file

@@ -11,6 +11,7 @@ use crate::backend::Backend;
 use crate::connect::Request;
 use crate::record::{Draft, Input};
 use crate::validate::validate;
+use crate::visible::visible;
 
 /// What `rolo update` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -26,14 +27,21 @@ pub struct Options {
 }
 
 /// `field=value` read against the backend: the field's index and the input the form would hold.
+/// Naming one field twice (by key or by label) is a mistake, not "the last wins".
 pub fn parse_assignments(backend: &Backend, assignments: &[String]) -> Result<Vec<(usize, Input)>, Failure> {
-    let mut parsed = Vec::new();
+    let mut parsed: Vec<(usize, Input)> = Vec::new();
     for assignment in assignments {
         let Some((name, text)) = assignment.split_once('=') else {
             return Err(Failure::invalid(format!("`{assignment}`: expected field=value (field= empties the field)")));
         };
         let index = find_field(backend, name)?;
         let field = &backend.fields[index];
+        if parsed.iter().any(|(seen, _)| *seen == index) {
+            return Err(Failure::invalid(format!(
+                "{}: this field is given more than once; give each field one value",
+                field.key
+            )));
+        }
         if field.read_only {
             return Err(Failure::invalid(format!("{}: this field is read-only for {}", field.key, backend.name)));
         }
@@ -81,15 +89,17 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
         let text = if options.json {
             pretty(&json!({"method": outgoing.method, "url": outgoing.url, "body": outgoing.body}))
         } else {
-            format!("{} {}\n{}", outgoing.method, outgoing.url, pretty(&outgoing.body))
+            format!("{} {}\n{}", outgoing.method, visible(&outgoing.url), pretty(&outgoing.body))
         };
-        emit(&text);
-        return Ok(());
+        return emit(&text);
     }
     if !draft.is_dirty() {
         eprintln!("rolo: contact {} already has these values; nothing was sent", draft.loaded.id);
-        emit(&if options.json { pretty(&draft.loaded.record) } else { lines(&backend, &draft.loaded, Some(&touched)) });
-        return Ok(());
+        return emit(&if options.json {
+            pretty(&draft.loaded.record)
+        } else {
+            lines(&backend, &draft.loaded, Some(&touched))
+        });
     }
     let saved = client.update(&id, body).await.map_err(|e| Failure::server(&e))?;
     // Some vendors answer an update without the record: fetch what was stored, as the form does.
@@ -97,8 +107,12 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
         Some(contact) => contact,
         None => fetch(client, &draft.loaded.id).await?,
     };
-    emit(&if options.json { pretty(&stored.record) } else { lines(&backend, &stored, Some(&touched)) });
-    Ok(())
+    emit(&if options.json { pretty(&stored.record) } else { lines(&backend, &stored, Some(&touched)) }).map_err(
+        |mut failure| {
+            failure.message = format!("the change was stored, but {}", failure.message);
+            failure
+        },
+    )
 }
 
 #[cfg(test)]
@@ -116,5 +130,16 @@ mod tests {
         assert!(parse_assignments(&backend, &["id=3".into()]).unwrap_err().message.contains("read-only"));
         assert!(parse_assignments(&backend, &["city".into()]).unwrap_err().message.contains("field=value"));
         assert!(parse_assignments(&backend, &["address_validated=maybe".into()]).is_err());
+    }
+
+    #[test]
+    fn a_field_named_twice_is_refused_by_key_or_by_label() {
+        let backend = crate::backend::find("corporatemerch", None).unwrap();
+        let by_key = parse_assignments(&backend, &["city=a".into(), "city=b".into()]).unwrap_err();
+        assert_eq!(by_key.code, crate::headless::EXIT_INVALID);
+        assert!(by_key.message.starts_with("city:") && by_key.message.contains("more than once"), "{}", by_key.message);
+        let label = backend.fields[find_field(&backend, "city").unwrap()].label.clone();
+        let by_label = parse_assignments(&backend, &["city=a".into(), format!("{label}=b")]).unwrap_err();
+        assert!(by_label.message.starts_with("city:"), "{}", by_label.message);
     }
 }
