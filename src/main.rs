@@ -225,7 +225,8 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
                 eprintln!("rolo: warning: {warning}");
             }
             let report = commands::check(&client, &name).await.map_err(|e| eyre!(e))?;
-            headless::emit(&report).map_err(|failure| eyre!(failure.message))
+            // The report quotes the server (the first contact's name): shown, never obeyed.
+            headless::emit(&rolo::visible::visible_lines(&report)).map_err(|failure| eyre!(failure.message))
         }
         Target::Sandbox => Err(eyre!("no profile to check: give --profile NAME (and a config file)")),
     }
