@@ -139,3 +139,22 @@ fn a_backend_file_that_is_a_fifo_a_directory_or_huge_is_refused_with_its_path() 
     let (code, stderr) = refused(home.path(), &config, &["backends"]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn a_secret_file_that_is_a_fifo_is_refused_not_waited_on() {
+    let home = tempfile::tempdir().unwrap();
+    let fifo = home.path().join("token");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.p]\nbackend = \"corporatemerch\"\nbase_url = \"http://127.0.0.1:9\"\nsecret_file = \"{}\"\n",
+            fifo.display()
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = refused(home.path(), &config, &["--profile", "p", "list"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&fifo.display().to_string()) && stderr.contains("a FIFO"), "{stderr}");
+}

@@ -242,3 +242,21 @@ async fn a_field_given_twice_is_refused_and_nothing_is_sent() {
     }
     assert!(server.requests().is_empty(), "nothing was fetched or sent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_whose_answer_cannot_be_written_says_the_change_was_stored() {
+    use rolo::sandbox::{self, SandboxOptions, Storage};
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = config(home.path(), &server.base_url("corporatemerch"));
+    let mut command = rolo(home.path(), &config, &["update", "3", "city=Ghent"]);
+    command.stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("the change was stored, but could not write the output"), "{stderr}");
+    assert_eq!(server.record("corporatemerch", "3").unwrap()["city"], "Ghent", "it was stored");
+    server.shutdown().await;
+}
