@@ -4,6 +4,7 @@
 
 use std::fs::FileType;
 use std::io::{self, Read};
+#[cfg(unix)]
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
@@ -33,9 +34,12 @@ pub fn read_text(path: &Path) -> io::Result<String> {
 }
 
 fn describe(kind: FileType) -> &'static str {
-    if kind.is_dir() {
-        "a directory"
-    } else if kind.is_fifo() {
+    if kind.is_dir() { "a directory" } else { describe_special(kind) }
+}
+
+#[cfg(unix)]
+fn describe_special(kind: FileType) -> &'static str {
+    if kind.is_fifo() {
         "a FIFO (named pipe)"
     } else if kind.is_char_device() {
         "a character device"
@@ -46,6 +50,11 @@ fn describe(kind: FileType) -> &'static str {
     } else {
         "something else"
     }
+}
+
+#[cfg(not(unix))]
+fn describe_special(_kind: FileType) -> &'static str {
+    "something else"
 }
 
 #[cfg(test)]

@@ -108,10 +108,17 @@ pub trait Console {
         Ok(())
     }
     /// Where stop requests from outside (SIGTSTP) arrive, when this console takes them.
-    fn stop_requests(&mut self) -> io::Result<Option<tokio::signal::unix::Signal>> {
+    fn stop_requests(&mut self) -> io::Result<Option<StopRequests>> {
         Ok(None)
     }
 }
+
+/// Stop requests from outside: SIGTSTP on Unix; there are none elsewhere.
+#[cfg(unix)]
+pub type StopRequests = tokio::signal::unix::Signal;
+/// Stop requests from outside: SIGTSTP on Unix; there are none elsewhere.
+#[cfg(not(unix))]
+pub type StopRequests = std::convert::Infallible;
 
 /// A console that is only a stream of keys: nothing to hand over (tests, scripted input).
 pub struct Keys<E>(pub E);
@@ -164,13 +171,15 @@ impl Console for TerminalConsole {
         disable_raw_mode()
     }
 
+    #[cfg(unix)]
     fn stop(&mut self) -> io::Result<()> {
         // rolo listens for SIGTSTP itself (to restore the terminal first), so its default
         // action is emulated: this stops the process until SIGCONT.
         signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)
     }
 
-    fn stop_requests(&mut self) -> io::Result<Option<tokio::signal::unix::Signal>> {
+    #[cfg(unix)]
+    fn stop_requests(&mut self) -> io::Result<Option<StopRequests>> {
         let stop = tokio::signal::unix::SignalKind::from_raw(signal_hook::consts::SIGTSTP);
         tokio::signal::unix::signal(stop).map(Some)
     }

@@ -367,11 +367,14 @@ where
 }
 
 /// The next stop request from outside; never, for a console that takes none.
-async fn next_stop_request(requests: &mut Option<tokio::signal::unix::Signal>) {
+async fn next_stop_request(requests: &mut Option<super::editor_process::StopRequests>) {
     match requests {
+        #[cfg(unix)]
         Some(signal) => {
             signal.recv().await;
         }
+        #[cfg(not(unix))]
+        Some(never) => match *never {},
         None => std::future::pending().await,
     }
 }
