@@ -157,16 +157,18 @@ async fn main() -> ExitCode {
             return finish(headless::render::run(request, screen, size, ansi).await);
         }
         Some(Command::Completions { shell }) => {
-            headless::emit(&String::from_utf8_lossy(&headless::completions(&mut Cli::command(), shell)));
-            Ok(())
+            return finish(headless::emit(&String::from_utf8_lossy(&headless::completions(
+                &mut Cli::command(),
+                shell,
+            ))));
         }
-        Some(Command::Man) => headless::man_page(Cli::command())
-            .map(|page| headless::emit(&String::from_utf8_lossy(&page)))
-            .wrap_err("writing the man page"),
+        Some(Command::Man) => match headless::man_page(Cli::command()) {
+            Ok(page) => return finish(headless::emit(&String::from_utf8_lossy(&page))),
+            Err(error) => Err(error).wrap_err("writing the man page"),
+        },
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
         Some(Command::Backends) => {
-            print!("{}", commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref()));
-            Ok(())
+            return finish(headless::emit(&commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref())));
         }
         Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
         None => run_tui(request, dirs).await,
@@ -222,11 +224,12 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
             for warning in warnings {
                 eprintln!("rolo: warning: {warning}");
             }
-            // The report quotes the first contact, which may hold a secret a server echoed.
+            // The report quotes the server (the first contact, which may hold a secret a server
+            // echoed): shown, never obeyed, and masked.
             let redactor = client.redactor().clone();
-            let report = commands::check(&client, &name).await.map_err(|e| eyre!(redactor.text_and_pieces(&e)))?;
-            print!("{}", redactor.text_and_pieces(&report));
-            Ok(())
+            let shown = |text: &str| redactor.text_and_pieces(&rolo::visible::visible_lines(text));
+            let report = commands::check(&client, &name).await.map_err(|e| eyre!(shown(&e)))?;
+            headless::emit(&shown(&report)).map_err(|failure| eyre!(failure.message))
         }
         Target::Sandbox => Err(eyre!("no profile to check: give --profile NAME (and a config file)")),
     }

@@ -66,3 +66,95 @@ fn a_bad_key_or_colour_in_the_config_names_the_line_before_the_ui_starts() {
         String::from_utf8_lossy(&rolo(home.path()).arg("--config").arg(&config).output().unwrap().stderr).into_owned();
     assert!(stderr.contains(":2: [theme] error: `plaid` is not a colour"), "{stderr}");
 }
+
+/// Runs `rolo ARGS` with `config` as the config file; its exit code and stderr.
+fn refused(home: &std::path::Path, config: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut command = rolo(home);
+    command.arg("--config").arg(config).args(args).env("ROLO_TEST_TOKEN", "t");
+    // A hang (reading a FIFO) must fail the test, not block it.
+    let mut child = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("rolo hung on {}", config.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn a_config_that_is_a_fifo_a_device_a_directory_or_huge_is_refused_with_its_path() {
+    let home = tempfile::tempdir().unwrap();
+    let fifo = home.path().join("fifo.toml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let huge = home.path().join("huge.toml");
+    std::fs::write(&huge, format!("# {}\n", "x".repeat(2 * 1024 * 1024))).unwrap();
+    let cases = [
+        (fifo.clone(), "a FIFO"),
+        (std::path::PathBuf::from("/dev/zero"), "a character device"),
+        (home.path().to_path_buf(), "a directory"),
+        (huge, "larger than 1 MiB"),
+    ];
+    for (path, why) in cases {
+        for args in [&[][..], &["list"][..]] {
+            let (code, stderr) = refused(home.path(), &path, args);
+            assert_eq!(code, Some(1), "{}: {stderr}", path.display());
+            assert!(stderr.contains(&path.display().to_string()) && stderr.contains(why), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_backend_file_that_is_a_fifo_a_directory_or_huge_is_refused_with_its_path() {
+    let home = tempfile::tempdir().unwrap();
+    let backends = home.path().join("config/rolo/backends");
+    std::fs::create_dir_all(&backends).unwrap();
+    let fifo = backends.join("piped.toml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::create_dir(backends.join("folder.toml")).unwrap();
+    std::fs::write(backends.join("huge.toml"), format!("# {}\n", "x".repeat(2 * 1024 * 1024))).unwrap();
+    let config = home.path().join("config.toml");
+    for (backend, why) in [
+        ("piped", "a FIFO"),
+        ("folder", "a directory"),
+        ("huge", "larger than 1 MiB"),
+        ("/dev/zero", "a character device"),
+    ] {
+        std::fs::write(
+            &config,
+            format!("[profiles.p]\nbackend = \"{backend}\"\nbase_url = \"http://127.0.0.1:9\"\nsecret_env = \"ROLO_TEST_TOKEN\"\n"),
+        )
+        .unwrap();
+        let (code, stderr) = refused(home.path(), &config, &["--profile", "p", "list"]);
+        assert_eq!(code, Some(1), "{backend}: {stderr}");
+        assert!(stderr.contains(why), "{backend}: {stderr}");
+        if !backend.starts_with('/') {
+            assert!(stderr.contains(&backends.join(format!("{backend}.toml")).display().to_string()), "{stderr}");
+        }
+    }
+    // `rolo backends` lists them with the reason, and does not hang on the FIFO.
+    let (code, stderr) = refused(home.path(), &config, &["backends"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_secret_file_that_is_a_fifo_is_refused_not_waited_on() {
+    let home = tempfile::tempdir().unwrap();
+    let fifo = home.path().join("token");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.p]\nbackend = \"corporatemerch\"\nbase_url = \"http://127.0.0.1:9\"\nsecret_file = \"{}\"\n",
+            fifo.display()
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = refused(home.path(), &config, &["--profile", "p", "list"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&fifo.display().to_string()) && stderr.contains("a FIFO"), "{stderr}");
+}

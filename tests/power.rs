@@ -115,10 +115,10 @@ async fn undo_redo_and_revert_work_per_field_and_across_fields() {
         let state = &app.runtime.state;
         state.form.as_ref().unwrap().draft.input(state.backend.field_index(key).unwrap()).text().to_string()
     };
-    app.ctrl('z');
+    app.ctrl('u');
     assert_eq!(form(&app, "city"), city, "the whole typing run in City is one step");
     assert_eq!(form(&app, "company_name"), "First");
-    app.ctrl('z');
+    app.ctrl('u');
     assert_eq!(form(&app, "company_name"), company);
     assert!(!app.runtime.state.form.as_ref().unwrap().draft.is_dirty());
     app.ctrl('y');
@@ -132,7 +132,7 @@ async fn undo_redo_and_revert_work_per_field_and_across_fields() {
     app.ctrl('g');
     assert_eq!(form(&app, "company_name"), company);
     assert_eq!(form(&app, "city"), "Second");
-    app.ctrl('z');
+    app.ctrl('u');
     assert_eq!(form(&app, "company_name"), "First", "a revert can be undone");
 }
 
@@ -171,7 +171,7 @@ async fn help_is_searchable() {
     app.press(KeyCode::Char('/'));
     app.type_text("undo");
     let screen = app.screen();
-    assert!(screen.contains("Ctrl-Z") && screen.contains("undo"), "{screen}");
+    assert!(screen.contains("Ctrl-U") && screen.contains("undo"), "{screen}");
     assert!(!screen.contains("keep filter"), "rows that do not match are hidden:\n{screen}");
     app.type_text("xyzzy");
     assert!(app.screen().contains("No key matches “undoxyzzy”"));

@@ -388,3 +388,90 @@ fn the_external_editor_gets_the_terminal_and_every_key_then_the_ui_comes_back() 
     session.send("q");
     assert!(session.wait_exit().success());
 }
+
+/// The process's state letter from `/proc/PID/stat` (`T` stopped, `S` sleeping…).
+fn process_state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the process exists");
+    // The command name is in parentheses and may hold spaces: the state follows the last `)`.
+    stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next()).expect("a state")
+}
+
+fn wait_for_state(pid: u32, wanted: impl Fn(char) -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !wanted(process_state(pid)) {
+        assert!(Instant::now() < deadline, "rolo never became {what} (state {})", process_state(pid));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The terminal's line settings as `stty` reports them (`icanon` or `-icanon`…).
+fn stty(session: &Session) -> String {
+    let tty = session._master.tty_name().expect("the pty has a name");
+    let out = std::process::Command::new("stty").arg("-a").arg("-F").arg(&tty).output().expect("stty runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until rolo has the terminal in raw mode again, on the alternate screen, and has
+/// drawn `text` (one word: a redraw moves over blank cells) anew, after `mark` bytes of the transcript.
+fn wait_until_back(session: &mut Session, mark: usize, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !stty(session).contains("-icanon") {
+        assert!(Instant::now() < deadline, "rolo never took the terminal back: {}", stty(session));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    while !String::from_utf8_lossy(&session.transcript[mark..]).contains(text) {
+        assert!(Instant::now() < deadline, "rolo never redrew {text:?}:\n{}", session.screen());
+        if let Ok(bytes) = session.output.recv_timeout(Duration::from_millis(100)) {
+            session.take(&bytes);
+        }
+    }
+    assert!(session.parser.screen().alternate_screen(), "back on the alternate screen");
+}
+
+fn signal(pid: u32, name: &str) {
+    let sent = std::process::Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status();
+    assert!(sent.expect("kill runs").success());
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_stops_and_fg_redraws() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut session = Session::start(home.path(), &[]);
+    session.wait_for("loaded / 260");
+    let pid = session.child.process_id().expect("a pid");
+    assert!(stty(&session).contains("-icanon"), "the UI runs in raw mode");
+
+    session.send("\x1a");
+    wait_for_state(pid, |s| s == 'T', "stopped");
+    while let Ok(bytes) = session.output.recv_timeout(Duration::from_millis(200)) {
+        session.take(&bytes);
+    }
+    assert!(!session.parser.screen().alternate_screen(), "the shell's screen is back");
+    let settings = stty(&session);
+    assert!(settings.contains(" icanon") && settings.contains(" echo"), "the terminal is cooked again: {settings}");
+
+    // `fg` sends SIGCONT: rolo takes the terminal back and draws the whole screen again.
+    let mark = session.transcript.len();
+    signal(pid, "CONT");
+    wait_for_state(pid, |s| s != 'T', "running");
+    wait_until_back(&mut session, mark, "loaded");
+    // Keys work: open a contact.
+    session.send("\r");
+    session.wait_for("── Person");
+
+    // A SIGTSTP from outside does the same as Ctrl-Z.
+    signal(pid, "TSTP");
+    wait_for_state(pid, |s| s == 'T', "stopped");
+    assert!(stty(&session).contains(" icanon"), "the terminal is restored before stopping");
+    while let Ok(bytes) = session.output.recv_timeout(Duration::from_millis(200)) {
+        session.take(&bytes);
+    }
+    let mark = session.transcript.len();
+    signal(pid, "CONT");
+    wait_for_state(pid, |s| s != 'T', "running");
+    wait_until_back(&mut session, mark, "Person");
+    session.send("\x1b");
+    session.wait_for("Enter open contact");
+    session.send("q");
+    assert!(session.wait_exit().success());
+}

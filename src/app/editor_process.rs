@@ -98,7 +98,23 @@ pub trait Console {
     fn suspend(&mut self) -> io::Result<()>;
     /// Takes the terminal back (the caller redraws everything).
     fn resume(&mut self) -> io::Result<()>;
+    /// Stops the whole process, as the terminal's Ctrl-Z would, after [`Console::suspend`];
+    /// returns once it is continued (`fg`, SIGCONT). Nothing to stop by default.
+    fn stop(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Where stop requests from outside (SIGTSTP) arrive, when this console takes them.
+    fn stop_requests(&mut self) -> io::Result<Option<StopRequests>> {
+        Ok(None)
+    }
 }
+
+/// Stop requests from outside: SIGTSTP on Unix; there are none elsewhere.
+#[cfg(unix)]
+pub type StopRequests = tokio::signal::unix::Signal;
+/// Stop requests from outside: SIGTSTP on Unix; there are none elsewhere.
+#[cfg(not(unix))]
+pub type StopRequests = std::convert::Infallible;
 
 /// A console that is only a stream of keys: nothing to hand over (tests, scripted input).
 pub struct Keys<E>(pub E);
@@ -149,6 +165,19 @@ impl Console for TerminalConsole {
         let mut out = io::stdout();
         crossterm::execute!(out, DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show)?;
         disable_raw_mode()
+    }
+
+    #[cfg(unix)]
+    fn stop(&mut self) -> io::Result<()> {
+        // rolo listens for SIGTSTP itself (to restore the terminal first), so its default
+        // action is emulated: this stops the process until SIGCONT.
+        signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)
+    }
+
+    #[cfg(unix)]
+    fn stop_requests(&mut self) -> io::Result<Option<StopRequests>> {
+        let stop = tokio::signal::unix::SignalKind::from_raw(signal_hook::consts::SIGTSTP);
+        tokio::signal::unix::signal(stop).map(Some)
     }
 
     fn resume(&mut self) -> io::Result<()> {

@@ -93,6 +93,9 @@ pub enum Effect {
     DropDraft { contact_id: String },
     /// Leave rolo.
     Quit,
+    /// Give the terminal back to the shell and stop, as Ctrl-Z does in other terminal tools;
+    /// after `fg` the screen is drawn again.
+    Suspend,
     /// Let the user edit `text` in `$VISUAL`/`$EDITOR` (in a file ending `.extension`).
     EditExternally { contact_id: String, text: String, extension: &'static str },
     /// Append an entry to the change history (nothing when no history is kept).
@@ -377,6 +380,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Does what `action` (from `key`) means in `context`; the palette runs commands through here.
 fn perform(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    if action == Some(Action::Suspend) {
+        // Nothing changes: the same screen comes back after `fg`.
+        return vec![Effect::Suspend];
+    }
     if action == Some(Action::Palette) && matches!(context, Context::List | Context::Form) {
         palette::open(state, context);
         return Vec::new();

@@ -37,6 +37,8 @@ pub struct Runtime {
     /// The editor command, instead of `$VISUAL`/`$EDITOR` (tests).
     editor: Option<String>,
     history: Option<super::history::HistoryKeeper>,
+    /// The user asked to suspend (Ctrl-Z); the event loop does it before reading on.
+    suspend_pending: bool,
 }
 
 impl Runtime {
@@ -55,6 +57,7 @@ impl Runtime {
             pending_edit: None,
             editor: None,
             history: None,
+            suspend_pending: false,
         };
         runtime.run_effects(effects);
         runtime
@@ -157,6 +160,10 @@ impl Runtime {
         let client = self.client.clone();
         let (tag, task) = match effect {
             Effect::Quit => return,
+            Effect::Suspend => {
+                self.suspend_pending = true;
+                return;
+            }
             Effect::EditExternally { contact_id, text, extension } => {
                 self.pending_edit = Some(EditRequest { contact_id, text, extension });
                 return;
@@ -282,6 +289,7 @@ where
 {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut stop_requests = console.stop_requests()?;
     let mut dirty = true;
     loop {
         if dirty {
@@ -312,6 +320,8 @@ where
                 runtime.dispatch(Message::Tick);
                 dirty = true;
             }
+            // SIGTSTP from outside (`kill -TSTP`): suspend the same way as Ctrl-Z.
+            () = next_stop_request(&mut stop_requests) => runtime.suspend_pending = true,
         }
         // Drain a burst (fast typing, several answers) before drawing once.
         while let Ok(message) = runtime.receiver.try_recv() {
@@ -324,15 +334,58 @@ where
                 runtime.pending_edit = None;
                 runtime.state.notify(format!("Could not hand the terminal to the editor: {error}"), true);
             } else {
-                while runtime.run_pending_edit().await {}
+                // Ctrl-Z in the editor stops its whole process group, rolo included, as before
+                // rolo listened for SIGTSTP: the shell waits for rolo, not for the editor.
+                let edits = async { while runtime.run_pending_edit().await {} };
+                tokio::pin!(edits);
+                loop {
+                    tokio::select! {
+                        () = &mut edits => break,
+                        () = next_stop_request(&mut stop_requests) => {
+                            let _ = console.stop();
+                        }
+                    }
+                }
             }
             console.resume()?;
-            // A full redraw on a cleared screen. Not `Terminal::clear`: it asks the terminal
-            // where the cursor is, and a terminal that does not answer would stop rolo.
-            terminal.backend_mut().clear().map_err(io_error)?;
-            terminal.swap_buffers();
+            redraw_all(terminal)?;
             dirty = true;
         }
+        if std::mem::take(&mut runtime.suspend_pending) {
+            // The terminal is restored before stopping, so the shell gets it back as it was;
+            // `stop` returns once the process is continued (`fg`, SIGCONT).
+            if let Err(error) = console.suspend().and_then(|()| console.stop()) {
+                runtime.state.notify(format!("Could not suspend: {error}"), true);
+            }
+            console.resume()?;
+            redraw_all(terminal)?;
+            dirty = true;
+        }
+    }
+}
+
+/// A full redraw on a cleared screen, after the terminal was lent out. Not `Terminal::clear`:
+/// it asks the terminal where the cursor is, and a terminal that does not answer would stop rolo.
+fn redraw_all<B>(terminal: &mut Terminal<B>) -> io::Result<()>
+where
+    B: ratatui::backend::Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    terminal.backend_mut().clear().map_err(io_error)?;
+    terminal.swap_buffers();
+    Ok(())
+}
+
+/// The next stop request from outside; never, for a console that takes none.
+async fn next_stop_request(requests: &mut Option<super::editor_process::StopRequests>) {
+    match requests {
+        #[cfg(unix)]
+        Some(signal) => {
+            signal.recv().await;
+        }
+        #[cfg(not(unix))]
+        Some(never) => match *never {},
+        None => std::future::pending().await,
     }
 }
 

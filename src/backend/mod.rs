@@ -52,7 +52,8 @@ pub fn find(name_or_path: &str, user_dir: Option<&FsPath>) -> Result<Backend, Ba
     }
     if let Some(dir) = user_dir {
         let candidate: PathBuf = dir.join(format!("{name_or_path}.toml"));
-        if candidate.is_file() {
+        // Anything by that name counts: a directory or FIFO there is refused, not skipped over.
+        if std::fs::symlink_metadata(&candidate).is_ok() {
             return load_file(&candidate);
         }
     }
@@ -72,7 +73,7 @@ pub fn find(name_or_path: &str, user_dir: Option<&FsPath>) -> Result<Backend, Ba
 /// Loads a backend file from disk.
 pub fn load_file(path: &FsPath) -> Result<Backend, BackendError> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| BackendError {
+    let text = crate::files::read_text(path).map_err(|e| BackendError {
         source: source.clone(),
         line: None,
         message: format!("cannot read the backend file: {e}"),

@@ -186,7 +186,7 @@ impl Dirs {
 
 /// Reads a config file; `Ok(None)` when it does not exist.
 pub fn load(path: &Path) -> Result<Option<Config>, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::files::read_text(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {

@@ -39,8 +39,11 @@ pub fn resolve_secret(profile: &Profile, name: &str) -> Result<Option<SecretStri
             Err(_) => return Err(format!("the environment variable {var} (secret_env) is not set")),
         }
     } else if let Some(path) = &profile.secret_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("secret_file {} cannot be read: {}", path.display(), e.kind()))?;
+        let text = crate::files::read_text(path).map_err(|e| {
+            // The size or kind is safe to say; an I/O error's text could be anything, so only its kind.
+            let why = if e.kind() == std::io::ErrorKind::Other { e.to_string() } else { e.kind().to_string() };
+            format!("secret_file {} cannot be read: {why}", path.display())
+        })?;
         if text.trim().is_empty() {
             return Err(format!("secret_file {} is empty", path.display()));
         }

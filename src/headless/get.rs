@@ -6,6 +6,7 @@ use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::{Client, HttpError};
 use crate::record::{Contact, input_from_record};
+use crate::visible::visible;
 
 /// Runs `rolo get ID`: with `json`, the record exactly as the API returned it.
 pub async fn run(request: Request, id: &str, json: bool) -> Result<(), Failure> {
@@ -14,8 +15,7 @@ pub async fn run(request: Request, id: &str, json: bool) -> Result<(), Failure> 
     let result = fetch(&connection.client, id).await;
     connection.close().await;
     let contact = result?;
-    emit(&if json { pretty(&contact.record) } else { lines(&backend, &contact, None) });
-    Ok(())
+    emit(&if json { pretty(&contact.record) } else { lines(&backend, &contact, None) })
 }
 
 /// Fetches one contact; an answer without one is a server failure.
@@ -31,7 +31,7 @@ pub async fn fetch(client: &Client, id: &str) -> Result<Contact, Failure> {
 }
 
 /// One `label: value` line per form field (only the fields in `only`, when given), values as
-/// the form shows them.
+/// the form shows them, controls and hidden characters as escapes ([`visible`]).
 pub fn lines(backend: &Backend, contact: &Contact, only: Option<&[usize]>) -> String {
     let mut out = String::new();
     for (index, field) in backend.fields.iter().enumerate() {
@@ -40,7 +40,7 @@ pub fn lines(backend: &Backend, contact: &Contact, only: Option<&[usize]>) -> St
         }
         let input = input_from_record(field, &contact.record);
         let line = format!("{}: {}", field.label, show_input(field, &input));
-        out.push_str(line.trim_end());
+        out.push_str(&visible(line.trim_end()));
         out.push('\n');
     }
     out

@@ -13,6 +13,7 @@ use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::Client;
 use crate::record::Contact;
+use crate::visible;
 
 /// How the list is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,9 +48,9 @@ pub async fn run(request: Request, options: Options) -> Result<(), Failure> {
     ended
 }
 
-/// Pretty JSON with a final newline.
+/// Pretty JSON with a final newline; characters a terminal would act on are `\u` escapes.
 pub(super) fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut text = visible::escape_json(serde_json::to_string_pretty(value).unwrap_or_default());
     text.push('\n');
     text
 }
@@ -117,13 +118,10 @@ fn matching(backend: &Backend, contacts: Vec<Contact>, filter: Option<&str>) -> 
     (0..matcher.visible_len()).filter_map(|row| matcher.visible(row)).filter_map(|i| slots[i].take()).collect()
 }
 
-/// A closed pipe means the reader has what it wants; any other write error is a failure.
+/// A closed pipe means the reader has what it wants; any other write error (a full disk) is a
+/// [`Failure::output`].
 fn written_or_gone(error: io::Error) -> Result<(), Failure> {
-    if error.kind() == io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(Failure::invalid(format!("cannot write the list to standard output: {error}")))
-    }
+    if error.kind() == io::ErrorKind::BrokenPipe { Ok(()) } else { Err(Failure::output(&error)) }
 }
 
 /// Writes the list in one [`Format`] a page at a time: the header (or `[`) with the first
@@ -181,11 +179,14 @@ impl<'b, W: Write> Rows<'b, W> {
                 for (i, item) in items.iter().enumerate() {
                     text.push_str(if self.written + i == 0 { "\n  " } else { ",\n  " });
                     // Inside JSON strings a line break is `\n`: every real one is between tokens.
-                    text.push_str(&serde_json::to_string_pretty(item).unwrap_or_default().replace('\n', "\n  "));
+                    let item = visible::escape_json(serde_json::to_string_pretty(item).unwrap_or_default());
+                    text.push_str(&item.replace('\n', "\n  "));
                 }
             }
         }
         self.written += contacts.len();
+        // A field a server echoed the secret into is masked where it leaves rolo.
+        let text = super::redacted(&text);
         self.out.write_all(text.as_bytes())?;
         self.out.flush()
     }
@@ -220,9 +221,11 @@ fn header(backend: &Backend) -> Vec<String> {
     header
 }
 
-/// A contact's table cells: line breaks and tabs inside values become spaces.
+/// A contact's table cells: line breaks and tabs inside values become spaces, other controls
+/// and hidden characters escapes ([`visible`]).
 fn table_cells(backend: &Backend, contact: &Contact) -> Vec<String> {
-    cells(backend, contact).into_iter().map(|s| s.replace(['\n', '\r', '\t'], " ")).collect()
+    let flat = |s: String| visible::visible(&s.replace(['\n', '\r', '\t'], " ")).into_owned();
+    cells(backend, contact).into_iter().map(flat).collect()
 }
 
 /// Each column's width: its widest cell among `rows`.
@@ -247,8 +250,10 @@ fn table_line(row: &[String], widths: &[usize]) -> String {
 }
 
 /// One CSV record as RFC 4180 says: fields joined by commas, quoted when they must be, CRLF.
+/// Line breaks and tabs inside values stay; other controls (a carriage return too) and hidden
+/// characters become escapes ([`visible`]).
 fn csv_line(row: &[String]) -> String {
-    let quoted: Vec<String> = row.iter().map(|cell| csv_field(cell)).collect();
+    let quoted: Vec<String> = row.iter().map(|cell| csv_field(&visible::visible_lines(cell))).collect();
     let mut line = quoted.join(",");
     line.push_str("\r\n");
     line

@@ -12,6 +12,7 @@
 //! | 2 | the server or network failed: refused connection, a read's timeout, error status (the server's message and its per-field errors are shown); for `update`, the change was not stored |
 //! | 3 | `update` only: the request was sent but whether it was stored is unknown (the connection broke, no answer in time, a gateway's 502/504, an answer about another contact) |
 //! | 4 | `rolo list` stopped before the end of the list: the server's paging did not progress (a page of contacts already listed, a cursor it had sent before, more contacts than its total) or the profile's `max_contacts` was reached; the rows before the stop were written |
+//! | 5 | the output could not be written in full (a full disk); a reader that stops early (`rolo list \| head`) is not an error |
 //!
 //! The JSON each command prints with `--json` is described in `docs/json.md`.
 
@@ -29,6 +30,7 @@ use crate::http::{Client, HttpError};
 use crate::record::{Input, input_to_json};
 use crate::redact::Redactor;
 use crate::sandbox::Sandbox;
+use crate::visible::{visible, visible_lines};
 
 /// Masks the profile's secret in everything a command prints. Records are kept exactly as the
 /// server sent them (an update sends untouched fields back as they came); a field a server
@@ -57,10 +59,13 @@ pub const EXIT_UNKNOWN: u8 = 3;
 /// `max_contacts`): the output is whole but the list is not.
 pub const EXIT_INCOMPLETE: u8 = 4;
 
+/// Exit code for output that could not be written in full (a full disk, `/dev/full`).
+pub const EXIT_OUTPUT: u8 = 5;
+
 /// Why a command did not succeed: a one-line message, per-field details, and an exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// [`EXIT_INVALID`], [`EXIT_SERVER`], [`EXIT_UNKNOWN`] or [`EXIT_INCOMPLETE`].
+    /// [`EXIT_INVALID`], [`EXIT_SERVER`], [`EXIT_UNKNOWN`], [`EXIT_INCOMPLETE`] or [`EXIT_OUTPUT`].
     pub code: u8,
     /// What went wrong, in one sentence.
     pub message: String,
@@ -96,11 +101,17 @@ impl Failure {
         self
     }
 
-    /// The text for standard error: `rolo: message`, then one line per detail.
+    /// Standard output could not take the whole result (exit 5).
+    pub fn output(error: &io::Error) -> Self {
+        Self { code: EXIT_OUTPUT, message: format!("could not write the output in full: {error}"), details: Vec::new() }
+    }
+
+    /// The text for standard error: `rolo: message`, then one line per detail. A server's
+    /// message may hold escape sequences: they are shown, never sent to the terminal.
     pub fn report(&self) -> String {
-        let mut text = format!("rolo: {}\n", self.message);
+        let mut text = format!("rolo: {}\n", visible(&self.message));
         for line in &self.details {
-            text.push_str(line);
+            text.push_str(&visible(line));
             text.push('\n');
         }
         redacted(&text)
@@ -161,11 +172,22 @@ impl Connection {
     }
 }
 
-/// Writes to standard output; a closed pipe (`rolo list | head`) is not an error.
-pub fn emit(text: &str) {
+/// Writes to standard output. A reader that stopped early (`rolo list | head`: a broken pipe)
+/// is not an error, and the rest is dropped quietly; any other failure to write it all (a full
+/// disk, `/dev/full`) is a [`Failure::output`].
+pub fn emit(text: &str) -> Result<(), Failure> {
     let text = redacted(text);
     let mut out = io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Failure::output(&error)),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a message for the reader to standard error: what a server sent is shown, never
+/// obeyed ([`visible_lines`]), and the secret is masked.
+pub fn note(text: &str) {
+    let _ = io::stderr().write_all(redacted(&visible_lines(text)).as_bytes());
 }
 
 /// The field a user names on the command line: its key as written in the backend file

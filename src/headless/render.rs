@@ -87,7 +87,7 @@ pub async fn run(request: Request, screen: Screen, size: Size, ansi: bool) -> Re
     let result = render(&connection, session, &screen, size).await;
     connection.close().await;
     let (buffer, problem) = result?;
-    emit(&if ansi { to_ansi(&buffer) } else { to_text(&buffer) });
+    emit(&if ansi { to_ansi(&buffer) } else { to_text(&buffer) })?;
     // The screen shows a failed load as the UI would; the exit code tells a script.
     match problem {
         Some(message) => Err(Failure { code: EXIT_SERVER, message, details: Vec::new() }),

@@ -6,12 +6,13 @@ use serde_json::{Value, json};
 
 use super::get::{fetch, lines};
 use super::list::pretty;
-use super::{Connection, Failure, emit, find_field, show_input};
+use super::{Connection, Failure, emit, find_field, note, show_input};
 use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::{ALREADY_STORED, WriteOutcome, differences_note};
 use crate::record::{Difference, Draft, Input, input_from_record};
 use crate::validate::validate;
+use crate::visible::visible;
 
 /// What `rolo update` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -27,14 +28,21 @@ pub struct Options {
 }
 
 /// `field=value` read against the backend: the field's index and the input the form would hold.
+/// Naming one field twice (by key or by label) is a mistake, not "the last wins".
 pub fn parse_assignments(backend: &Backend, assignments: &[String]) -> Result<Vec<(usize, Input)>, Failure> {
-    let mut parsed = Vec::new();
+    let mut parsed: Vec<(usize, Input)> = Vec::new();
     for assignment in assignments {
         let Some((name, text)) = assignment.split_once('=') else {
             return Err(Failure::invalid(format!("`{assignment}`: expected field=value (field= empties the field)")));
         };
         let index = find_field(backend, name)?;
         let field = &backend.fields[index];
+        if parsed.iter().any(|(seen, _)| *seen == index) {
+            return Err(Failure::invalid(format!(
+                "{}: this field is given more than once; give each field one value",
+                field.key
+            )));
+        }
         if field.read_only {
             return Err(Failure::invalid(format!("{}: this field is read-only for {}", field.key, backend.name)));
         }
@@ -91,16 +99,18 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
             pretty(&json!({"method": outgoing.method, "url": outgoing.url, "body": outgoing.body, "changes": changes}))
         } else {
             // The request stays alone on standard output, for scripts; what it changes is for the reader.
-            eprint!("{}", change_lines(&backend, &changes));
-            format!("{} {}\n{}", outgoing.method, outgoing.url, pretty(&outgoing.body))
+            note(&change_lines(&backend, &changes));
+            format!("{} {}\n{}", outgoing.method, visible(&outgoing.url), pretty(&outgoing.body))
         };
-        emit(&text);
-        return Ok(());
+        return emit(&text);
     }
     if !draft.is_dirty() {
         eprintln!("rolo: {ALREADY_STORED} (contact {})", draft.loaded.id);
-        emit(&if options.json { pretty(&draft.loaded.record) } else { lines(&backend, &draft.loaded, Some(&touched)) });
-        return Ok(());
+        return emit(&if options.json {
+            pretty(&draft.loaded.record)
+        } else {
+            lines(&backend, &draft.loaded, Some(&touched))
+        });
     }
     let sent = draft.inputs().to_vec();
     let written = client.write(&id, &draft.loaded.id, body).await;
@@ -110,15 +120,23 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
     match outcome {
         WriteOutcome::Stored { contact, differences, .. } => {
             if !differences.is_empty() {
-                eprintln!("rolo: warning: {}", differences_note(differences.len()));
+                let mut text = format!("rolo: warning: {}\n", differences_note(differences.len()));
                 for index in differences {
                     let field = &backend.fields[index];
                     let stored = show_input(field, &input_from_record(field, &contact.record));
-                    eprintln!("{}: sent “{}”, stored “{stored}”", field.key, show_input(field, &sent[index]));
+                    text.push_str(&format!(
+                        "{}: sent “{}”, stored “{stored}”\n",
+                        field.key,
+                        show_input(field, &sent[index])
+                    ));
                 }
+                note(&text);
             }
-            emit(&if options.json { pretty(&contact.record) } else { lines(&backend, &contact, Some(&touched)) });
-            Ok(())
+            emit(&if options.json { pretty(&contact.record) } else { lines(&backend, &contact, Some(&touched)) })
+                .map_err(|mut failure| {
+                    failure.message = format!("the change was stored, but {}", failure.message);
+                    failure
+                })
         }
         WriteOutcome::NotStored { error } => Err(Failure { message: summary, ..Failure::server(&error) }),
         WriteOutcome::Unknown { .. } => Err(Failure::unknown(format!(
@@ -160,5 +178,16 @@ mod tests {
         assert!(parse_assignments(&backend, &["id=3".into()]).unwrap_err().message.contains("read-only"));
         assert!(parse_assignments(&backend, &["city".into()]).unwrap_err().message.contains("field=value"));
         assert!(parse_assignments(&backend, &["address_validated=maybe".into()]).is_err());
+    }
+
+    #[test]
+    fn a_field_named_twice_is_refused_by_key_or_by_label() {
+        let backend = crate::backend::find("corporatemerch", None).unwrap();
+        let by_key = parse_assignments(&backend, &["city=a".into(), "city=b".into()]).unwrap_err();
+        assert_eq!(by_key.code, crate::headless::EXIT_INVALID);
+        assert!(by_key.message.starts_with("city:") && by_key.message.contains("more than once"), "{}", by_key.message);
+        let label = backend.fields[find_field(&backend, "city").unwrap()].label.clone();
+        let by_label = parse_assignments(&backend, &["city=a".into(), format!("{label}=b")]).unwrap_err();
+        assert!(by_label.message.starts_with("city:"), "{}", by_label.message);
     }
 }

@@ -105,9 +105,9 @@ fn preview_lines(state: &State, edit: &BulkEdit) -> Vec<Line<'static>> {
     ];
     for item in &edit.preview {
         lines.push(Line::from(vec![
-            Span::styled(item.title.clone(), theme::heading()),
-            Span::styled(format!("  #{}  ", item.contact_id), theme::dim()),
-            Span::styled(format!("{label}: {}", item.change), theme::changed()),
+            Span::styled(super::shown(&item.title), theme::heading()),
+            Span::styled(format!("  #{}  ", super::shown(&item.contact_id)), theme::dim()),
+            Span::styled(format!("{label}: {}", super::shown(&item.change)), theme::changed()),
         ]));
         if let Some(problem) = &item.problem {
             lines.push(Line::styled(format!("  {} {problem}", theme::ERROR_MARK), theme::error()));
@@ -116,7 +116,10 @@ fn preview_lines(state: &State, edit: &BulkEdit) -> Vec<Line<'static>> {
                 Span::styled(format!("  {} ", outgoing.method), theme::key()),
                 Span::raw(outgoing.url.clone()),
             ]));
-            lines.push(Line::styled(format!("  {}", crate::app::bulk_body(&outgoing.body)), theme::dim()));
+            lines.push(Line::styled(
+                format!("  {}", super::shown(&crate::app::bulk_body(&outgoing.body))),
+                theme::dim(),
+            ));
         }
     }
     lines
@@ -137,8 +140,8 @@ fn result_line(item: &crate::app::BulkItem) -> Line<'static> {
     };
     Line::from(vec![
         Span::styled(format!("{mark} "), style),
-        Span::raw(item.title.clone()),
-        Span::styled(format!("  #{}  ", item.contact_id), theme::dim()),
-        Span::styled(text, style),
+        Span::raw(super::shown(&item.title)),
+        Span::styled(format!("  #{}  ", super::shown(&item.contact_id)), theme::dim()),
+        Span::styled(super::shown(&text), style),
     ])
 }

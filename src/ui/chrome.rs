@@ -50,7 +50,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     } else if let Some(notice) = &state.notice {
         let style = if notice.is_error { theme::error() } else { theme::ok() };
         let mark = if notice.is_error { theme::ERROR_MARK } else { theme::OK_MARK };
-        spans.push(Span::styled(format!("  │  {mark} {}", notice.text), style));
+        spans.push(Span::styled(format!("  │  {mark} {}", super::shown(&notice.text)), style));
     } else if let Some(last) = &state.last_request {
         let status = last.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
         // Status and latency first, so a narrow terminal cuts the URL, not the answer.

@@ -2,7 +2,7 @@
 
 use ratatui::text::Span;
 
-use super::theme;
+use super::{shown, theme};
 use crate::backend::{Field, FieldKind, ValueType};
 use crate::record::countries::country_name;
 use crate::record::{Entry, Input};
@@ -16,10 +16,10 @@ pub const KEPT: &str = "  (as received, read-only)";
 /// `key=value` for a key/value entry, strings quoted so `"12"` and `12` look different.
 pub fn entry_summary(entry: &Entry) -> String {
     match entry.kind {
-        ValueType::String => format!("{}=\"{}\"", entry.key, entry.text),
-        ValueType::Null => format!("{}=null", entry.key),
-        ValueType::List => format!("{}=[{}]", entry.key, entry.text),
-        _ => format!("{}={}", entry.key, entry.text),
+        ValueType::String => format!("{}=\"{}\"", shown(&entry.key), shown(&entry.text)),
+        ValueType::Null => format!("{}=null", shown(&entry.key)),
+        ValueType::List => format!("{}=[{}]", shown(&entry.key), shown(&entry.text)),
+        _ => format!("{}={}", shown(&entry.key), shown(&entry.text)),
     }
 }
 
@@ -32,9 +32,10 @@ pub fn value_text(field: &Field, input: &Input) -> String {
     }
 }
 
-/// The spans showing a field's value when it is not being typed into.
+/// The spans showing a field's value when it is not being typed into; controls and hidden
+/// characters in it are shown as escapes ([`shown`]).
 pub fn value_spans(field: &Field, input: &Input) -> Vec<Span<'static>> {
-    let text = input.text().to_string();
+    let text = shown(input.text());
     match (field.kind, input) {
         (_, Input::Null) => vec![Span::styled(NULL, theme::dim())],
         (_, Input::Kept(value)) => vec![

@@ -66,8 +66,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
 fn header_line(state: &State, form: &Form) -> Line<'static> {
     let contact = &form.draft.loaded;
     let mut spans = vec![
-        Span::styled(contact.title(&state.backend), theme::heading()),
-        Span::styled(format!("  #{}", contact.id), theme::dim()),
+        Span::styled(super::shown(&contact.title(&state.backend)), theme::heading()),
+        Span::styled(format!("  #{}", super::shown(&contact.id)), theme::dim()),
     ];
     let changed = form.draft.changed().count();
     if changed > 0 {
@@ -135,7 +135,8 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
         lines.push(Line::from(spans));
         let indent = " ".repeat(4 + label_width);
         if let Some(message) = error {
-            lines.push(Line::styled(format!("{indent}{} {message}", theme::ERROR_MARK), theme::error()));
+            lines
+                .push(Line::styled(format!("{indent}{} {}", theme::ERROR_MARK, super::shown(message)), theme::error()));
         }
         if let Input::Kept(value) = form.draft.input(index) {
             let why = kept_reason(spec, value);
@@ -192,7 +193,11 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
         Some(Outcome::Sent { verdict: Verdict::NotStored, summary, .. }) => {
             let key = state.keymap.key_for(Context::Form, Action::RawResponse);
             lines.push(Line::styled(
-                format!("{} {}. Your edits are kept; {key} shows the response.", theme::ERROR_MARK, unstop(summary)),
+                format!(
+                    "{} {}. Your edits are kept; {key} shows the response.",
+                    theme::ERROR_MARK,
+                    super::shown(unstop(summary))
+                ),
                 theme::error(),
             ));
         }
@@ -224,7 +229,7 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
     }
     for unplaced in &form.unplaced {
         lines.push(Line::styled(
-            format!("{} {}: {}", theme::ERROR_MARK, unplaced.field, unplaced.message),
+            format!("{} {}: {}", theme::ERROR_MARK, super::shown(&unplaced.field), super::shown(&unplaced.message)),
             theme::error(),
         ));
     }

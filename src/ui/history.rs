@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::theme;
+use super::{shown, theme};
 use crate::app::State;
 use crate::history::HistoryEntry;
 use crate::http::Verdict;
@@ -79,8 +79,8 @@ fn entry_line(entry: &HistoryEntry, selected: bool) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{pointer}{}  ", short_time(&entry.time)), style),
         Span::styled(format!("{:<18}", status_text(entry)), status_style),
-        Span::styled(format!(" {}", entry.title), style),
-        Span::styled(format!("  #{}", entry.contact_id), theme::dim()),
+        Span::styled(format!(" {}", shown(&entry.title)), style),
+        Span::styled(format!("  #{}", shown(&entry.contact_id)), theme::dim()),
         Span::styled(format!("  {}", fields.join(", ")), theme::changed()),
     ])
 }
@@ -88,8 +88,8 @@ fn entry_line(entry: &HistoryEntry, selected: bool) -> Line<'static> {
 fn detail_lines(entry: &HistoryEntry, lines: &mut Vec<Line<'static>>) {
     let status_style = status_style(entry);
     lines.push(Line::from(vec![
-        Span::styled(entry.title.clone(), theme::heading()),
-        Span::styled(format!("  #{}  ", entry.contact_id), theme::dim()),
+        Span::styled(shown(&entry.title), theme::heading()),
+        Span::styled(format!("  #{}  ", shown(&entry.contact_id)), theme::dim()),
         Span::styled(status_text(entry), status_style),
     ]));
     lines.push(Line::styled(
@@ -100,9 +100,9 @@ fn detail_lines(entry: &HistoryEntry, lines: &mut Vec<Line<'static>>) {
     for change in &entry.changes {
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", change.label), theme::heading()),
-            Span::raw(change.before.to_string()),
+            Span::raw(shown(&change.before.to_string())),
             Span::styled(" → ", theme::key()),
-            Span::styled(change.after.to_string(), theme::changed()),
+            Span::styled(shown(&change.after.to_string()), theme::changed()),
         ]));
     }
     lines.push(Line::default());

@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let visible = list.filter.visible_len();
     if visible == 0 {
         let text = if let Some(error) = &list.error {
-            error.clone()
+            super::shown(error)
         } else if list.loading.is_some() {
             "Loading contacts…".to_string()
         } else if show_filter {
@@ -64,7 +64,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let pointer = Cell::from(if selected { "▶" } else { " " });
         // Marks show as a column of their own (only while something is marked).
         let mark = marking.then(|| Cell::from(if state.bulk.marks.contains(&contact.id) { "●" } else { " " }));
-        let cells = mark.into_iter().chain(backend.columns.iter().map(|c| Cell::from(c.value.render(&contact.record))));
+        let cells = mark
+            .into_iter()
+            .chain(backend.columns.iter().map(|c| Cell::from(super::shown(&c.value.render(&contact.record)))));
         let style = if selected { theme::selected() } else { Default::default() };
         Some(Row::new(std::iter::once(pointer).chain(cells)).style(style))
     });

@@ -27,6 +27,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Overlay, State};
+use crate::visible::{is_hidden_or_control, visible};
 
 /// The smallest terminal rolo draws into.
 pub const MIN_SIZE: (u16, u16) = (50, 12);
@@ -66,9 +67,33 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Some(Overlay::Bulk) => bulk::draw(frame, body, state),
         None => {}
     }
+    // Hidden characters go first, so none can split an echoed secret past the masking.
+    scrub(frame.buffer_mut());
     // Records are kept as the server sent them; whatever of the secret they hold is masked here.
     if let Some(client) = &state.wire {
         masking::mask_secret(frame.buffer_mut(), client.redactor());
+    }
+}
+
+/// Text from the data (a value, a title, a server's answer) as it is drawn: controls, bidi
+/// overrides and invisible characters shown as escapes (`\x1b`, `\u{202e}`), so a value can
+/// neither drive the terminal nor hide or reorder what is on screen. Every view draws data
+/// through this; the stored value is untouched.
+pub fn shown(text: &str) -> String {
+    visible(text).into_owned()
+}
+
+/// The last guard, for text no view passed through [`shown`] (a field being typed into, a
+/// message quoting a server): no cell reaches the terminal holding a control, bidi or
+/// invisible format character; such characters are dropped from the cell (a cell left empty
+/// shows a space). ratatui already skips whole control graphemes; this catches the ones
+/// joined to a visible character (`a` + zero-width joiner) and the rest of the list.
+fn scrub(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().contains(is_hidden_or_control) {
+            let kept: String = cell.symbol().chars().filter(|c| !is_hidden_or_control(*c)).collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
     }
 }
 

@@ -14,7 +14,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     let Some(preview) = &state.preview else { return };
     let mut lines = Vec::new();
     let outgoing = &preview.outgoing;
-    lines.push(Line::styled(format!("{} {}", outgoing.method, outgoing.url), theme::heading()));
+    lines.push(Line::styled(format!("{} {}", outgoing.method, super::shown(&outgoing.url)), theme::heading()));
     lines.push(Line::default());
     let noun = if preview.changes.len() == 1 { "field" } else { "fields" };
     lines.push(Line::styled(format!("Changes: {} {noun}", preview.changes.len()), theme::heading()));
@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     lines.push(Line::default());
     lines.push(Line::styled("Body", theme::heading()));
     let body = serde_json::to_string_pretty(&outgoing.body).unwrap_or_default();
-    lines.extend(body.lines().map(|l| Line::raw(l.to_string())));
+    lines.extend(body.lines().map(|l| Line::raw(super::shown(l))));
     let send = state.keymap.key_for(Context::Preview, Action::Save);
     let back = state.keymap.key_for(Context::Preview, Action::Close);
     let title = if state.session.read_only {

@@ -16,8 +16,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
         let pointer = if i == selected { "▶ " } else { "  " };
         let style = if i == selected { theme::selected() } else { Default::default() };
         lines.push(Line::from(vec![
-            Span::styled(format!("{pointer}{}", draft.title), style),
-            Span::styled(format!("  #{}", draft.contact_id), theme::dim()),
+            Span::styled(format!("{pointer}{}", super::shown(&draft.title)), style),
+            Span::styled(format!("  #{}", super::shown(&draft.contact_id)), theme::dim()),
         ]));
         let fields: Vec<&str> = draft.edits.iter().map(|e| e.label.as_str()).collect();
         lines.push(Line::styled(

@@ -169,11 +169,12 @@ pub enum Action {
     SendAll,
     Retry,
     Stop,
+    Suspend,
 }
 
 impl Action {
     /// Every action, for `[keys]` and the command palette.
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 52] = [
         Action::Quit,
         Action::Help,
         Action::RawResponse,
@@ -225,6 +226,7 @@ impl Action {
         Action::SendAll,
         Action::Retry,
         Action::Stop,
+        Action::Suspend,
     ];
 
     /// The action's name in `[keys]` and the palette: `save`, `next_field`…
@@ -293,6 +295,7 @@ impl Action {
             Action::SendAll => "send to every contact",
             Action::Retry => "retry the failures",
             Action::Stop => "stop sending / close",
+            Action::Suspend => "suspend to the shell (fg resumes)",
         }
     }
 }
@@ -428,7 +431,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Form, &[plain(KeyCode::F(1))], A::Help, true),
     bind(C::Form, &[ctrl('d')], A::Preview, true),
     bind(C::Form, &[ctrl('p')], A::Palette, true),
-    bind(C::Form, &[ctrl('z')], A::Undo, false),
+    bind(C::Form, &[ctrl('u')], A::Undo, false),
     bind(C::Form, &[ctrl('y')], A::Redo, false),
     bind(C::Form, &[ctrl('g')], A::RevertField, false),
     bind(C::Form, &[ctrl('c')], A::Quit, false),
@@ -523,6 +526,24 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::BulkResults, &[plain(KeyCode::Down), ch('j')], A::Down, false),
     bind(C::BulkResults, &[plain(KeyCode::Esc)], A::Stop, true),
     bind(C::BulkResults, &[ctrl('c')], A::Quit, false),
+    // Ctrl-Z suspends everywhere, as in other terminal tools (`fg` brings rolo back).
+    bind(C::List, &[ctrl('z')], A::Suspend, false),
+    bind(C::Filter, &[ctrl('z')], A::Suspend, false),
+    bind(C::Form, &[ctrl('z')], A::Suspend, false),
+    bind(C::Dropdown, &[ctrl('z')], A::Suspend, false),
+    bind(C::KeyValue, &[ctrl('z')], A::Suspend, false),
+    bind(C::Viewer, &[ctrl('z')], A::Suspend, false),
+    bind(C::Confirm, &[ctrl('z')], A::Suspend, false),
+    bind(C::Restore, &[ctrl('z')], A::Suspend, false),
+    bind(C::Conflict, &[ctrl('z')], A::Suspend, false),
+    bind(C::Preview, &[ctrl('z')], A::Suspend, false),
+    bind(C::Search, &[ctrl('z')], A::Suspend, false),
+    bind(C::Palette, &[ctrl('z')], A::Suspend, false),
+    bind(C::History, &[ctrl('z')], A::Suspend, false),
+    bind(C::BulkPick, &[ctrl('z')], A::Suspend, false),
+    bind(C::BulkText, &[ctrl('z')], A::Suspend, false),
+    bind(C::BulkPreview, &[ctrl('z')], A::Suspend, false),
+    bind(C::BulkResults, &[ctrl('z')], A::Suspend, false),
 ];
 
 #[cfg(test)]
@@ -537,6 +558,17 @@ mod tests {
                 assert!(!keys[i + 1..].contains(a), "{a:?} bound twice in {context:?}");
             }
         }
+    }
+
+    #[test]
+    fn ctrl_z_suspends_everywhere_and_ctrl_u_undoes_in_the_form() {
+        let keymap = Keymap::default();
+        let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        for context in Context::ALL {
+            assert_eq!(keymap.action_for(context, &ctrl_z), Some(Action::Suspend), "{context:?}");
+        }
+        let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(keymap.action_for(Context::Form, &ctrl_u), Some(Action::Undo));
     }
 
     #[test]
