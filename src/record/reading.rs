@@ -166,18 +166,23 @@ pub fn kept_reason(field: &Field, value: &Value) -> String {
     };
     let expected = match field.kind {
         FieldKind::Bool => "yes or no",
+        FieldKind::Enum => "one of its values",
+        FieldKind::Country => "a country code",
         FieldKind::IntList => "a list of whole numbers",
         FieldKind::KeyValue if field.layout == MapLayout::Pairs => "a list of key/value pairs",
         FieldKind::KeyValue => "keys and values",
         kind if kind.is_list() => "a list of text items without commas",
         _ => "text",
     };
-    let shape = match (field.kind, value) {
-        (kind, Value::Array(_)) if kind.is_list() => "a list rolo cannot edit without changing it",
-        (FieldKind::KeyValue, Value::Object(_) | Value::Array(_)) => "entries rolo cannot edit without changing them",
-        _ => what,
-    };
-    format!("{shape} where {expected} is expected")
+    match (field.kind, value) {
+        (kind, Value::Array(_)) if kind.is_list() => {
+            format!("list items rolo cannot edit without changing them ({expected} expected)")
+        }
+        (FieldKind::KeyValue, Value::Object(_) | Value::Array(_)) => {
+            format!("entries rolo cannot edit without changing them ({expected} expected)")
+        }
+        _ => format!("{what} where {expected} is expected"),
+    }
 }
 
 #[cfg(test)]
