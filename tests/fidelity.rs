@@ -380,3 +380,59 @@ async fn a_dry_run_lists_every_field_whose_sent_value_differs() {
     );
     assert!(server.writes().is_empty(), "a dry run sends nothing");
 }
+
+// ---- a vendor that takes only the changed fields ----
+
+#[tokio::test]
+async fn a_changed_only_vendor_gets_the_toggled_field_and_nothing_else() {
+    let record = json!({
+        "id": "v-1",
+        "first_name": "Rui",
+        "last_name": "Costa",
+        "email": null,
+        "priority": "3",
+        "whatsapp_transactional_opt_in": 1,
+        "email_transactional_opt_in": "0",
+        "email_marketing_opt_in": "yes",
+        "skills": ["a,b", "c"],
+        "custom_attributes": [{"key": "tier", "value": "1"}, {"key": "vip", "value": true}],
+        "updated_at": "2024-06-01T12:00:00Z"
+    });
+    let stored = std::sync::Mutex::new(record);
+    let server = Hostile::start(move |request| {
+        let mut record = stored.lock().unwrap();
+        match (request.method.as_str(), request.path()) {
+            ("GET", "/contacts") => {
+                Reply::json(200, &json!({"data": [record.clone()], "meta": {"total": 1, "last_page": 1}}))
+            }
+            ("GET", "/contacts/v-1") => Reply::json(200, &record),
+            ("PUT", "/contacts/v-1") => {
+                for (key, value) in request.json().and_then(|b| b.as_object().cloned()).unwrap_or_default() {
+                    record[key.as_str()] = value;
+                }
+                Reply::json(200, &record)
+            }
+            _ => Reply::json(404, &json!({"message": "Not found."})),
+        }
+    })
+    .await;
+    let mut app = common::start_at("vixiees", &server.url(""), common::TOKEN, Duration::from_secs(5), (120, 60)).await;
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    let screen = app.screen();
+    assert!(line_of(&screen, "WhatsApp transactional").contains("[x] yes"), "{screen}");
+    assert!(line_of(&screen, "Email transactional").contains("[ ] no"), "{screen}");
+    assert!(line_of(&screen, "Email marketing").contains("[x] yes"), "{screen}");
+    assert!(line_of(&screen, "Priority").contains("[ 3 ▾ ]"), "\"3\" shows as the value 3:\n{screen}");
+    assert!(line_of(&screen, "Skills").contains(r#"["a,b","c"]"#), "a comma inside an item is kept:\n{screen}");
+    assert!(line_of(&screen, "Custom attributes").contains(r#"tier="1""#), "{screen}");
+
+    app.focus_field("email_transactional_opt_in");
+    app.press(KeyCode::Char(' '));
+    app.ctrl('s');
+    app.settle().await;
+    assert!(app.screen().contains("Saved: 200"), "{}", app.screen());
+    let writes = server.writes();
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].json(), Some(json!({"email_transactional_opt_in": true})), "only what the user changed");
+}
