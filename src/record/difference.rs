@@ -36,8 +36,13 @@ impl Draft {
                 && field.layout == MapLayout::Object
                 && let Some(Value::Object(map)) = &mut sent
             {
-                // Keys other fields write into the same object are compared there.
+                // Keys other fields write into the same object are compared there; an object
+                // holding only those is theirs, not this field's.
+                let had = map.len();
                 map.retain(|key, _| !field.exclude.contains(key));
+                if map.is_empty() && had > 0 {
+                    sent = None;
+                }
             }
             if sent.is_none() && !full {
                 continue;

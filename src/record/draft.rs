@@ -68,6 +68,10 @@ impl Draft {
     ///
     /// Values are compared as they would be sent, so `12,31` and `12, 31` are the same list.
     pub fn is_changed(&self, index: usize) -> bool {
+        // The common case, and cheap even for a large value kept as received.
+        if self.inputs[index] == self.original[index] {
+            return false;
+        }
         let field = &self.backend.fields[index];
         // For a nullable field, emptied text is sent as null, so it is no change from null.
         let sent = |input: &Input| {

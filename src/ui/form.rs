@@ -140,7 +140,10 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
         }
         if let Input::Kept(value) = form.draft.input(index) {
             let why = kept_reason(spec, value);
-            lines.push(Line::styled(format!("{indent}{} read-only: {why}", theme::WARN_MARK), theme::changed()));
+            lines.push(Line::styled(
+                format!("{indent}{} read-only, sent back as it came: {why}", theme::WARN_MARK),
+                theme::changed(),
+            ));
         }
         if let Some(change) = form.server_changed.iter().find(|c| c.field == index) {
             let sent = field::value_text(spec, &change.sent);

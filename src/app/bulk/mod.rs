@@ -434,9 +434,17 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
     for contact in &edit.targets {
         let title = contact.title(&backend);
         let draft = draft_for(&backend, contact.clone(), index, &input);
+        // Every field whose sent value differs from the received one: the chosen field first,
+        // then any other, so a second field that would flip cannot hide behind the first.
         let change = {
             let entry = HistoryEntry::of(&draft, "");
-            entry.changes.first().map(|c| format!("{} → {}", c.before, c.after)).unwrap_or_default()
+            let key = field.key.to_string();
+            let (chosen, others): (Vec<_>, Vec<_>) = entry.changes.iter().partition(|c| c.field == key);
+            let mut text = chosen.first().map(|c| format!("{} → {}", c.before, c.after)).unwrap_or_default();
+            for c in others {
+                text.push_str(&format!("; {}: {} → {}", c.label, c.before, c.after));
+            }
+            text
         };
         let problem = if !draft.is_dirty() {
             Some("already has this value: nothing to send".to_string())

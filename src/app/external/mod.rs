@@ -49,7 +49,7 @@ pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> Strin
             let value = serde_json::to_string(&to_value(field, input, EditorFormat::Json)).unwrap_or_default();
             out.push_str(&format!("#   {} = {value}\n", field.name()));
             if let Input::Kept(kept) = input {
-                out.push_str(&format!("#     ({})\n", kept_reason(field, kept)));
+                out.push_str(&format!("#     (sent back as it came: {})\n", kept_reason(field, kept)));
             }
         }
     }
@@ -164,7 +164,7 @@ pub fn read_document(
             // Shown as a comment; written anyway it is ignored unless it tries to change.
             if to_value(field, draft.input(index), format) != *value {
                 let why = match draft.input(index) {
-                    Input::Kept(kept) => format!("read-only: {}", kept_reason(field, kept)),
+                    Input::Kept(kept) => format!("read-only, sent back as it came: {}", kept_reason(field, kept)),
                     _ => "read-only, it cannot be changed".to_string(),
                 };
                 errors.push(format!("{}: {why}", field.name()));
