@@ -114,7 +114,7 @@ impl Setup {
 }
 
 const MAY: &str = "; the change may have been applied. Your edits are kept; Ctrl-S checks the server first and \
-                   sends only what is not there.";
+                   sends only if the values are not there yet.";
 
 #[tokio::test]
 async fn a_reset_after_the_put_was_read_is_unknown_and_the_next_ctrl_s_finds_it_already_stored() {
