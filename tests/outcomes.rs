@@ -114,7 +114,7 @@ impl Setup {
 }
 
 const MAY: &str = "; the change may have been applied. Your edits are kept; Ctrl-S checks the server first and \
-                   sends only what is not there.";
+                   sends only if the values are not there yet.";
 
 #[tokio::test]
 async fn a_reset_after_the_put_was_read_is_unknown_and_the_next_ctrl_s_finds_it_already_stored() {
@@ -300,4 +300,58 @@ async fn a_read_that_times_out_never_says_a_change_may_have_been_applied() {
     let screen = app.screen();
     assert!(screen.contains("Could not fetch the latest version (No answer within 0.2 s)"), "{screen}");
     assert!(!screen.contains("may have been applied") && !screen.contains("may or may not"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_gateway_504_on_a_write_is_unknown() {
+    let mut s =
+        edited(Duration::from_secs(5), |_, _| Reply::raw(504, "text/html", "<html>Gateway Timeout</html>")).await;
+    let screen = s.send().await;
+    assert!(
+        screen.contains("⚠ Unknown whether stored: 504: server error: retry later; the change may have been applied."),
+        "{screen}"
+    );
+    assert!(s.dirty());
+    assert_eq!(s.outcomes(), [(Some(504), Verdict::Unknown)]);
+}
+
+#[tokio::test]
+async fn bulk_edit_says_unknown_and_its_retry_finds_the_value_already_stored() {
+    let mut s = edited(Duration::from_secs(5), |request, record| {
+        apply(request, record);
+        Reply::Reset
+    })
+    .await;
+    // Back to the list without the form's edit; the contact is marked and bulk-edited instead.
+    s.app.press(KeyCode::Esc);
+    s.app.press(KeyCode::Char('y'));
+    s.app.press(KeyCode::Char(' '));
+    s.app.type_text("B");
+    s.app.type_text("Shirt");
+    s.app.press(KeyCode::Enter);
+    s.app.type_text("XL");
+    s.app.press(KeyCode::Enter);
+    s.app.settle().await;
+    s.app.press(KeyCode::Enter);
+    s.app.settle().await;
+    let screen = s.flat();
+    assert!(
+        screen.contains("⚠ Renée Côté  #7  Unknown whether stored: The connection broke after the request was sent ("),
+        "{screen}"
+    );
+    assert!(screen.contains("; the change may have been applied"), "{screen}");
+    assert!(screen.contains("1 of 1 contacts not known to be stored (1 unknown"), "{screen}");
+    assert_eq!(s.drafts_on_disk(), ["7"], "its draft is kept");
+    assert_eq!(s.outcomes(), [(None, Verdict::Unknown)]);
+    assert_eq!(s.stored.lock().unwrap()["shirt_size"], "XL", "the server did apply it");
+
+    s.app.press(KeyCode::Char('r'));
+    s.app.settle().await;
+    let screen = s.flat();
+    assert!(
+        screen.contains("✓ Renée Côté  #7  Already stored: the server has these values; nothing was sent"),
+        "{screen}"
+    );
+    assert_eq!(s.server.writes().len(), 1, "the retry sent nothing");
+    assert!(s.drafts_on_disk().is_empty(), "and its draft is done");
 }

@@ -224,3 +224,19 @@ fn opening_a_contact_with_a_stored_draft_opens_the_draft() {
     assert_eq!(input(&state, "city"), "Laval", "the stored edits are back");
     assert!(state.restorable.is_empty());
 }
+
+#[test]
+fn quitting_with_a_send_in_flight_records_it_as_unknown() {
+    let (mut state, _) = open_form();
+    focus(&mut state, "city");
+    type_text(&mut state, "-Nord");
+    let (_, saved) = send(&mut state);
+    ctrl(&mut state, 'c');
+    let effects = key(&mut state, KeyCode::Char('y'));
+    assert!(effects.contains(&Effect::Cancel { tag: saved }), "{effects:?}");
+    let recorded: Vec<_> =
+        effects.iter().filter_map(|e| if let Effect::RecordHistory(entry) = e { Some(entry) } else { None }).collect();
+    assert_eq!(recorded.len(), 1, "{effects:?}");
+    assert_eq!((recorded[0].status, recorded[0].outcome), (None, rolo::http::Verdict::Unknown));
+    assert_eq!(recorded[0].contact_id, "1");
+}

@@ -51,6 +51,14 @@ pub(super) fn on_outcome(state: &mut State, tag: Tag, outcome: Verdict, status: 
     Some(Effect::RecordHistory(entry.answered(status, outcome)))
 }
 
+/// On quitting: every send still in flight is abandoned, and it may have reached the server,
+/// so each is recorded as unknown.
+pub(super) fn abandon_all(state: &mut State) -> Vec<Effect> {
+    let mut pending: Vec<(Tag, HistoryEntry)> = state.history.pending.drain().collect();
+    pending.sort_by_key(|(tag, _)| *tag);
+    pending.into_iter().map(|(_, entry)| Effect::RecordHistory(entry.answered(None, Verdict::Unknown))).collect()
+}
+
 /// True when `tag` is the fetch for a revert.
 pub(super) fn owns_contact(state: &State, tag: Tag) -> bool {
     state.history.reverting.as_ref().is_some_and(|(t, _)| *t == tag)

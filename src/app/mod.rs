@@ -428,6 +428,7 @@ fn request_quit(state: &mut State) -> Vec<Effect> {
     let mut effects: Vec<Effect> = state.form.as_ref().map(Form::cancel_all).unwrap_or_default();
     effects.extend(state.list.loading.take().map(|tag| Effect::Cancel { tag }));
     effects.extend(bulk::cancel_all(state));
+    effects.extend(history::abandon_all(state));
     effects.push(Effect::Quit);
     effects
 }
@@ -492,6 +493,7 @@ fn on_confirm(state: &mut State, action: Option<Action>) -> Vec<Effect> {
             restore::offer_rest(state);
             if then_quit {
                 state.quitting = true;
+                effects.extend(history::abandon_all(state));
                 effects.push(Effect::Quit);
             } else {
                 state.notify("Changes discarded", false);

@@ -155,3 +155,80 @@ fn may_have_reached_the_server(error: &HttpError) -> bool {
 fn status_text(exchange: &Exchange) -> String {
     exchange.status.map_or_else(|| "?".to_string(), |s| s.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::backend;
+
+    fn draft() -> (Draft, Vec<Input>) {
+        let backend = Arc::new(backend::find("corporatemerch", None).unwrap());
+        let record = json!({"id": 7, "first_name": "Ana", "last_name": "Lima", "city": "Porto"});
+        let mut draft = Draft::new(&backend, Contact::from_record(&backend, record).unwrap());
+        let city = backend.field_index("city").unwrap();
+        draft.set(city, Input::Text("Braga".into()));
+        let sent = draft.inputs().to_vec();
+        (draft, sent)
+    }
+
+    fn failed(error: HttpError) -> Verdict {
+        let (draft, sent) = draft();
+        WriteOutcome::decide(&draft, &sent, Written::Failed(error)).verdict()
+    }
+
+    fn status(code: u16) -> HttpError {
+        HttpError::Status { status: code, message: None, field_errors: vec![], exchange: Box::default() }
+    }
+
+    #[test]
+    fn only_a_request_that_went_out_without_a_verdict_is_unknown() {
+        let exchange = Box::<Exchange>::default;
+        assert_eq!(failed(HttpError::Connect { message: "refused".into(), exchange: exchange() }), Verdict::NotStored);
+        assert_eq!(
+            failed(HttpError::Unexpected { message: "bad url".into(), exchange: exchange() }),
+            Verdict::NotStored
+        );
+        for code in [400, 404, 409, 422, 500, 503] {
+            assert_eq!(failed(status(code)), Verdict::NotStored, "{code}");
+        }
+        for code in [502, 504] {
+            assert_eq!(failed(status(code)), Verdict::Unknown, "a gateway's {code}");
+        }
+        assert_eq!(failed(HttpError::Timeout { exchange: exchange() }), Verdict::Unknown);
+        assert_eq!(failed(HttpError::Interrupted { message: "reset".into(), exchange: exchange() }), Verdict::Unknown);
+    }
+
+    #[test]
+    fn a_2xx_is_stored_only_when_its_record_is_the_contact() {
+        let (draft, sent) = draft();
+        let backend = Arc::clone(draft.backend());
+        let answer = |change: serde_json::Value| {
+            let mut record = draft.loaded.record.clone();
+            record.as_object_mut().unwrap().extend(change.as_object().unwrap().clone());
+            let contact = Contact::from_record(&backend, record);
+            Written::Answered(Fetched { contact, exchange: Exchange { status: Some(200), ..Exchange::default() } })
+        };
+        let stored = WriteOutcome::decide(&draft, &sent, answer(json!({"id": 7, "city": "Braga"})));
+        assert_eq!(stored.summary(), "Stored: 200");
+        assert_eq!(stored.differences_note(), None);
+        let kept = WriteOutcome::decide(&draft, &sent, answer(json!({"id": 7, "city": "Porto"})));
+        assert_eq!(kept.verdict(), Verdict::Stored);
+        assert_eq!(kept.differences_note().as_deref(), Some("1 field was stored differently from what was sent"));
+        let other = WriteOutcome::decide(&draft, &sent, answer(json!({"id": 8, "city": "Braga"})));
+        assert_eq!(
+            other.summary(),
+            "Unknown whether stored: the server answered with contact 8, not 7; the change may have been applied"
+        );
+        let checked = |check| Written::Checked { answer: Exchange { status: Some(204), ..Exchange::default() }, check };
+        let failed_check = WriteOutcome::decide(&draft, &sent, checked(Err(status(503))));
+        assert_eq!(
+            failed_check.summary(),
+            "Unknown whether stored: the server answered 204 without the record, and fetching it failed: 503: \
+             server error: retry later; the change may have been applied"
+        );
+    }
+}

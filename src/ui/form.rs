@@ -208,7 +208,7 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
             let key = state.keymap.key_for(Context::Form, Action::Save);
             lines.push(Line::styled(
                 format!(
-                    "{} {}. Your edits are kept; {key} checks the server first and sends only what is not there.",
+                    "{} {}. Your edits are kept; {key} checks the server first and sends only if the values are not there yet.",
                     theme::WARN_MARK,
                     unstop(summary)
                 ),

@@ -95,7 +95,13 @@ pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fet
             state.list.replace(&backend, contact.clone());
             let draft = draft_for(&backend, contact.clone(), index, &input);
             if !draft.is_dirty() {
+                // Already there (an earlier send whose outcome was unknown went through):
+                // nothing to send, and a draft kept for it is done.
                 item.status = ItemStatus::Unchanged;
+                item.draft = None;
+                if std::mem::take(&mut item.kept) {
+                    effects.push(Effect::DropDraft { contact_id: item.contact_id.clone() });
+                }
             } else if let Some(problem) = problem(&backend, &draft) {
                 item.status = ItemStatus::NotStored(problem);
                 item.draft = Some(draft);
