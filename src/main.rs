@@ -60,9 +60,10 @@ enum Command {
         #[arg(long)]
         reset: bool,
     },
-    /// Print the contact list: an aligned table, or CSV or JSON (docs/json.md).
+    /// Print the contact list as pages arrive: an aligned table, or CSV or JSON (docs/json.md).
+    /// Exits 4 when paging stops before the end of the list (the reason goes to stderr).
     List {
-        /// Keep the contacts matching this fuzzy query (as `/` in the list), best first.
+        /// Keep the contacts matching this fuzzy query (as `/` in the list), best first within each page.
         #[arg(long, value_name = "QUERY")]
         filter: Option<String>,
         /// Print a JSON array.

@@ -30,7 +30,7 @@ pub enum Format {
 /// What `rolo list` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The fuzzy query of the list's `/`; matches come best first.
+    /// The fuzzy query of the list's `/`; matches come page by page, best first within a page.
     pub filter: Option<String>,
     /// Output format.
     pub format: Format,

@@ -20,6 +20,7 @@ use super::{Connection, EXIT_SERVER, Failure, emit};
 use crate::app::runtime::Runtime;
 use crate::app::{Message, Session, State};
 use crate::connect::Request;
+use crate::http::Progress;
 use crate::ui;
 
 /// How long the requests behind one screen may take in all.
@@ -152,7 +153,11 @@ async fn open_form(runtime: &mut Runtime, id: &str) -> Result<(), Failure> {
             return Err(Failure { code: EXIT_SERVER, message: error.clone(), details: Vec::new() });
         }
         if !list.has_more() {
-            return Err(Failure::invalid(format!("no contact `{id}` in the list")));
+            let why = match list.progress() {
+                Progress::Stopped(stop) => format!(" (paging stopped: {stop})"),
+                _ => String::new(),
+            };
+            return Err(Failure::invalid(format!("no contact `{id}` in the list{why}")));
         }
         runtime.dispatch(key(KeyCode::End));
         settle(runtime).await?;
