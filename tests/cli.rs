@@ -42,7 +42,15 @@ fn sandbox_reset_reseeds_the_database() {
     let output = rolo(home.path()).args(["sandbox", "--reset"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("Sandbox reset"));
-    assert!(home.path().join("data/rolo/sandbox.sqlite3").is_file());
+    let database = home.path().join("data/rolo/sandbox.sqlite3");
+    assert!(database.is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&database), 0o600, "the sandbox database is the owner's alone");
+        assert_eq!(mode(database.parent().unwrap()), 0o700);
+    }
 }
 
 #[test]

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+mod common;
+
 const ROWS: u16 = 30;
 const COLS: u16 = 100;
 
@@ -474,4 +476,76 @@ fn ctrl_z_gives_the_terminal_back_stops_and_fg_redraws() {
     session.wait_for("Enter open contact");
     session.send("q");
     assert!(session.wait_exit().success());
+}
+
+#[test]
+fn a_session_against_a_server_echoing_the_token_leaves_it_nowhere_and_every_file_private() {
+    const TOKEN: &str = "pty-ECHO-4b8e19d2c7a6";
+    let home = tempfile::tempdir().expect("temp dir");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let server = runtime.block_on(common::hostile::Hostile::start(common::echo::corporatemerch(TOKEN)));
+    let config_dir = home.path().join("config/rolo");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config = format!(
+        "[profiles.echo]\nbackend = \"corporatemerch\"\nbase_url = \"{}\"\nsecret_env = \"ROLO_ECHO_TOKEN\"\n",
+        server.url("")
+    );
+    std::fs::write(config_dir.join("config.toml"), config).unwrap();
+
+    let mut session = Session::start_with_env(home.path(), &["--log-level", "debug"], &[("ROLO_ECHO_TOKEN", TOKEN)]);
+    session.wait_for("Echo Tester");
+    session.send("\r");
+    session.wait_for("── Person");
+    session.send("Z");
+    session.wait_for("1 changed");
+    let draft = home.path().join("data/rolo/drafts/echo/1.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("EchoZ")) {
+        assert!(Instant::now() < deadline, "the draft reached the disk");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    session.send("\x12");
+    session.wait_for("Raw response (Esc closes");
+    session.send("\x1b");
+    session.wait_until(|screen| !screen.contains("Raw response"));
+    session.send("\x13");
+    session.wait_for("Not stored: 422");
+    assert!(session.screen().contains("The token *** may not edit"), "{}", session.screen());
+    let history = home.path().join("data/rolo/history/echo.jsonl");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !history.is_file() {
+        assert!(Instant::now() < deadline, "the refused send reached the history");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Leave with the draft unsent, as a closed laptop would.
+    let pid = session.child.process_id().expect("a pid");
+    let stopped = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill runs");
+    assert!(stopped.success());
+    assert!(session.wait_exit().success());
+
+    let transcript = String::from_utf8_lossy(&session.transcript);
+    assert!(!transcript.contains(TOKEN) && !transcript.contains(&TOKEN[..12]), "the token reached the terminal");
+    let mut files = files_under(&home.path().join("data"));
+    files.extend(files_under(&home.path().join("state")));
+    for wanted in ["state/rolo/rolo.log", "data/rolo/drafts/echo/1.json", "data/rolo/history/echo.jsonl"] {
+        assert!(files.contains(&home.path().join(wanted)), "{wanted} was written: {files:?}");
+    }
+    assert!(std::fs::read_to_string(&draft).unwrap().contains("\"company_name\": \"***\""), "masked in the draft");
+    for file in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
+        assert!(!text.contains(TOKEN) && !text.contains(&TOKEN[..12]), "the token is in {}:\n{text}", file.display());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{} is the owner's alone", file.display());
+            let mut dir = file.parent();
+            while let Some(folder) = dir.filter(|d| *d != home.path()) {
+                let mode = std::fs::metadata(folder).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o700, "{} was created private", folder.display());
+                dir = folder.parent();
+            }
+        }
+    }
+    drop(server);
 }

@@ -71,7 +71,7 @@ async fn an_echoed_token_is_masked_on_every_screen_and_an_untouched_field_goes_b
     app.ctrl('s');
     app.settle().await;
     let refused = app.screen();
-    assert!(refused.contains("Not saved: 422"), "{refused}");
+    assert!(refused.contains("Not stored: 422"), "{refused}");
     assert!(refused.contains("The token *** may not edit"), "{refused}");
     assert!(refused.contains("*** is not allowed to set this"), "the field error too: {refused}");
     screens.push(refused);
@@ -138,7 +138,7 @@ async fn a_redirect_names_its_target_redacted_and_says_to_fix_base_url() {
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("Not saved: 307: redirect to http://127.0.0.1:"), "{screen}");
+    assert!(screen.contains("Not stored: 307: redirect to http://127.0.0.1:"), "{screen}");
     assert!(screen.contains("/v3/contacts/1"), "a relative target is shown whole: {screen}");
     assert!(screen.contains("fix base_url"), "{screen}");
     assert_eq!(server.writes().len(), 1, "not followed");
@@ -313,4 +313,33 @@ fn a_secret_that_cannot_go_in_a_header_is_a_configuration_error() {
     // One trailing newline is trimmed, as always: this one connects (and fails to, at port 9).
     let (code, stderr, _) = with_secret_cmd("echo fine-secret", None);
     assert_eq!(code, 2, "the secret was accepted: {stderr}");
+}
+
+#[tokio::test]
+async fn the_external_editor_sees_the_token_masked_and_a_masked_value_left_alone_is_no_change() {
+    let server = Hostile::start(echo::corporatemerch(TOKEN)).await;
+    let mut app = common::start_at(CM, &server.url(""), TOKEN, Duration::from_secs(5), (140, 40)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("seen.toml");
+    let script = dir.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        format!("cp \"$1\" {}\nsed -i 's/^city = .*/city = \"Editorville\"/' \"$1\"\n", seen.display()),
+    )
+    .unwrap();
+    app.runtime.set_editor(format!("sh {}", script.display()));
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    app.ctrl('o');
+    app.settle().await;
+
+    let document = std::fs::read_to_string(&seen).expect("the editor ran");
+    assert!(!leaks(&document, TOKEN), "the editor was shown the token:\n{document}");
+    assert!(document.contains("company_name = \"***\""), "{document}");
+    let form = app.runtime.state.form.as_ref().unwrap();
+    let backend = &app.runtime.state.backend;
+    let changed: Vec<&str> = form.draft.changed().map(|i| backend.fields[i].key.as_str()).collect();
+    assert_eq!(changed, ["city"], "the masked values came back untouched: no change");
+    let company = backend.field_index("company_name").unwrap();
+    assert_eq!(form.draft.input(company).text(), TOKEN, "and they keep the value the server sent");
 }

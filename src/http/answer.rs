@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::backend::{Backend, FieldErrorShape};
+use crate::redact::Redactor;
 
 /// One request and its response, as shown on the raw-response screen (secrets redacted).
 #[derive(Debug, Clone, Default)]
@@ -33,6 +34,19 @@ impl Exchange {
         match after_scheme.find('/') {
             Some(i) => after_scheme[i..].to_string(),
             None => "/".to_string(),
+        }
+    }
+
+    /// Masks the secret wherever the server may have echoed it: the URL, every header, the
+    /// body, and the request body (a field may hold what the server sent earlier).
+    pub fn redact(&mut self, redactor: &Redactor) {
+        self.url = redactor.string(std::mem::take(&mut self.url));
+        for (_, value) in &mut self.headers {
+            *value = redactor.string(std::mem::take(value));
+        }
+        self.body = redactor.string(std::mem::take(&mut self.body));
+        if let Some(body) = &mut self.request_body {
+            redactor.json(body);
         }
     }
 
@@ -100,6 +114,35 @@ impl HttpError {
             | HttpError::Redirect { exchange, .. }
             | HttpError::Interrupted { exchange, .. } => exchange,
         }
+    }
+}
+
+impl HttpError {
+    /// The same error with the secret masked in its messages and its exchange.
+    pub fn redacted(mut self, redactor: &Redactor) -> Self {
+        let mask = |text: &mut String| *text = redactor.string(std::mem::take(text));
+        match &mut self {
+            HttpError::Connect { message, exchange }
+            | HttpError::Unexpected { message, exchange }
+            | HttpError::Interrupted { message, exchange } => {
+                mask(message);
+                exchange.redact(redactor);
+            }
+            HttpError::Timeout { exchange } => exchange.redact(redactor),
+            HttpError::Status { message, field_errors, exchange, .. } => {
+                message.iter_mut().for_each(mask);
+                for error in field_errors {
+                    mask(&mut error.field);
+                    mask(&mut error.message);
+                }
+                exchange.redact(redactor);
+            }
+            HttpError::Redirect { location, exchange, .. } => {
+                location.iter_mut().for_each(mask);
+                exchange.redact(redactor);
+            }
+        }
+        self
     }
 }
 

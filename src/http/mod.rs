@@ -339,58 +339,16 @@ impl Client {
     ) -> Result<(Value, Exchange), HttpError> {
         match self.send_unredacted(method, path, id, query, body).await {
             Ok((value, mut exchange)) => {
-                self.redact_exchange(&mut exchange);
-                tracing::info!(method = %exchange.method, url = %exchange.url, status = ?exchange.status, "answer");
+                exchange.redact(&self.redactor);
+                tracing::info!(method = %exchange.method, url = %exchange.url, status = exchange.status.unwrap_or_default(), "answer");
                 Ok((value, exchange))
             }
             Err(error) => {
-                let error = self.redact_error(error);
+                let error = error.redacted(&self.redactor);
                 tracing::warn!(url = %error.exchange().url, "{error}");
                 Err(error)
             }
         }
-    }
-
-    fn redact_exchange(&self, exchange: &mut Exchange) {
-        let r = &self.redactor;
-        exchange.url = r.string(std::mem::take(&mut exchange.url));
-        for (_, value) in &mut exchange.headers {
-            *value = r.string(std::mem::take(value));
-        }
-        exchange.body = r.string(std::mem::take(&mut exchange.body));
-        if let Some(body) = &mut exchange.request_body {
-            r.json(body);
-        }
-    }
-
-    fn redact_error(&self, mut error: HttpError) -> HttpError {
-        let r = &self.redactor;
-        match &mut error {
-            HttpError::Connect { message, exchange }
-            | HttpError::Unexpected { message, exchange }
-            | HttpError::Interrupted { message, exchange } => {
-                *message = r.string(std::mem::take(message));
-                self.redact_exchange(exchange);
-            }
-            HttpError::Timeout { exchange } => self.redact_exchange(exchange),
-            HttpError::Status { message, field_errors, exchange, .. } => {
-                if let Some(message) = message {
-                    *message = r.string(std::mem::take(message));
-                }
-                for e in field_errors {
-                    e.field = r.string(std::mem::take(&mut e.field));
-                    e.message = r.string(std::mem::take(&mut e.message));
-                }
-                self.redact_exchange(exchange);
-            }
-            HttpError::Redirect { location, exchange, .. } => {
-                if let Some(location) = location {
-                    *location = r.string(std::mem::take(location));
-                }
-                self.redact_exchange(exchange);
-            }
-        }
-        error
     }
 
     /// Sends one request; what it returns still holds whatever the server echoed.

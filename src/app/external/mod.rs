@@ -8,6 +8,9 @@
 //! writes it. Text is a string, toggles are booleans, lists are arrays, key/value fields are
 //! tables. A field left out keeps its value; `""` empties a field (null where the vendor takes
 //! null). TOML has no null, so in key/value tables `{}` stands for a null value.
+//!
+//! The profile's secret, should a server have echoed it into a field, is masked (`***`) in the
+//! document; a value that comes back still masked is no change, so the field keeps its value.
 
 use serde_json::{Map, Value};
 
@@ -338,6 +341,36 @@ pub fn annotate(text: &str, errors: &[String]) -> String {
     out
 }
 
+/// The draft as the editor may see it: the profile's secret masked in every value. Changes
+/// are read against it, so a masked value that comes back untouched is no change.
+fn shown_draft(state: &State, draft: &Draft) -> Draft {
+    let Some(redactor) = state.wire.as_ref().map(|client| client.redactor()).filter(|r| !r.is_empty()) else {
+        return draft.clone();
+    };
+    let mut shown = draft.clone();
+    for index in 0..state.backend.fields.len() {
+        let input = match draft.input(index) {
+            Input::Text(text) => Input::Text(redactor.string(text.clone())),
+            Input::Map(entries) => Input::Map(
+                entries
+                    .iter()
+                    .map(|e| Entry {
+                        key: redactor.string(e.key.clone()),
+                        text: redactor.string(e.text.clone()),
+                        ..e.clone()
+                    })
+                    .collect(),
+            ),
+            Input::Kept(value) => Input::Kept(redactor.json_copy(value)),
+            Input::Toggle(_) | Input::Null => continue,
+        };
+        if input != *draft.input(index) {
+            shown.set(index, input);
+        }
+    }
+    shown
+}
+
 /// The key: write the open draft to a document and ask for the editor.
 pub(super) fn open(state: &mut State) -> Vec<Effect> {
     let Some(form) = &state.form else { return Vec::new() };
@@ -345,7 +378,12 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         state.notify("Wait for the send to finish (or Esc to cancel it) before editing", true);
         return Vec::new();
     }
-    let text = document(&state.backend, &form.draft, state.editor_format);
+    let shown = shown_draft(state, &form.draft);
+    let text = document(&state.backend, &shown, state.editor_format);
+    let text = match &state.wire {
+        Some(client) => client.redactor().string(text),
+        None => text,
+    };
     vec![Effect::EditExternally {
         contact_id: form.draft.loaded.id.clone(),
         text,
@@ -362,6 +400,7 @@ pub(super) fn on_edited(
 ) -> Vec<Effect> {
     let backend = std::sync::Arc::clone(&state.backend);
     let format = state.editor_format;
+    let shown = state.form.as_ref().map(|form| shown_draft(state, &form.draft));
     let Some(form) = state.form.as_mut().filter(|f| f.draft.loaded.id == contact_id) else {
         state.notify("The contact was closed while you edited; your edit was not applied", true);
         return Vec::new();
@@ -377,7 +416,8 @@ pub(super) fn on_edited(
         state.notify("Edit cancelled; the draft is unchanged", false);
         return Vec::new();
     }
-    match read_document(&backend, &form.draft, format, &text) {
+    let shown = shown.unwrap_or_else(|| form.draft.clone());
+    match read_document(&backend, &shown, format, &text) {
         Ok(changes) => {
             let count = changes.len();
             for (index, input) in changes {
