@@ -293,7 +293,7 @@ async fn an_edit_to_one_field_sends_every_other_field_exactly_as_it_came() {
 
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("Stored: 200"), "{}", app.screen());
     let writes = server.writes();
     assert_eq!(writes.len(), 1, "one PUT");
     let Some(Value::Object(sent)) = writes[0].json() else { panic!("a JSON object body") };
@@ -431,7 +431,7 @@ async fn a_changed_only_vendor_gets_the_toggled_field_and_nothing_else() {
     app.press(KeyCode::Char(' '));
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("Saved: 200"), "{}", app.screen());
+    assert!(app.screen().contains("Stored: 200"), "{}", app.screen());
     let writes = server.writes();
     assert_eq!(writes.len(), 1);
     assert_eq!(writes[0].json(), Some(json!({"email_transactional_opt_in": true})), "only what the user changed");
