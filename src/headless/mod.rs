@@ -9,7 +9,7 @@
 //! |------|---------|
 //! | 0 | success |
 //! | 1 | the input is wrong: a bad config or profile, an unknown field, a value that fails validation, a read-only profile asked to write, a command-line mistake |
-//! | 2 | the server or network failed: refused connection, timeout, error status (the server's message and its per-field errors are shown) |
+//! | 2 | the server or network failed: refused connection, timeout, error status (the server's message and its per-field errors are shown), a redirect (never followed) |
 //!
 //! The JSON each command prints with `--json` is described in `docs/json.md`.
 
