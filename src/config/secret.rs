@@ -56,12 +56,12 @@ pub fn resolve_secret(profile: &Profile, name: &str) -> Result<Option<SecretStri
     } else {
         return Ok(None);
     };
-    // A trailing newline (as `echo` and `pass` print) is not part of the secret.
+    // The final newline `echo` and `pass` print (and any whitespace around) is not part of it.
     let value = value.trim();
     if value.chars().any(char::is_control) {
         return Err(format!(
             "the secret from {source} has a line break or control character inside; \
-             it cannot go in an HTTP header (only one trailing newline is trimmed)"
+             it cannot go in an HTTP header (only the whitespace around it is trimmed)"
         ));
     }
     Ok(Some(SecretString::from(value.to_string())))

@@ -9,7 +9,7 @@
 //! |------|---------|
 //! | 0 | success |
 //! | 1 | the input is wrong: a bad config or profile, an unknown field, a value that fails validation, a read-only profile asked to write, a command-line mistake |
-//! | 2 | the server or network failed: refused connection, a read's timeout, error status (the server's message and its per-field errors are shown); for `update`, the change was not stored |
+//! | 2 | the server or network failed: refused connection, a read's timeout, error status (the server's message and its per-field errors are shown), a redirect (never followed); for `update`, the change was not stored |
 //! | 3 | `update` only: the request was sent but whether it was stored is unknown (the connection broke, no answer in time, a gateway's 502/504, an answer about another contact) |
 //! | 4 | `rolo list` stopped before the end of the list: the server's paging did not progress (a page of contacts already listed, a cursor it had sent before, more contacts than its total) or the profile's `max_contacts` was reached; the rows before the stop were written |
 //! | 5 | the output could not be written in full (a full disk); a reader that stops early (`rolo list \| head`) is not an error |
