@@ -260,3 +260,104 @@ async fn an_update_whose_answer_cannot_be_written_says_the_change_was_stored() {
     assert_eq!(server.record("corporatemerch", "3").unwrap()["city"], "Ghent", "it was stored");
     server.shutdown().await;
 }
+
+/// What a terminal was asked to do beyond printing text.
+#[derive(Default)]
+struct Obeyed {
+    titles: Vec<Vec<u8>>,
+    clipboard: Vec<Vec<u8>>,
+    bells: usize,
+    unknown_escapes: usize,
+}
+
+impl vt100::Callbacks for Obeyed {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+    fn unhandled_char(&mut self, _: &mut vt100::Screen, _: char) {
+        self.unknown_escapes += 1;
+    }
+    fn unhandled_control(&mut self, _: &mut vt100::Screen, _: u8) {
+        self.unknown_escapes += 1;
+    }
+    fn unhandled_escape(&mut self, _: &mut vt100::Screen, _: Option<u8>, _: Option<u8>, _: u8) {
+        self.unknown_escapes += 1;
+    }
+    fn unhandled_csi(&mut self, _: &mut vt100::Screen, _: Option<u8>, _: Option<u8>, _: &[&[u16]], _: char) {
+        self.unknown_escapes += 1;
+    }
+    fn unhandled_osc(&mut self, _: &mut vt100::Screen, _: &[&[u8]]) {
+        self.unknown_escapes += 1;
+    }
+}
+
+/// Runs the real binary with its standard output on a pseudo-terminal, as a user at a shell
+/// would, and returns the screen a terminal shows and what it was asked to do.
+fn in_a_terminal(home: &Path, config: &Path, args: &[&str]) -> (String, Obeyed) {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pty =
+        native_pty_system().openpty(PtySize { rows: 30, cols: 200, pixel_width: 0, pixel_height: 0 }).expect("a pty");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_rolo"));
+    command.env("XDG_CONFIG_HOME", home.join("config"));
+    command.env("XDG_DATA_HOME", home.join("data"));
+    command.env("XDG_STATE_HOME", home.join("state"));
+    command.env("ROLO_TEST_TOKEN", common::TOKEN);
+    command.env("TERM", "xterm-256color");
+    command.arg("--config");
+    command.arg(config);
+    command.args(args);
+    let mut child = pty.slave.spawn_command(command).expect("rolo starts");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("reader");
+    // The reader ends when the command has exited and the terminal is closed.
+    let reading = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut buffer = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&buffer[..n]);
+        }
+        bytes
+    });
+    let status = child.wait().expect("rolo ends");
+    drop(pty.master);
+    let bytes = reading.join().expect("the reader ends");
+    assert!(status.success(), "{args:?}: {}", String::from_utf8_lossy(&bytes));
+    let size = std::num::NonZeroU16::new;
+    let mut parser = vt100::Parser::new_with_callbacks(size(30).unwrap(), size(200).unwrap(), 0, Obeyed::default());
+    parser.process(&bytes);
+    (parser.screen().contents(), std::mem::take(parser.callbacks_mut()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headless_output_into_a_terminal_sets_no_title_no_clipboard_and_rings_no_bell() {
+    // The detector itself: the raw value would set the title and write the clipboard.
+    let size = std::num::NonZeroU16::new;
+    let mut raw = vt100::Parser::new_with_callbacks(size(5).unwrap(), size(80).unwrap(), 0, Obeyed::default());
+    raw.process(COMPANY.as_bytes());
+    assert!(!raw.callbacks().titles.is_empty() && !raw.callbacks().clipboard.is_empty());
+
+    let server = Hostile::start(answer).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = config(home.path(), &server.url(""));
+    for args in [&["list"][..], &["list", "--csv"], &["get", "7"], &["list", "--json"]] {
+        let (home, config) = (home.path().to_path_buf(), config.clone());
+        let (screen, obeyed) = tokio::task::spawn_blocking(move || in_a_terminal(&home, &config, args)).await.unwrap();
+        assert!(obeyed.titles.is_empty(), "{args:?} set the window title: {:?}", obeyed.titles);
+        assert!(obeyed.clipboard.is_empty(), "{args:?} wrote the clipboard: {:?}", obeyed.clipboard);
+        assert_eq!(obeyed.bells, 0, "{args:?} rang the bell");
+        assert_eq!(obeyed.unknown_escapes, 0, "{args:?} sent escapes to the terminal");
+        assert!(screen.contains("Acme"), "{args:?}: the contact is listed:\n{screen}");
+        let shown = if args.contains(&"--json") { "\\u001b]0;pwned" } else { "\\x1b]0;pwned\\x07" };
+        assert!(screen.contains(shown), "{args:?}: the title sequence is shown as text:\n{screen}");
+    }
+}
