@@ -12,6 +12,7 @@ mod form;
 mod help;
 mod history;
 mod list;
+mod long_line;
 mod palette;
 mod preview;
 mod response;
