@@ -255,7 +255,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     let redactor = client.redactor().clone();
     let journal = dirs.as_ref().map(|dirs| Journal::new(&dirs.data, &journal_name).redacting(redactor.clone()));
     if let Some(journal) = &journal {
-        state.offer_drafts(journal.list());
+        state.offer_drafts(journal.scan(&state.backend.name));
     }
     if let Some(warning) = startup_warnings.first() {
         state.notice = Some(rolo::app::Notice { text: format!("Warning: {warning}"), is_error: true });

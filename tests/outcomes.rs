@@ -98,7 +98,7 @@ impl Setup {
         self.app.runtime.state.form.as_ref().unwrap().draft.is_dirty()
     }
 
-    fn drafts_on_disk(&self) -> Vec<String> {
+    fn drafts_on_disk(&mut self) -> Vec<String> {
         self.app.runtime.flush_drafts();
         self.journal.list().into_iter().map(|d| d.contact_id).collect()
     }

@@ -174,12 +174,7 @@ fn a_draft_survives_kill_9_and_is_offered_back() {
     session.send("Zed");
     session.wait_for("1 changed");
     // The journal is written off the UI thread; wait for the file, then kill without warning.
-    let draft = home.path().join("data/rolo/drafts/sandbox-corporatemerch/1.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("RajZed")) {
-        assert!(Instant::now() < deadline, "the draft reached the disk");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_draft(home.path(), "1", "RajZed");
     let pid = session.child.process_id().expect("a pid");
     let killed = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill runs");
     assert!(killed.success());
@@ -198,7 +193,44 @@ fn a_draft_survives_kill_9_and_is_offered_back() {
     again.wait_for("Enter open contact");
     again.send("q");
     assert!(again.wait_exit().success());
-    assert!(!draft.exists(), "a sent draft is forgotten");
+    assert!(drafts_of(home.path(), "1").is_empty(), "a sent draft is forgotten");
+}
+
+/// The sandbox's drafts folder in `home`.
+fn drafts_dir(home: &std::path::Path) -> std::path::PathBuf {
+    home.join("data/rolo/drafts/sandbox-corporatemerch")
+}
+
+/// The draft files of one contact (whichever run wrote them), with their text.
+fn drafts_of(home: &std::path::Path, contact: &str) -> Vec<(std::path::PathBuf, String)> {
+    let mut found: Vec<_> = std::fs::read_dir(drafts_dir(home))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            name.starts_with(&format!("{contact}.")) && name.ends_with(".json")
+        })
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap_or_default();
+            (p, text)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Waits (at most 10 s) until a draft file of `contact` holds `text`, and returns its path.
+fn wait_for_draft(home: &std::path::Path, contact: &str, text: &str) -> std::path::PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some((path, _)) = drafts_of(home, contact).into_iter().find(|(_, t)| t.contains(text)) {
+            return path;
+        }
+        assert!(Instant::now() < deadline, "no draft of #{contact} holding {text:?} reached the disk");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Every file under `dir`, recursively.
@@ -286,13 +318,13 @@ fn sighup_exits_cleanly_and_keeps_the_draft() {
     session.wait_for("── Person");
     session.send("H");
     session.wait_for("1 changed");
-    let draft = home.path().join("data/rolo/drafts/sandbox-corporatemerch/1.json");
     let pid = session.child.process_id().expect("a pid");
     let signalled = std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill runs");
     assert!(signalled.success());
     let status = session.wait_exit();
     assert!(status.success(), "a closed terminal is a clean exit, not an abort: {status:?}");
-    assert!(std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("RajH")), "the draft was flushed before exit");
+    let kept = drafts_of(home.path(), "1");
+    assert!(kept.iter().any(|(_, text)| text.contains("RajH")), "the draft was flushed before exit: {kept:?}");
 }
 
 #[test]
@@ -304,12 +336,7 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     session.wait_for("── Person");
     session.send("Q");
     session.wait_for("1 changed");
-    let draft = home.path().join("data/rolo/drafts/sandbox-corporatemerch/1.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("RajQ")) {
-        assert!(Instant::now() < deadline, "the draft reached the disk");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let draft = wait_for_draft(home.path(), "1", "RajQ");
     let pid = session.child.process_id().expect("a pid");
     let signalled = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill runs");
     assert!(signalled.success());
@@ -498,12 +525,20 @@ fn a_session_against_a_server_echoing_the_token_leaves_it_nowhere_and_every_file
     session.wait_for("── Person");
     session.send("Z");
     session.wait_for("1 changed");
-    let draft = home.path().join("data/rolo/drafts/echo/1.json");
+    let folder = home.path().join("data/rolo/drafts/echo");
+    // This run's draft of contact 1: `1.RUN.json`.
+    let draft_of_1 = || {
+        let names = std::fs::read_dir(&folder).into_iter().flatten().flatten().map(|e| e.path());
+        names.into_iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("1.")))
+    };
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::fs::read_to_string(&draft).is_ok_and(|t| t.contains("EchoZ")) {
+    let draft = loop {
+        if let Some(path) = draft_of_1().filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("EchoZ"))) {
+            break path;
+        }
         assert!(Instant::now() < deadline, "the draft reached the disk");
         std::thread::sleep(Duration::from_millis(20));
-    }
+    };
     session.send("\x12");
     session.wait_for("Raw response (Esc closes");
     session.send("\x1b");
@@ -527,9 +562,10 @@ fn a_session_against_a_server_echoing_the_token_leaves_it_nowhere_and_every_file
     assert!(!transcript.contains(TOKEN) && !transcript.contains(&TOKEN[..12]), "the token reached the terminal");
     let mut files = files_under(&home.path().join("data"));
     files.extend(files_under(&home.path().join("state")));
-    for wanted in ["state/rolo/rolo.log", "data/rolo/drafts/echo/1.json", "data/rolo/history/echo.jsonl"] {
+    for wanted in ["state/rolo/rolo.log", "data/rolo/history/echo.jsonl"] {
         assert!(files.contains(&home.path().join(wanted)), "{wanted} was written: {files:?}");
     }
+    assert!(files.contains(&draft), "the draft was kept: {files:?}");
     assert!(std::fs::read_to_string(&draft).unwrap().contains("\"company_name\": \"***\""), "masked in the draft");
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
@@ -548,4 +584,121 @@ fn a_session_against_a_server_echoing_the_token_leaves_it_nowhere_and_every_file
         }
     }
     drop(server);
+}
+
+#[test]
+fn two_windows_on_one_contact_keep_their_own_drafts_and_a_killed_ones_edits_come_back() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut first = Session::start(home.path(), &[]);
+    first.wait_for("loaded / 260");
+    let mut second = Session::start(home.path(), &[]);
+    second.wait_for("loaded / 260");
+    assert!(!second.screen().contains("Unsent drafts"), "a living window's drafts are not offered");
+    for (window, text) in [(&mut first, "Aaa"), (&mut second, "Bbb")] {
+        window.send("\r");
+        window.wait_for("── Person");
+        window.send(text);
+        window.wait_for("1 changed");
+    }
+    let first_draft = wait_for_draft(home.path(), "1", "RajAaa");
+    let second_draft = wait_for_draft(home.path(), "1", "RajBbb");
+    assert_ne!(first_draft, second_draft, "each window has a file of its own");
+
+    // The second window sends: its draft goes, the first window's stays as it was.
+    second.send("\x13");
+    second.wait_for("Stored: 200");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while second_draft.exists() {
+        assert!(Instant::now() < deadline, "the sent draft is removed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(std::fs::read_to_string(&first_draft).is_ok_and(|t| t.contains("RajAaa")), "the other draft survives");
+    second.send("\x1b");
+    second.wait_for("Enter open contact");
+    second.send("q");
+    assert!(second.wait_exit().success());
+
+    // The first window is killed; the next start offers its edits.
+    let pid = first.child.process_id().expect("a pid");
+    assert!(std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill").success());
+    let _ = first.wait_exit();
+    let mut third = Session::start(home.path(), &[]);
+    third.wait_for("Unsent drafts");
+    third.wait_for("changes: First name");
+    third.send("\r");
+    third.wait_for("RajAaa");
+    // Restoring makes the draft this run's: its own copy first, then the old file goes.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while first_draft.exists() {
+        assert!(Instant::now() < deadline, "the restored draft's old file is taken over");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kept = drafts_of(home.path(), "1");
+    assert!(kept.len() == 1 && kept[0].1.contains("RajAaa"), "one copy, this run's: {kept:?}");
+    third.send("\x1b");
+    third.wait_for("Discard your unsent changes");
+    third.send("y");
+    third.wait_for("Enter open contact");
+    third.send("q");
+    assert!(third.wait_exit().success());
+    assert!(drafts_of(home.path(), "1").is_empty(), "discarded with a yes");
+}
+
+#[test]
+fn draft_files_rolo_cannot_read_are_named_at_start_and_never_written_over_or_removed() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let folder = drafts_dir(home.path());
+    std::fs::create_dir_all(&folder).unwrap();
+    // Named as rolo once named the drafts of contacts 1, 2 and 3.
+    let corrupt = (folder.join("1.json"), "{\"backend\": \"corporatemerch\", \"contact_id\": \"1\", \"tit".to_string());
+    let newer = (
+        folder.join("2.json"),
+        r#"{"format": 99, "backend": "corporatemerch", "contact_id": "2", "changes": {"city": "Laval"}}"#.to_string(),
+    );
+    let other = (
+        folder.join("3.json"),
+        r#"{"backend": "bird", "contact_id": "3", "title": "X", "loaded": {"id": "3"}, "edits": []}"#.to_string(),
+    );
+    for (path, text) in [&corrupt, &newer, &other] {
+        std::fs::write(path, text).unwrap();
+    }
+    let mut session = Session::start(home.path(), &[]);
+    // The hint is the popup's last line: the whole of it is on screen.
+    session.wait_for("Esc closes");
+    let screen = session.screen();
+    for (path, reason) in
+        [(&corrupt.0, "not valid JSON"), (&newer.0, "a newer draft format (99)"), (&other.0, "`bird` backend")]
+    {
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(screen.contains(&format!("sandbox-corporatemerch/{name}")), "{name} is named:\n{screen}");
+        assert!(screen.contains(reason), "{reason}:\n{screen}");
+    }
+    session.send("\x1b");
+    session.wait_until(|screen| !screen.contains("cannot be restored"));
+    session.wait_for("loaded / 260");
+
+    // Type into contacts 1 and 2 (whose old file names those are), then revert.
+    for (down, id) in [("", "#1"), ("j", "#2")] {
+        session.send(down);
+        session.send("\r");
+        session.wait_for(id);
+        session.wait_for("── Person");
+        session.send("Zed");
+        session.wait_for("1 changed");
+        wait_for_draft(home.path(), &id[1..], "Zed");
+        session.send("\x07");
+        session.wait_until(|screen| !screen.contains("1 changed"));
+        session.send("\x1b");
+        session.wait_for("Enter open contact");
+    }
+    session.send("q");
+    assert!(session.wait_exit().success());
+    for (path, text) in [&corrupt, &newer, &other] {
+        assert_eq!(&std::fs::read_to_string(path).expect("still there"), text, "{} is untouched", path.display());
+    }
+    for id in ["1", "2"] {
+        let left: Vec<_> =
+            drafts_of(home.path(), id).into_iter().filter(|(p, _)| !p.ends_with(format!("{id}.json"))).collect();
+        assert!(left.is_empty(), "the reverted drafts are gone: {left:?}");
+    }
 }

@@ -207,7 +207,8 @@ fn opening_a_contact_with_a_stored_draft_opens_the_draft() {
 
     let mut state =
         State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true, ..Default::default() });
-    state.offer_drafts(vec![saved]);
+    let found = rolo::journal::Offered { draft: saved, file: "drafts/1.json".into(), saved_at: None };
+    state.offer_drafts(rolo::journal::Found { offered: vec![found], unreadable: Vec::new() });
     assert!(matches!(state.overlay, Some(rolo::app::Overlay::Restore { .. })), "drafts are offered at start");
     let tag = load_tag(&state.start());
     let page = Page {

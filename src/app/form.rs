@@ -115,6 +115,9 @@ pub struct Form {
     pub outcome: Option<Outcome>,
     /// First visible line; kept by the view so the focus stays on screen.
     pub scroll: Cell<usize>,
+    /// First visible character of the focused text field; kept by the view so the cursor
+    /// stays in view in a long value.
+    pub value_scroll: Cell<usize>,
     /// Fields the server stored differently from what the last send said.
     pub server_changed: Vec<ServerChange>,
     pub(super) undo: super::undo::UndoStack,
@@ -143,6 +146,7 @@ impl Form {
             refreshing: Some(refreshing),
             outcome: None,
             scroll: Cell::new(0),
+            value_scroll: Cell::new(0),
             server_changed: Vec::new(),
             undo: Default::default(),
             backend: Arc::clone(backend),
@@ -246,6 +250,7 @@ impl Form {
             editor.move_cursor(CursorMove::End);
             editor
         });
+        self.value_scroll.set(0);
     }
 
     pub(super) fn set_input(&mut self, backend: &Backend, index: usize, input: Input) {

@@ -206,7 +206,7 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     // Opening a contact that has an unsent draft from an earlier run opens the draft.
-    if let Some(pending) = state.restorable.iter().position(|d| d.contact_id == contact.id) {
+    if let Some(pending) = state.restorable.iter().position(|d| d.draft.contact_id == contact.id) {
         let saved = state.restorable.remove(pending);
         return super::restore::open_restored(state, saved);
     }

@@ -43,7 +43,7 @@ use crate::backend::Backend;
 use crate::http::{
     Client, DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Written,
 };
-use crate::journal::SavedDraft;
+use crate::journal::{Found, Offered, SavedDraft, Unreadable};
 use keymap::{Action, Context};
 
 /// Identifies one request, so an answer to a request the user has moved on from is dropped.
@@ -89,8 +89,12 @@ pub enum Effect {
     Save { tag: Tag, id: String, contact_id: String, body: Value },
     /// Abandon a request in flight.
     Cancel { tag: Tag },
-    /// Forget a stored draft the user discarded.
+    /// Forget this run's draft of a contact (a bulk edit's contact, now stored).
     DropDraft { contact_id: String },
+    /// Remove a draft file found at start: the user discarded it.
+    DiscardDraft { file: std::path::PathBuf },
+    /// Keep a restored draft as this run's, then remove the file it was found in.
+    AdoptDraft { draft: SavedDraft, file: std::path::PathBuf },
     /// Leave rolo.
     Quit,
     /// Give the terminal back to the shell and stop, as Ctrl-Z does in other terminal tools;
@@ -182,7 +186,9 @@ pub struct State {
     /// Set when the user has asked to leave.
     pub quitting: bool,
     /// Drafts an earlier run left unsent, offered for restoring.
-    pub restorable: Vec<SavedDraft>,
+    pub restorable: Vec<Offered>,
+    /// Files in the drafts folder that cannot be restored, named at start and left alone.
+    pub unreadable_drafts: Vec<Unreadable>,
     /// The retry a read in flight is waiting for, for the status line.
     pub retrying: Option<Retry>,
     /// The request shown by the preview screen.
@@ -221,6 +227,7 @@ impl State {
             spinner: 0,
             quitting: false,
             restorable: Vec::new(),
+            unreadable_drafts: Vec::new(),
             retrying: None,
             preview: None,
             preview_first: false,
@@ -235,11 +242,11 @@ impl State {
         }
     }
 
-    /// Offers drafts an earlier run left unsent (for this backend only).
-    pub fn offer_drafts(&mut self, drafts: Vec<SavedDraft>) {
-        self.restorable =
-            drafts.into_iter().filter(|d| d.backend == self.backend.name && !d.edits.is_empty()).collect();
-        if !self.restorable.is_empty() {
+    /// Offers the drafts earlier runs left unsent, and names the files that cannot be restored.
+    pub fn offer_drafts(&mut self, found: Found) {
+        self.restorable = found.offered;
+        self.unreadable_drafts = found.unreadable;
+        if !self.restorable.is_empty() || !self.unreadable_drafts.is_empty() {
             self.overlay = Some(Overlay::Restore { selected: 0 });
         }
     }

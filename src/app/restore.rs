@@ -1,9 +1,9 @@
 //! Offering the drafts an earlier run left unsent: restore one into its form, discard it, or
-//! leave them all on disk for later.
+//! leave them all on disk for later. Files that cannot be restored are only named.
 
 use super::keymap::Action;
 use super::{Effect, Form, Overlay, State};
-use crate::journal::SavedDraft;
+use crate::journal::{Offered, Unreadable};
 
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
     let Some(Overlay::Restore { selected }) = state.overlay.clone() else { return Vec::new() };
@@ -14,11 +14,11 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         Some(Action::Later) => state.overlay = None,
         Some(Action::Quit) => return super::request_quit(state),
         Some(Action::Discard) if selected < state.restorable.len() => {
-            let draft = state.restorable.remove(selected);
+            let offered = state.restorable.remove(selected);
             state.overlay = None;
             offer_rest(state);
-            state.notify(format!("Discarded the draft for {}", draft.title), false);
-            return vec![Effect::DropDraft { contact_id: draft.contact_id }];
+            state.notify(format!("Discarded the draft for {}", offered.draft.title), false);
+            return vec![Effect::DiscardDraft { file: offered.file }];
         }
         Some(Action::Restore) if selected < state.restorable.len() => {
             let saved = state.restorable.remove(selected);
@@ -31,9 +31,16 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
 }
 
 /// Opens the form with a stored draft's edits, and fetches the latest version to lay them over.
-pub(super) fn open_restored(state: &mut State, saved: SavedDraft) -> Vec<Effect> {
+/// The draft becomes this run's: written under its name before the old file goes.
+pub(super) fn open_restored(state: &mut State, offered: Offered) -> Vec<Effect> {
+    let saved = &offered.draft;
     let Some(draft) = saved.restore(&state.backend) else {
-        state.notify(format!("The draft for {} has no usable record; kept on disk", saved.title), true);
+        let reason = "holds no record with an id, so it cannot be opened".to_string();
+        state.notify(
+            format!("The draft for {} has no usable record; kept on disk at {}", saved.title, offered.file.display()),
+            true,
+        );
+        state.unreadable_drafts.push(Unreadable { file: offered.file, reason });
         return Vec::new();
     };
     let tag = state.tag();
@@ -42,7 +49,7 @@ pub(super) fn open_restored(state: &mut State, saved: SavedDraft) -> Vec<Effect>
     form.restore(&state.backend, draft);
     state.form = Some(form);
     state.notify(format!("Restored your unsent draft for {}: review it, then Ctrl-S sends", saved.title), false);
-    vec![Effect::LoadContact { tag, id }]
+    vec![Effect::AdoptDraft { draft: offered.draft, file: offered.file }, Effect::LoadContact { tag, id }]
 }
 
 /// Shows the restore question again while drafts remain and no form is open.

@@ -80,11 +80,17 @@ impl Runtime {
         }
     }
 
-    /// Waits until every draft change so far is on disk (tests use it before looking).
-    pub fn flush_drafts(&self) {
-        if let Some(keeper) = &self.keeper {
-            keeper.flush();
+    /// Writes the edits waiting out the coalescing window, and waits until every draft change
+    /// so far is on disk: before exit, before lending the terminal, and in tests before looking.
+    pub fn flush_drafts(&mut self) {
+        if let Some(keeper) = &mut self.keeper {
+            keeper.flush(&self.state);
         }
+    }
+
+    /// When the open form's edits are due on disk, if any wait.
+    fn drafts_due(&self) -> Option<std::time::Instant> {
+        self.keeper.as_ref().and_then(DraftKeeper::due)
     }
 
     /// Applies a message and starts the effects it calls for.
@@ -99,7 +105,7 @@ impl Runtime {
         let effects = update(&mut self.state, message);
         self.run_effects(effects);
         if let Some(keeper) = &mut self.keeper {
-            keeper.follow(&self.state);
+            keeper.follow(&self.state, std::time::Instant::now());
         }
     }
 
@@ -171,6 +177,18 @@ impl Runtime {
             Effect::DropDraft { contact_id } => {
                 if let Some(keeper) = &mut self.keeper {
                     keeper.drop_draft(contact_id);
+                }
+                return;
+            }
+            Effect::DiscardDraft { file } => {
+                if let Some(keeper) = &mut self.keeper {
+                    keeper.discard(file);
+                }
+                return;
+            }
+            Effect::AdoptDraft { draft, file } => {
+                if let Some(keeper) = &mut self.keeper {
+                    keeper.adopt(draft, file);
                 }
                 return;
             }
@@ -300,6 +318,7 @@ where
             return Ok(());
         }
         let busy = runtime.state.is_busy();
+        let drafts_due = runtime.drafts_due();
         tokio::select! {
             event = console.events().next() => match event {
                 Some(Ok(event)) => {
@@ -322,6 +341,11 @@ where
             }
             // SIGTSTP from outside (`kill -TSTP`): suspend the same way as Ctrl-Z.
             () = next_stop_request(&mut stop_requests) => runtime.suspend_pending = true,
+            _ = sleep_until_due(drafts_due), if drafts_due.is_some() => {
+                if let Some(keeper) = &mut runtime.keeper {
+                    keeper.write_due(&runtime.state);
+                }
+            }
         }
         // Drain a burst (fast typing, several answers) before drawing once.
         while let Ok(message) = runtime.receiver.try_recv() {
@@ -330,6 +354,8 @@ where
         }
         if runtime.edit_pending() {
             // Lent once for every round: a document sent back with errors reopens at once.
+            // Unsent edits reach the disk first: rolo may be killed while the editor runs.
+            runtime.flush_drafts();
             if let Err(error) = console.suspend() {
                 runtime.pending_edit = None;
                 runtime.state.notify(format!("Could not hand the terminal to the editor: {error}"), true);
@@ -386,6 +412,13 @@ async fn next_stop_request(requests: &mut Option<super::editor_process::StopRequ
         #[cfg(not(unix))]
         Some(never) => match *never {},
         None => std::future::pending().await,
+    }
+}
+
+/// Resolves when the coalesced draft write is due.
+async fn sleep_until_due(due: Option<std::time::Instant>) {
+    if let Some(due) = due {
+        tokio::time::sleep_until(tokio::time::Instant::from_std(due)).await;
     }
 }
 

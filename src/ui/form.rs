@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{conflict, dropdown, entries, field, theme};
+use super::{conflict, dropdown, entries, field, long_line, theme};
 use crate::app::keymap::{Action, Context};
 use crate::app::{Form, Outcome, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
         let x = fields_area.x + value_x.min(fields_area.width);
         let value_area = Rect { x, y, width: fields_area.width.saturating_sub(value_x), height: 1 };
         if let Some(editor) = &form.editor {
-            frame.render_widget(editor, value_area);
+            long_line::draw(frame, value_area, editor, &form.value_scroll);
         }
         if let Some(open) = &form.dropdown {
             dropdown::draw(frame, area, value_area, open);

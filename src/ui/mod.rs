@@ -12,6 +12,7 @@ mod form;
 mod help;
 mod history;
 mod list;
+mod long_line;
 mod masking;
 mod palette;
 mod preview;

@@ -109,9 +109,9 @@ pub struct Item {
 impl Item {
     /// Keeps the failed draft in the draft journal too, unless an earlier run's draft for
     /// this contact waits there (it is never overwritten).
-    fn keep(&mut self, restorable: &[SavedDraft]) -> Option<Effect> {
+    fn keep(&mut self, restorable: &[crate::journal::Offered]) -> Option<Effect> {
         let draft = self.draft.as_ref()?;
-        if restorable.iter().any(|d| d.contact_id == self.contact_id) {
+        if restorable.iter().any(|d| d.draft.contact_id == self.contact_id) {
             return None;
         }
         self.kept = true;
