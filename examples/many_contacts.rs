@@ -14,6 +14,11 @@
 //! ```
 //!
 //! It listens on 127.0.0.1 (port 0 unless a second argument names one) and accepts any token.
+//!
+//! Measured on 2026-12-02 (release rolo, this server as a debug build, 2 shared cores): peak
+//! RSS of `rolo list --json` at 100,000 contacts was 1,227,564 KB before streaming (the list was
+//! collected, then printed) and 21,572 KB after (18,760 KB at 10,000 contacts), the same output
+//! byte for byte.
 
 use std::collections::HashMap;
 
