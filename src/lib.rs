@@ -2,8 +2,9 @@
 //!
 //! Layers, each knowing only the ones above it: [`backend`] (what a vendor's API looks like) →
 //! [`record`] and [`validate`] (drafts and their rules) → [`http`] (requests and answers) →
-//! [`app`] (state, messages, effects, the event loop) → [`ui`] (drawing). [`sandbox`] is a
-//! separate HTTP server that rolo reaches only through [`http`], like any vendor.
+//! [`app`] (state, messages, effects; pure) → [`ui`] (drawing) → [`tui`] (the event loop, the
+//! terminal, the disk writers: all the I/O). [`sandbox`] is a separate HTTP server that rolo
+//! reaches only through [`http`], like any vendor.
 
 pub mod app;
 pub mod backend;
@@ -19,6 +20,7 @@ pub mod private;
 pub mod record;
 pub mod redact;
 pub mod sandbox;
+pub mod tui;
 pub mod ui;
 pub mod validate;
 pub mod visible;

@@ -11,8 +11,6 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 
-use rolo::app::editor_process::TerminalConsole;
-use rolo::app::runtime::{Runtime, run_on};
 use rolo::app::{Session, State};
 use rolo::commands;
 use rolo::config::Dirs;
@@ -21,6 +19,8 @@ use rolo::headless::{self, list::Format};
 use rolo::history::History;
 use rolo::journal::Journal;
 use rolo::sandbox::{self, SandboxOptions, Storage};
+use rolo::tui::editor_process::TerminalConsole;
+use rolo::tui::runtime::{Runtime, run_on};
 
 #[derive(Debug, Parser)]
 #[command(name = "rolo", version, about = "Edit contact records in your CRM's REST API from the terminal")]

@@ -217,7 +217,7 @@ struct Recorder {
     log: Vec<&'static str>,
 }
 
-impl rolo::app::editor_process::Console for Recorder {
+impl rolo::tui::editor_process::Console for Recorder {
     type Events = futures::stream::Iter<std::vec::IntoIter<std::io::Result<crossterm::event::Event>>>;
 
     fn events(&mut self) -> &mut Self::Events {
@@ -245,7 +245,7 @@ async fn the_event_loop_lends_the_console_around_the_editor_and_reads_no_key_mea
     let key = |code, modifiers| Ok(Event::Key(KeyEvent::new(code, modifiers)));
     let keys = vec![key(KeyCode::Enter, KeyModifiers::NONE), key(KeyCode::Char('o'), KeyModifiers::CONTROL)];
     let mut console = Recorder { keys: futures::stream::iter(keys), log: Vec::new() };
-    rolo::app::runtime::run_on(&mut app.terminal, &mut console, &mut app.runtime).await.expect("the loop ends");
+    rolo::tui::runtime::run_on(&mut app.terminal, &mut console, &mut app.runtime).await.expect("the loop ends");
     // Keys are asked for before each event, never between suspend and resume.
     let lent = console.log.iter().position(|e| *e == "suspend").expect("the console was lent");
     assert_eq!(console.log[lent + 1], "resume", "{:?}", console.log);
@@ -273,7 +273,7 @@ fi
     let key = |code, modifiers| Ok(Event::Key(KeyEvent::new(code, modifiers)));
     let keys = vec![key(KeyCode::Enter, KeyModifiers::NONE), key(KeyCode::Char('o'), KeyModifiers::CONTROL)];
     let mut console = Recorder { keys: futures::stream::iter(keys), log: Vec::new() };
-    rolo::app::runtime::run_on(&mut app.terminal, &mut console, &mut app.runtime).await.expect("the loop ends");
+    rolo::tui::runtime::run_on(&mut app.terminal, &mut console, &mut app.runtime).await.expect("the loop ends");
     assert_eq!(console.log.iter().filter(|e| **e == "suspend").count(), 1, "{:?}", console.log);
     assert_eq!(input_text(&app, "email"), "yes@example.com");
 }

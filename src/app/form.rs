@@ -245,7 +245,7 @@ impl Form {
             let input = self.draft.input(self.focus);
             let mut editor = TextArea::new(vec![input.text().to_string()]);
             if *input == Input::Null {
-                editor.set_placeholder_text(crate::ui::NULL);
+                editor.set_placeholder_text(crate::record::NULL);
             }
             editor.move_cursor(CursorMove::End);
             editor

@@ -1,17 +1,13 @@
 //! The change history in the app: noting each send so its answer is recorded, the history
 //! screen (list, details), and preparing the reverting change as a draft in the form.
-//! The file itself is [`crate::history`]; the writer here keeps its I/O off the event loop.
+//! The file itself is [`crate::history`]; the event loop reads and writes it, off its own thread.
 
-use super::worker::Worker;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tokio::sync::mpsc::UnboundedSender;
-use tokio::sync::oneshot;
-
 use super::keymap::Action;
-use super::{Effect, Form, Message, Overlay, State, Tag};
-use crate::history::{History, HistoryEntry, Loaded};
+use super::{Effect, Form, Overlay, State, Tag};
+use crate::history::{HistoryEntry, Loaded};
 use crate::http::{Fetched, HttpError, Verdict};
 use crate::record::input_from_record;
 
@@ -201,51 +197,4 @@ pub(super) fn on_contact(state: &mut State, result: Result<Fetched, HttpError>) 
     }
     state.notify(text, false);
     Vec::new()
-}
-
-enum Job {
-    Append(Box<HistoryEntry>),
-    Read(oneshot::Sender<Result<Loaded, String>>),
-}
-
-/// Writes history entries on a thread of its own, in order; reads go through it too, so a
-/// read sees every entry recorded before it. Write failures come back as messages.
-pub struct HistoryKeeper {
-    writer: Worker<Job>,
-}
-
-impl HistoryKeeper {
-    /// Starts the writer for `history`.
-    pub fn start(history: History, messages: UnboundedSender<Message>) -> Self {
-        let writer = Worker::start(move |job| match job {
-            Job::Append(entry) => {
-                if let Err(error) = history.append(&entry) {
-                    let _ = messages.send(Message::HistoryFailed(error.to_string()));
-                }
-            }
-            Job::Read(answer) => {
-                let _ = answer.send(history.read().map_err(|e| e.to_string()));
-            }
-        });
-        Self { writer }
-    }
-
-    /// Queues an entry for appending.
-    pub fn append(&self, entry: HistoryEntry) {
-        self.send(Job::Append(Box::new(entry)));
-    }
-
-    /// Reads the history once every earlier entry is written.
-    pub fn read(&self, answer: oneshot::Sender<Result<Loaded, String>>) {
-        self.send(Job::Read(answer));
-    }
-
-    /// Waits until every entry handed over so far is on disk.
-    pub fn flush(&self) {
-        self.writer.flush();
-    }
-
-    fn send(&self, job: Job) {
-        self.writer.send(job);
-    }
 }

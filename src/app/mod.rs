@@ -1,26 +1,22 @@
 //! The application: state, the messages that change it, and the effects it asks for.
 //!
-//! [`update`] is pure: it never does I/O. It returns [`Effect`]s, which the event loop in
-//! [`runtime`] runs on tokio tasks, feeding their results back as [`Message`]s.
+//! [`update`] is pure: it never does I/O. It returns [`Effect`]s, which the event loop (the
+//! `tui` layer above) runs on tokio tasks, feeding their results back as [`Message`]s.
 
 mod bulk;
 mod conflict;
-pub mod editor_process;
 pub mod entries;
 pub mod external;
 mod filter;
 mod form;
 mod history;
-mod keeper;
 pub mod keymap;
 mod list;
 pub mod palette;
 mod preview;
 mod restore;
-pub mod runtime;
 mod sending;
 mod undo;
-mod worker;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,7 +30,6 @@ pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, Outcome, ServerChange};
 pub use history::HistoryView;
-pub use keeper::DraftKeeper;
 pub use list::{ContactList, search_text};
 pub use preview::Preview;
 pub use sending::READ_ONLY;
@@ -316,7 +311,9 @@ impl State {
         }
     }
 
-    fn notify(&mut self, text: impl Into<String>, is_error: bool) {
+    /// Shows `text` on the status line (in the error style when `is_error`); also for the event
+    /// loop, whose own failures (lending the terminal, suspending) the user must see.
+    pub fn notify(&mut self, text: impl Into<String>, is_error: bool) {
         self.notice = Some(Notice { text: text.into(), is_error });
     }
 }

@@ -17,10 +17,10 @@ use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Connection, EXIT_SERVER, Failure, emit};
-use crate::app::runtime::Runtime;
 use crate::app::{Message, Session, State};
 use crate::connect::Request;
 use crate::http::Progress;
+use crate::tui::runtime::Runtime;
 use crate::ui;
 
 /// How long the requests behind one screen may take in all.

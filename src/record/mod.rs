@@ -15,6 +15,10 @@ use serde_json::Value;
 
 use crate::backend::Backend;
 
+/// How an explicit null ([`Input::Null`]) is shown, in the form and as its editor's
+/// placeholder (different from an empty value, shown as `—`).
+pub const NULL: &str = "∅ null";
+
 /// A contact as the vendor sent it, with its id and list-row text pulled out once.
 #[derive(Debug, Clone)]
 pub struct Contact {

@@ -5,10 +5,7 @@ use ratatui::text::Span;
 use super::{shown, theme};
 use crate::backend::{Field, FieldKind, ValueType};
 use crate::record::countries::country_name;
-use crate::record::{Entry, Input};
-
-/// How an explicit null is shown (different from an empty value, shown as `—`).
-pub const NULL: &str = "∅ null";
+use crate::record::{Entry, Input, NULL};
 
 /// Shown after a value kept as received (the note under the field says why).
 pub const KEPT: &str = "  (as received, read-only)";

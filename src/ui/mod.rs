@@ -20,8 +20,6 @@ mod response;
 mod restore;
 pub mod theme;
 
-pub use field::NULL;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;

@@ -14,11 +14,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secrecy::SecretString;
 
-use rolo::app::runtime::Runtime;
 use rolo::app::{Message, Session, State};
 use rolo::backend;
 use rolo::http::{Client, RetryPolicy, Timeouts};
 use rolo::sandbox::{self, Sandbox, SandboxOptions, Storage};
+use rolo::tui::runtime::Runtime;
 use rolo::ui;
 
 /// The token the test sandbox accepts.

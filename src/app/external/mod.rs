@@ -2,7 +2,7 @@
 //!
 //! Pure: the draft becomes a document (TOML or JSON), the document comes back as new inputs,
 //! and anything wrong with it goes back to the editor as `# error:` lines on top of the user's
-//! own text, so nothing typed is lost. Running the editor is [`super::editor_process`]'s job.
+//! own text, so nothing typed is lost. Running the editor is the event loop's job (`tui::editor_process`).
 //!
 //! The document has one entry per writable field, keyed by the field's key as the backend file
 //! writes it. Text is a string, toggles are booleans, lists are arrays, key/value fields are

@@ -13,7 +13,7 @@ use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, Event
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use futures::Stream;
 
-use super::Message;
+use crate::app::Message;
 
 /// One request for the editor, waiting for the event loop to run it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::worker::Worker;
-use super::{Message, State};
+use crate::app::{Message, State};
 use crate::journal::{Journal, SavedDraft};
 
 /// How long edits may wait before they are written.

@@ -15,7 +15,8 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::editor_process::{Console, EditRequest, Keys};
-use super::{DraftKeeper, Effect, Message, State, Tag, update};
+use super::{DraftKeeper, HistoryKeeper};
+use crate::app::{Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError, Retry, Written};
 use crate::journal::Journal;
 use crate::ui;
@@ -36,7 +37,7 @@ pub struct Runtime {
     pending_edit: Option<EditRequest>,
     /// The editor command, instead of `$VISUAL`/`$EDITOR` (tests).
     editor: Option<String>,
-    history: Option<super::history::HistoryKeeper>,
+    history: Option<HistoryKeeper>,
     /// The user asked to suspend (Ctrl-Z); the event loop does it before reading on.
     suspend_pending: bool,
 }
@@ -70,7 +71,7 @@ impl Runtime {
 
     /// Records every send's answer in `history` from now on.
     pub fn keep_history(&mut self, history: crate::history::History) {
-        self.history = Some(super::history::HistoryKeeper::start(history, self.sender.clone()));
+        self.history = Some(HistoryKeeper::start(history, self.sender.clone()));
     }
 
     /// Waits until every history entry so far is on disk.
