@@ -138,6 +138,8 @@ async fn main() -> ExitCode {
         read_only: cli.read_only,
         dirs: dirs.clone(),
     };
+    // What headless commands write; it masks the profile's secret once one is opened.
+    let mut output = headless::Output::default();
     let outcome = match cli.command {
         Some(Command::List { filter, json, csv, limit }) => {
             let format = if json {
@@ -147,29 +149,31 @@ async fn main() -> ExitCode {
             } else {
                 Format::Table
             };
-            return finish(headless::list::run(request, headless::list::Options { filter, format, limit }).await);
+            let options = headless::list::Options { filter, format, limit };
+            return finish(headless::list::run(request, &mut output, options).await, &output);
         }
-        Some(Command::Get { id, json }) => return finish(headless::get::run(request, &id, json).await),
+        Some(Command::Get { id, json }) => {
+            return finish(headless::get::run(request, &mut output, &id, json).await, &output);
+        }
         Some(Command::Update { id, assignments, dry_run, json }) => {
             let options = headless::update::Options { id, assignments, dry_run, json };
-            return finish(headless::update::run(request, options).await);
+            return finish(headless::update::run(request, &mut output, options).await, &output);
         }
         Some(Command::Render { screen, size, ansi }) => {
-            return finish(headless::render::run(request, screen, size, ansi).await);
+            return finish(headless::render::run(request, &mut output, screen, size, ansi).await, &output);
         }
         Some(Command::Completions { shell }) => {
-            return finish(headless::emit(&String::from_utf8_lossy(&headless::completions(
-                &mut Cli::command(),
-                shell,
-            ))));
+            let script = headless::completions(&mut Cli::command(), shell);
+            return finish(output.emit(&String::from_utf8_lossy(&script)), &output);
         }
         Some(Command::Man) => match headless::man_page(Cli::command()) {
-            Ok(page) => return finish(headless::emit(&String::from_utf8_lossy(&page))),
+            Ok(page) => return finish(output.emit(&String::from_utf8_lossy(&page)), &output),
             Err(error) => Err(error).wrap_err("writing the man page"),
         },
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
         Some(Command::Backends) => {
-            return finish(headless::emit(&commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref())));
+            let backends = commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref());
+            return finish(output.emit(&backends), &output);
         }
         Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
         None => run_tui(request, dirs).await,
@@ -185,12 +189,12 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Prints a headless command's failure and turns it into the exit code (docs/json.md).
-fn finish(outcome: Result<(), headless::Failure>) -> ExitCode {
+/// Prints a headless command's failure to `output` and turns it into the exit code (docs/json.md).
+fn finish(outcome: Result<(), headless::Failure>, output: &headless::Output) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let _ = io::stderr().write_all(failure.report().as_bytes());
+            output.report(&failure);
             ExitCode::from(failure.code)
         }
     }
@@ -230,7 +234,7 @@ async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Opti
             let redactor = client.redactor().clone();
             let shown = |text: &str| redactor.text_and_pieces(&rolo::visible::visible_lines(text));
             let report = commands::check(&client, &name).await.map_err(|e| eyre!(shown(&e)))?;
-            headless::emit(&shown(&report)).map_err(|failure| eyre!(failure.message))
+            headless::Output::default().emit(&shown(&report)).map_err(|failure| eyre!(failure.message))
         }
         Target::Sandbox => Err(eyre!("no profile to check: give --profile NAME (and a config file)")),
     }

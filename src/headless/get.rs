@@ -1,7 +1,7 @@
 //! `rolo get ID`: one contact, as `label: value` lines or as the JSON the API returned.
 
 use super::list::pretty;
-use super::{Connection, Failure, emit, show_input};
+use super::{Connection, Failure, Output, show_input};
 use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::{Client, HttpError};
@@ -9,13 +9,13 @@ use crate::record::{Contact, input_from_record};
 use crate::visible::visible;
 
 /// Runs `rolo get ID`: with `json`, the record exactly as the API returned it.
-pub async fn run(request: Request, id: &str, json: bool) -> Result<(), Failure> {
-    let connection = Connection::open(request).await?;
+pub async fn run(request: Request, output: &mut Output, id: &str, json: bool) -> Result<(), Failure> {
+    let connection = Connection::open(request, output).await?;
     let backend = std::sync::Arc::clone(connection.client.backend());
     let result = fetch(&connection.client, id).await;
     connection.close().await;
     let contact = result?;
-    emit(&if json { pretty(&contact.record) } else { lines(&backend, &contact, None) })
+    output.emit(&if json { pretty(&contact.record) } else { lines(&backend, &contact, None) })
 }
 
 /// Fetches one contact; an answer without one is a server failure.

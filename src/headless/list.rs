@@ -7,12 +7,13 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Connection, EXIT_INCOMPLETE, Failure};
+use super::{Connection, EXIT_INCOMPLETE, Failure, Output};
 use crate::app::{Filter, search_text};
 use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::Client;
 use crate::record::Contact;
+use crate::redact::Redactor;
 use crate::visible;
 
 /// How the list is printed.
@@ -39,10 +40,10 @@ pub struct Options {
 }
 
 /// Runs `rolo list`: rows go to standard output as each page arrives.
-pub async fn run(request: Request, options: Options) -> Result<(), Failure> {
-    let connection = Connection::open(request).await?;
+pub async fn run(request: Request, output: &mut Output, options: Options) -> Result<(), Failure> {
+    let connection = Connection::open(request, output).await?;
     let backend = Arc::clone(connection.client.backend());
-    let mut rows = Rows::new(&backend, options.format, io::BufWriter::new(io::stdout()));
+    let mut rows = Rows::new(&backend, options.format, io::BufWriter::new(io::stdout()), output.redactor().clone());
     let ended = stream(&connection.client, &options, &mut rows).await;
     connection.close().await;
     ended
@@ -130,6 +131,8 @@ pub struct Rows<'b, W: Write> {
     backend: &'b Backend,
     format: Format,
     out: W,
+    /// Masks the profile's secret in what is written.
+    redactor: Redactor,
     /// The table's column widths, fixed by the header and the first rows written (later rows
     /// are not known yet); a wider cell later pushes the rest of its row right, never cut.
     widths: Vec<usize>,
@@ -139,8 +142,8 @@ pub struct Rows<'b, W: Write> {
 
 impl<'b, W: Write> Rows<'b, W> {
     /// Nothing written yet.
-    pub fn new(backend: &'b Backend, format: Format, out: W) -> Self {
-        Self { backend, format, out, widths: Vec::new(), written: 0 }
+    pub fn new(backend: &'b Backend, format: Format, out: W, redactor: Redactor) -> Self {
+        Self { backend, format, out, redactor, widths: Vec::new(), written: 0 }
     }
 
     /// Writes one page's rows and flushes. The header (or `[`) waits for the first rows, so
@@ -186,7 +189,7 @@ impl<'b, W: Write> Rows<'b, W> {
         }
         self.written += contacts.len();
         // A field a server echoed the secret into is masked where it leaves rolo.
-        let text = super::redacted(&text);
+        let text = self.redactor.text_and_pieces(&text);
         self.out.write_all(text.as_bytes())?;
         self.out.flush()
     }

@@ -18,33 +18,20 @@
 
 pub mod get;
 pub mod list;
+mod output;
 pub mod render;
 pub mod update;
 
 use std::io::{self, Write};
-use std::sync::RwLock;
 
 use crate::backend::{Backend, Field, FieldKind};
 use crate::connect::{self, Request};
 use crate::http::{Client, HttpError};
 use crate::record::{Input, input_to_json};
-use crate::redact::Redactor;
 use crate::sandbox::Sandbox;
-use crate::visible::{visible, visible_lines};
+use crate::visible::visible;
 
-/// Masks the profile's secret in everything a command prints. Records are kept exactly as the
-/// server sent them (an update sends untouched fields back as they came); a field a server
-/// echoed the secret into is masked here, where it leaves rolo: every command prints through
-/// [`emit`] and [`Failure::report`]. Set by [`Connection::open`] (one profile per command).
-static OUTPUT_REDACTOR: RwLock<Option<Redactor>> = RwLock::new(None);
-
-/// `text` with the current profile's secret masked (pieces of it too: a table cuts values).
-fn redacted(text: &str) -> String {
-    match OUTPUT_REDACTOR.read().ok().as_deref() {
-        Some(Some(redactor)) => redactor.text_and_pieces(text),
-        _ => text.to_string(),
-    }
-}
+pub use output::Output;
 
 /// Exit code for input mistakes: config, unknown field, invalid value, read-only.
 pub const EXIT_INVALID: u8 = 1;
@@ -107,14 +94,15 @@ impl Failure {
     }
 
     /// The text for standard error: `rolo: message`, then one line per detail. A server's
-    /// message may hold escape sequences: they are shown, never sent to the terminal.
+    /// message may hold escape sequences: they are shown, never sent to the terminal. The
+    /// secret is masked by [`Output::report`], which writes it.
     pub fn report(&self) -> String {
         let mut text = format!("rolo: {}\n", visible(&self.message));
         for line in &self.details {
             text.push_str(&visible(line));
             text.push('\n');
         }
-        redacted(&text)
+        text
     }
 }
 
@@ -135,12 +123,11 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Opens the connection the UI would open; warnings go to standard error.
-    pub async fn open(request: Request) -> Result<Self, Failure> {
+    /// Opens the connection the UI would open; warnings go to standard error. From now on
+    /// `output` masks the profile's secret.
+    pub async fn open(request: Request, output: &mut Output) -> Result<Self, Failure> {
         let opened = connect::open(request).await.map_err(Failure::invalid)?;
-        if let Ok(mut redactor) = OUTPUT_REDACTOR.write() {
-            *redactor = Some(opened.client.redactor().clone());
-        }
+        output.mask(opened.client.redactor().clone());
         for warning in &opened.warnings {
             let _ = writeln!(io::stderr(), "rolo: warning: {warning}");
         }
@@ -170,24 +157,6 @@ impl Connection {
             server.shutdown().await;
         }
     }
-}
-
-/// Writes to standard output. A reader that stopped early (`rolo list | head`: a broken pipe)
-/// is not an error, and the rest is dropped quietly; any other failure to write it all (a full
-/// disk, `/dev/full`) is a [`Failure::output`].
-pub fn emit(text: &str) -> Result<(), Failure> {
-    let text = redacted(text);
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Failure::output(&error)),
-        _ => Ok(()),
-    }
-}
-
-/// Writes a message for the reader to standard error: what a server sent is shown, never
-/// obeyed ([`visible_lines`]), and the secret is masked.
-pub fn note(text: &str) {
-    let _ = io::stderr().write_all(redacted(&visible_lines(text)).as_bytes());
 }
 
 /// The field a user names on the command line: its key as written in the backend file

@@ -16,7 +16,7 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Connection, EXIT_SERVER, Failure, emit};
+use super::{Connection, EXIT_SERVER, Failure, Output};
 use crate::app::{Message, Session, State};
 use crate::connect::Request;
 use crate::http::Progress;
@@ -78,8 +78,8 @@ fn rolo_help() -> crate::app::Overlay {
 }
 
 /// Runs `rolo render`.
-pub async fn run(request: Request, screen: Screen, size: Size, ansi: bool) -> Result<(), Failure> {
-    let connection = Connection::open(request).await?;
+pub async fn run(request: Request, output: &mut Output, screen: Screen, size: Size, ansi: bool) -> Result<(), Failure> {
+    let connection = Connection::open(request, output).await?;
     let session = Session {
         profile: connection.profile.clone(),
         sandbox: connection.is_sandbox(),
@@ -88,7 +88,7 @@ pub async fn run(request: Request, screen: Screen, size: Size, ansi: bool) -> Re
     let result = render(&connection, session, &screen, size).await;
     connection.close().await;
     let (buffer, problem) = result?;
-    emit(&if ansi { to_ansi(&buffer) } else { to_text(&buffer) })?;
+    output.emit(&if ansi { to_ansi(&buffer) } else { to_text(&buffer) })?;
     // The screen shows a failed load as the UI would; the exit code tells a script.
     match problem {
         Some(message) => Err(Failure { code: EXIT_SERVER, message, details: Vec::new() }),

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::get::{fetch, lines};
 use super::list::pretty;
-use super::{Connection, Failure, emit, find_field, note, show_input};
+use super::{Connection, Failure, Output, find_field, show_input};
 use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::{ALREADY_STORED, WriteOutcome, differences_note};
@@ -53,14 +53,14 @@ pub fn parse_assignments(backend: &Backend, assignments: &[String]) -> Result<Ve
 }
 
 /// Runs `rolo update`.
-pub async fn run(request: Request, options: Options) -> Result<(), Failure> {
-    let connection = Connection::open(request).await?;
-    let result = update(&connection, &options).await;
+pub async fn run(request: Request, output: &mut Output, options: Options) -> Result<(), Failure> {
+    let connection = Connection::open(request, output).await?;
+    let result = update(&connection, output, &options).await;
     connection.close().await;
     result
 }
 
-async fn update(connection: &Connection, options: &Options) -> Result<(), Failure> {
+async fn update(connection: &Connection, output: &Output, options: &Options) -> Result<(), Failure> {
     let client = &connection.client;
     let backend = Arc::clone(client.backend());
     let assignments = parse_assignments(&backend, &options.assignments)?;
@@ -99,14 +99,14 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
             pretty(&json!({"method": outgoing.method, "url": outgoing.url, "body": outgoing.body, "changes": changes}))
         } else {
             // The request stays alone on standard output, for scripts; what it changes is for the reader.
-            note(&change_lines(&backend, &changes));
+            output.note(&change_lines(&backend, &changes));
             format!("{} {}\n{}", outgoing.method, visible(&outgoing.url), pretty(&outgoing.body))
         };
-        return emit(&text);
+        return output.emit(&text);
     }
     if !draft.is_dirty() {
         eprintln!("rolo: {ALREADY_STORED} (contact {})", draft.loaded.id);
-        return emit(&if options.json {
+        return output.emit(&if options.json {
             pretty(&draft.loaded.record)
         } else {
             lines(&backend, &draft.loaded, Some(&touched))
@@ -130,9 +130,10 @@ async fn update(connection: &Connection, options: &Options) -> Result<(), Failur
                         show_input(field, &sent[index])
                     ));
                 }
-                note(&text);
+                output.note(&text);
             }
-            emit(&if options.json { pretty(&contact.record) } else { lines(&backend, &contact, Some(&touched)) })
+            output
+                .emit(&if options.json { pretty(&contact.record) } else { lines(&backend, &contact, Some(&touched)) })
                 .map_err(|mut failure| {
                     failure.message = format!("the change was stored, but {}", failure.message);
                     failure
