@@ -13,18 +13,6 @@ use crate::http::{Client, DEFAULT_MAX_CONTACTS, Timeouts};
 use crate::sandbox::{self, Sandbox, SandboxOptions, Storage};
 use crate::ui::theme::Theme;
 
-/// The vendor the embedded sandbox speaks unless `--sandbox NAME` picks another.
-pub const SANDBOX_BACKEND: &str = "corporatemerch";
-
-/// The vendors the sandbox speaks, with how each one authenticates.
-pub const SANDBOX_VENDORS: [(&str, &str); 5] = [
-    ("corporatemerch", "Authorization: Bearer sandbox"),
-    ("informly", "Authorization: Bearer sandbox"),
-    ("insighto", "?api_key=sandbox"),
-    ("vixiees", "X-API-Key: sandbox"),
-    ("bird", "Authorization: AccessKey sandbox"),
-];
-
 /// What the command line asks for, before any file is read.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -84,19 +72,18 @@ pub async fn open(request: Request) -> Result<Opened, String> {
             warnings,
         }),
         Target::Sandbox => {
-            let vendor = request.sandbox.as_deref().unwrap_or(SANDBOX_BACKEND);
-            if !SANDBOX_VENDORS.iter().any(|(name, _)| *name == vendor) {
-                let names: Vec<&str> = SANDBOX_VENDORS.iter().map(|(name, _)| *name).collect();
-                return Err(format!("the sandbox speaks {}, not `{vendor}`", names.join(", ")));
-            }
+            let vendor = request.sandbox.as_deref().unwrap_or(sandbox::DEFAULT_DIALECT);
+            let Some(dialect) = sandbox::dialect(vendor) else {
+                return Err(format!("the sandbox speaks {}, not `{vendor}`", sandbox::dialect_names()));
+            };
             let backend = Arc::new(backend::find(vendor, None).map_err(|e| e.to_string())?);
             let storage = sandbox::default_db_path().map_or(Storage::Memory, Storage::File);
             let token = random_token();
             let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
                 .await
                 .map_err(|e| format!("starting the embedded sandbox: {e}"))?;
-            // Only Bird's paths have a hole; the sandbox serves one workspace.
-            let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
+            // What the backend's paths leave to the profile, the sandbox knows.
+            let vars = dialect.vars().iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
             let secret = Some(SecretString::from(token));
             let client = Client::new(backend, &server.base_url(vendor), secret, vars, Timeouts::default())
                 .map_err(|e| e.to_string())?;

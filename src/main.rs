@@ -34,15 +34,22 @@ struct Cli {
     /// Log level for $XDG_STATE_HOME/rolo/rolo.log: error, warn, info, debug, trace (RUST_LOG wins).
     #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
     log_level: String,
-    /// Use the embedded sandbox speaking this vendor's API (corporatemerch, informly,
-    /// insighto, vixiees, bird), whatever the config says.
-    #[arg(long, global = true, value_name = "VENDOR", conflicts_with = "profile")]
+    /// Use the embedded sandbox speaking this vendor's API, whatever the config says.
+    #[arg(long, global = true, value_name = "VENDOR", conflicts_with = "profile", help = sandbox_help())]
     sandbox: Option<String>,
     /// Refuse every change: browse and read only.
     #[arg(long, global = true)]
     read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// `--sandbox`'s help, naming the dialects the sandbox speaks.
+fn sandbox_help() -> String {
+    format!(
+        "Use the embedded sandbox speaking this vendor's API ({}), whatever the config says",
+        sandbox::dialect_names()
+    )
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,10 +219,15 @@ async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
         .await
         .wrap_err("starting the sandbox")?;
     println!("rolo sandbox on http://{} (database {})", server.addr(), path.display());
-    for (vendor, auth) in connect::SANDBOX_VENDORS {
-        println!("  {vendor:<15} {}  ({auth})", server.base_url(vendor));
+    for dialect in sandbox::dialects() {
+        let name = dialect.name();
+        println!("  {name:<15} {}  ({})", server.base_url(name), dialect.credential(&token));
     }
-    println!("  bird's workspaceId: {}", sandbox::BIRD_WORKSPACE);
+    for dialect in sandbox::dialects() {
+        for (var, value) in dialect.vars() {
+            println!("  {}'s {var}: {value}", dialect.name());
+        }
+    }
     println!("Ctrl-C stops it.");
     io::stdout().flush()?;
     tokio::signal::ctrl_c().await?;

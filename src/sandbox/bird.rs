@@ -31,6 +31,10 @@ use rules::{Details, Identifier, Strategy};
 pub(crate) const NAME: &str = "bird";
 /// Path prefix: the base URL's path (the real API lives at `https://api.bird.com`).
 pub(crate) const PREFIX: &str = "/bird";
+/// How a client presents the token, for people: this, then the token.
+pub(crate) const CREDENTIAL: &str = "Authorization: AccessKey ";
+/// The path variables a client needs: the one workspace the sandbox serves.
+pub(crate) const VARS: &[(&str, &str)] = &[("workspaceId", BIRD_WORKSPACE)];
 
 const DEFAULT_LIMIT: i64 = 10;
 const MAX_LIMIT: i64 = 100;

@@ -29,6 +29,8 @@ use super::{AppState, has_bearer};
 pub(crate) const NAME: &str = "corporatemerch";
 /// Path prefix: the base URL's path (the real API lives at `https://api.corporatemerch.com/v2`).
 pub(crate) const PREFIX: &str = "/corporatemerch/v2";
+/// How a client presents the token, for people: this, then the token.
+pub(crate) const CREDENTIAL: &str = "Authorization: Bearer ";
 
 const DEFAULT_LIMIT: i64 = 15;
 const MAX_LIMIT: i64 = 100;

@@ -30,6 +30,8 @@ use rules::Detail;
 pub(crate) const NAME: &str = "informly";
 /// Path prefix: the base URL's path (the real API lives at `http://api.informly.co/api/v1`).
 pub(crate) const PREFIX: &str = "/informly/api/v1";
+/// How a client presents the token, for people: this, then the token.
+pub(crate) const CREDENTIAL: &str = "Authorization: Bearer ";
 
 const DEFAULT_PAGE_SIZE: i64 = 20;
 const MAX_PAGE_SIZE: i64 = 100;

@@ -30,6 +30,8 @@ use rules::Problem;
 pub(crate) const NAME: &str = "insighto";
 /// Path prefix: the base URL's path (the real API lives at `https://api.insighto.ai`).
 pub(crate) const PREFIX: &str = "/insighto";
+/// How a client presents the token, for people: this, then the token.
+pub(crate) const CREDENTIAL: &str = "?api_key=";
 
 const DEFAULT_SIZE: i64 = 50;
 const MAX_SIZE: i64 = 100;

@@ -5,8 +5,9 @@
 //! records are JSON documents in one SQLite table keyed by dialect, seeded with the same
 //! deterministic people for every dialect.
 //!
-//! Adding a dialect: a sibling module exposing `NAME`, `PREFIX`, `routes(AppState) -> Router`
-//! and `seed(&Store)`, listed in `DIALECTS`.
+//! Adding a dialect: a sibling module exposing `NAME`, `PREFIX`, `CREDENTIAL`,
+//! `routes(AppState) -> Router` and `seed(&Store)`, listed in `DIALECTS` (with the path
+//! variables its clients need). The rest of rolo learns the dialects from [`dialects`].
 
 mod bird;
 mod corporatemerch;
@@ -125,27 +126,97 @@ pub(crate) struct AppState {
 }
 
 /// One vendor API the sandbox can speak.
-struct Dialect {
+pub struct Dialect {
     /// The name used by [`Sandbox::base_url`] and [`Sandbox::record`].
     name: &'static str,
     /// Path prefix the dialect's routes are nested under (its base URL's path).
     prefix: &'static str,
+    /// How a client presents the token, for people: this, then the token.
+    credential: &'static str,
+    /// The path variables (`{name}` in the backend's paths) a client needs, with their values.
+    vars: &'static [(&'static str, &'static str)],
     routes: fn(AppState) -> Router,
     seed: fn(&Store) -> Result<(), StoreError>,
+}
+
+impl Dialect {
+    /// The dialect's name: the backend it stands in for, and `--sandbox NAME`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// How a client presents `token`, for people: `Authorization: Bearer TOKEN`, `?api_key=TOKEN`.
+    pub fn credential(&self, token: &str) -> String {
+        format!("{}{token}", self.credential)
+    }
+
+    /// The path variables a client of this dialect needs to reach the sandbox's records, as a
+    /// profile's `vars` would give them.
+    pub fn vars(&self) -> &'static [(&'static str, &'static str)] {
+        self.vars
+    }
 }
 
 const DIALECTS: &[Dialect] = &[
     Dialect {
         name: corporatemerch::NAME,
         prefix: corporatemerch::PREFIX,
+        credential: corporatemerch::CREDENTIAL,
+        vars: &[],
         routes: corporatemerch::routes,
         seed: corporatemerch::seed,
     },
-    Dialect { name: informly::NAME, prefix: informly::PREFIX, routes: informly::routes, seed: informly::seed },
-    Dialect { name: insighto::NAME, prefix: insighto::PREFIX, routes: insighto::routes, seed: insighto::seed },
-    Dialect { name: vixiees::NAME, prefix: vixiees::PREFIX, routes: vixiees::routes, seed: vixiees::seed },
-    Dialect { name: bird::NAME, prefix: bird::PREFIX, routes: bird::routes, seed: bird::seed },
+    Dialect {
+        name: informly::NAME,
+        prefix: informly::PREFIX,
+        credential: informly::CREDENTIAL,
+        vars: &[],
+        routes: informly::routes,
+        seed: informly::seed,
+    },
+    Dialect {
+        name: insighto::NAME,
+        prefix: insighto::PREFIX,
+        credential: insighto::CREDENTIAL,
+        vars: &[],
+        routes: insighto::routes,
+        seed: insighto::seed,
+    },
+    Dialect {
+        name: vixiees::NAME,
+        prefix: vixiees::PREFIX,
+        credential: vixiees::CREDENTIAL,
+        vars: &[],
+        routes: vixiees::routes,
+        seed: vixiees::seed,
+    },
+    Dialect {
+        name: bird::NAME,
+        prefix: bird::PREFIX,
+        credential: bird::CREDENTIAL,
+        vars: bird::VARS,
+        routes: bird::routes,
+        seed: bird::seed,
+    },
 ];
+
+/// The dialect the embedded sandbox speaks unless `--sandbox NAME` picks another.
+pub const DEFAULT_DIALECT: &str = corporatemerch::NAME;
+
+/// Every dialect the sandbox speaks, in the order help and `rolo sandbox` list them.
+pub fn dialects() -> &'static [Dialect] {
+    DIALECTS
+}
+
+/// The dialect called `name`, if the sandbox speaks it.
+pub fn dialect(name: &str) -> Option<&'static Dialect> {
+    DIALECTS.iter().find(|d| d.name == name)
+}
+
+/// The dialects' names, comma-separated, for help and error messages.
+pub fn dialect_names() -> String {
+    DIALECTS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
+}
 
 /// A running sandbox server.
 #[derive(Debug)]
@@ -331,4 +402,29 @@ pub(crate) fn has_scheme(headers: &HeaderMap, scheme: &str, token: &str) -> bool
 /// True when header `name` carries exactly the token (surrounding spaces ignored).
 pub(crate) fn has_header(headers: &HeaderMap, name: &str, token: &str) -> bool {
     headers.get(name).and_then(|v| v.to_str().ok()).is_some_and(|given| !given.is_empty() && given.trim() == token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--sandbox NAME` has no profile to give a path's `{var}`: the dialect must give every
+    /// one its backend's paths hold.
+    #[test]
+    fn each_dialect_gives_the_path_vars_its_backend_needs() {
+        assert!(dialect(DEFAULT_DIALECT).is_some());
+        for dialect in dialects() {
+            let backend = crate::backend::find(dialect.name(), None).unwrap();
+            for path in [&backend.list.path, &backend.get.path, &backend.update.path] {
+                let holes = path.as_str().split('{').skip(1).filter_map(|rest| rest.split_once('}'));
+                for (hole, _) in holes.filter(|(hole, _)| *hole != "id") {
+                    assert!(
+                        dialect.vars().iter().any(|(var, _)| *var == hole),
+                        "{}: {path} needs `{hole}`",
+                        dialect.name()
+                    );
+                }
+            }
+        }
+    }
 }

@@ -30,6 +30,8 @@ use super::{AppState, has_header};
 pub(crate) const NAME: &str = "vixiees";
 /// Path prefix: the base URL's path (the real base URL, `https://api.vixiees.com`, is assumed).
 pub(crate) const PREFIX: &str = "/vixiees";
+/// How a client presents the token, for people: this, then the token.
+pub(crate) const CREDENTIAL: &str = "X-API-Key: ";
 
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 1000;
