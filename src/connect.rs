@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use crate::app::keymap::Keymap;
+use crate::app::keymap::{Keymap, KeymapError};
 use crate::backend::{self, Auth, Backend};
 use crate::config::{self, Config, Dirs, UiSettings};
 use crate::http::{Client, DEFAULT_MAX_CONTACTS, Timeouts};
@@ -111,12 +111,20 @@ fn presentation(config: Option<&Config>) -> Result<(Keymap, Theme), String> {
     };
     let lists: Vec<(&str, Vec<String>)> = config.keys.iter().map(|(name, keys)| (name.as_str(), keys.keys())).collect();
     let keymap = Keymap::with_overrides(lists.iter().map(|(name, keys)| (*name, keys.as_slice()))).map_err(|e| {
-        // Point at the entry the message names, else at the section.
-        let named = config.keys.keys().find(|name| {
-            let action = name.rsplit('.').next().unwrap_or(name);
-            e.contains(&format!("`{name}`")) || e.contains(&format!("`{action}`"))
-        });
-        format!("{}: [keys] {e}", config.locate_in("keys", named.map_or("", String::as_str)))
+        // Point at the entry at fault; for a clash, at the first entry that binds either
+        // action; else at the section.
+        let named = match &e {
+            KeymapError::Clash { first, second, .. } => config
+                .keys
+                .keys()
+                .find(|name| {
+                    let action = name.rsplit('.').next().unwrap_or(name);
+                    *action == first.name() || *action == second.name()
+                })
+                .map(String::as_str),
+            other => other.entry(),
+        };
+        format!("{}: [keys] {e}", config.locate_in("keys", named.unwrap_or("")))
     })?;
     let theme = Theme::chosen(config.ui.theme.as_deref(), &config.theme, no_color).map_err(|e| {
         let at = match config.theme.keys().find(|k| e.contains(k.as_str())) {

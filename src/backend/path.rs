@@ -7,6 +7,26 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
+/// Why a path or a template cannot be read, or a value cannot be written at a path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathError {
+    /// `a..b`: a segment between dots is empty.
+    #[error("path `{0}` has an empty segment")]
+    EmptySegment(String),
+    /// `a[0]`: only `[]` (every element) is a path step.
+    #[error("path `{0}`: only `[]` (every element) is supported")]
+    Index(String),
+    /// A value cannot be written through `[]` (which element?).
+    #[error("cannot write through `[]` in `{0}`")]
+    NotWritable(String),
+    /// A template's `{` has no `}`.
+    #[error("template `{0}` has an unclosed `{{`")]
+    Unclosed(String),
+    /// A template's `}` has no `{`.
+    #[error("template `{0}` has a stray `}}`")]
+    Stray(String),
+}
+
 /// One step of a [`Path`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {
@@ -27,7 +47,7 @@ pub struct Path {
 
 impl Path {
     /// Parses `a.b[].c`; rejects empty segments such as `a..b`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, PathError> {
         let mut steps = Vec::new();
         if !text.is_empty() {
             for part in text.split('.') {
@@ -36,10 +56,10 @@ impl Path {
                     None => (part, false),
                 };
                 if name.is_empty() && !each {
-                    return Err(format!("path `{text}` has an empty segment"));
+                    return Err(PathError::EmptySegment(text.to_string()));
                 }
                 if name.contains(['[', ']']) {
-                    return Err(format!("path `{text}`: only `[]` (every element) is supported"));
+                    return Err(PathError::Index(text.to_string()));
                 }
                 if !name.is_empty() {
                     steps.push(Step::Key(name.to_string()));
@@ -68,11 +88,11 @@ impl Path {
     }
 
     /// Writes `new` at this path, creating objects on the way. Paths with `[]` cannot be written.
-    pub fn set(&self, target: &mut Value, new: Value) -> Result<(), String> {
+    pub fn set(&self, target: &mut Value, new: Value) -> Result<(), PathError> {
         let mut current = target;
         for (i, step) in self.steps.iter().enumerate() {
             let Step::Key(key) = step else {
-                return Err(format!("cannot write through `[]` in `{}`", self.text));
+                return Err(PathError::NotWritable(self.text.clone()));
             };
             if !current.is_object() {
                 *current = Value::Object(Map::new());
@@ -90,7 +110,7 @@ impl Path {
 
     /// Like [`Path::set`], but when both the value already there and `new` are objects, their
     /// keys are combined, so `attributes.firstName` and an `attributes` map can share a body.
-    pub fn merge(&self, target: &mut Value, new: Value) -> Result<(), String> {
+    pub fn merge(&self, target: &mut Value, new: Value) -> Result<(), PathError> {
         if let (Some(Value::Object(existing)), Value::Object(incoming)) = (self.get(target).map(Cow::into_owned), &new)
         {
             let mut combined = existing;
@@ -147,7 +167,7 @@ enum Part {
 
 impl Template {
     /// Parses a template; `{{` and `}}` stand for literal braces.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, PathError> {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut chars = text.chars().peekable();
@@ -167,7 +187,7 @@ impl Template {
                         match chars.next() {
                             Some('}') => break,
                             Some(c) => inner.push(c),
-                            None => return Err(format!("template `{text}` has an unclosed `{{`")),
+                            None => return Err(PathError::Unclosed(text.to_string())),
                         }
                     }
                     if !literal.is_empty() {
@@ -175,7 +195,7 @@ impl Template {
                     }
                     parts.push(Part::Hole(Path::parse(inner.trim())?));
                 }
-                '}' => return Err(format!("template `{text}` has a stray `}}`")),
+                '}' => return Err(PathError::Stray(text.to_string())),
                 c => literal.push(c),
             }
         }

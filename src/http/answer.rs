@@ -187,6 +187,9 @@ impl fmt::Display for HttpError {
     }
 }
 
+/// No `source`: the causes (reqwest's, the body's) are already in the message, as words.
+impl std::error::Error for HttpError {}
+
 /// Reads a vendor's error body with the backend's `[errors]` description.
 pub fn read_error_body(backend: &Backend, body: &Value) -> (Option<String>, Vec<ServerFieldError>) {
     let message = backend.errors.message.iter().find_map(|path| match path.get(body)?.as_ref() {

@@ -102,6 +102,22 @@ impl Default for Timeouts {
     }
 }
 
+/// Why a [`Client`] could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The profile's (or backend's) base URL does not parse.
+    #[error("base_url `{base_url}` is not a URL: {reason}")]
+    BaseUrl {
+        /// The base URL as given.
+        base_url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP machinery (TLS) could not be set up.
+    #[error("cannot set up HTTP: {0}")]
+    Setup(reqwest::Error),
+}
+
 /// Talks to one vendor on behalf of one profile.
 #[derive(Clone)]
 pub struct Client {
@@ -130,8 +146,9 @@ impl Client {
         secret: Option<SecretString>,
         vars: BTreeMap<String, String>,
         timeouts: Timeouts,
-    ) -> Result<Self, String> {
-        Url::parse(base_url).map_err(|e| format!("base_url `{base_url}` is not a URL: {e}"))?;
+    ) -> Result<Self, ClientError> {
+        Url::parse(base_url)
+            .map_err(|e| ClientError::BaseUrl { base_url: base_url.to_string(), reason: e.to_string() })?;
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.total)
@@ -139,7 +156,7 @@ impl Client {
             // A redirect would carry a header secret (X-API-Key…) to wherever it points.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| format!("cannot set up HTTP: {e}"))?;
+            .map_err(ClientError::Setup)?;
         let base_url = base_url.trim_end_matches('/').to_string();
         let redactor = Redactor::new(secret.as_ref());
         Ok(Self {

@@ -212,7 +212,7 @@ impl Draft {
                     None => continue,
                 }
             };
-            field.key.merge(&mut body, value).map_err(|e| (i, e))?;
+            field.key.merge(&mut body, value).map_err(|e| (i, e.to_string()))?;
         }
         Ok(body)
     }

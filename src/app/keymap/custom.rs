@@ -5,6 +5,86 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Action, BINDINGS, Context, Key};
 
+/// A mistake in the user's `[keys]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    /// `screen.action` names no screen.
+    #[error("unknown screen `{name}`; one of: {}", screen_names())]
+    UnknownScreen {
+        /// The screen as written.
+        name: String,
+    },
+    /// The entry names no action.
+    #[error("`{entry}`: unknown action `{action}`")]
+    UnknownAction {
+        /// The entry, as written.
+        entry: String,
+        /// The action part of it.
+        action: String,
+    },
+    /// One of the entry's keys cannot be read.
+    #[error("`{entry}`: {error}")]
+    BadKey {
+        /// The entry, as written.
+        entry: String,
+        /// What is wrong with the key.
+        error: KeyError,
+    },
+    /// The screen named has no such action.
+    #[error("`{entry}`: {screen} has no such action")]
+    NotOnScreen {
+        /// The entry, as written.
+        entry: String,
+        /// The screen's title (`no screen` when none has the action).
+        screen: &'static str,
+    },
+    /// Two actions of one screen would share a key.
+    #[error("{} is bound to both `{}` and `{}` in {}", key.label(), first.name(), second.name(), screen.title())]
+    Clash {
+        /// The shared key.
+        key: Key,
+        /// The action listed first.
+        first: Action,
+        /// The other action.
+        second: Action,
+        /// Where both apply.
+        screen: Context,
+    },
+}
+
+impl KeymapError {
+    /// The `[keys]` entry the mistake is in, when one is named.
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            KeymapError::UnknownAction { entry, .. }
+            | KeymapError::BadKey { entry, .. }
+            | KeymapError::NotOnScreen { entry, .. } => Some(entry),
+            KeymapError::UnknownScreen { .. } | KeymapError::Clash { .. } => None,
+        }
+    }
+}
+
+/// A key name that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// A modifier other than ctrl, alt, shift.
+    #[error("key `{key}`: unknown modifier `{modifier}` (ctrl, alt, shift)")]
+    UnknownModifier {
+        /// The key as written.
+        key: String,
+        /// The modifier as read.
+        modifier: String,
+    },
+    /// Neither a named key nor a single character.
+    #[error("key `{0}`: unknown key name")]
+    UnknownName(String),
+}
+
+/// The screens' names in `[keys]`, for the message about an unknown one.
+fn screen_names() -> String {
+    Context::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+}
+
 /// The keymap in use: the defaults, with the user's `[keys]` from config.toml on top.
 #[derive(Debug, Clone)]
 pub struct Keymap {
@@ -37,19 +117,22 @@ impl Default for Keymap {
 impl Keymap {
     /// The defaults with `overrides` applied: each entry `"context.action"` (or just `"action"`
     /// for every context that has it) gets the listed keys instead of its defaults.
-    pub fn with_overrides<'a>(overrides: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Result<Self, String> {
+    pub fn with_overrides<'a>(
+        overrides: impl IntoIterator<Item = (&'a str, &'a [String])>,
+    ) -> Result<Self, KeymapError> {
         let mut keymap = Self::default();
         for (name, keys) in overrides {
             let (context, action) = match name.split_once('.') {
                 Some((context, action)) => (Some(parse_context(context)?), action),
                 None => (None, name),
             };
-            let action = parse_action(action).map_err(|e| format!("`{name}`: {e}"))?;
+            let action = parse_action(action)
+                .ok_or_else(|| KeymapError::UnknownAction { entry: name.to_string(), action: action.to_string() })?;
             let keys = keys
                 .iter()
                 .map(|k| parse_key(k))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("`{name}`: {e}"))?;
+                .map_err(|error| KeymapError::BadKey { entry: name.to_string(), error })?;
             let mut found = false;
             for bound in &mut keymap.bindings {
                 if bound.action == action && context.is_none_or(|c| c == bound.context) {
@@ -58,7 +141,8 @@ impl Keymap {
                 }
             }
             if !found {
-                return Err(format!("`{name}`: {} has no such action", context.map_or("no screen", Context::title)));
+                let screen = context.map_or("no screen", Context::title);
+                return Err(KeymapError::NotOnScreen { entry: name.to_string(), screen });
             }
         }
         for context in Context::ALL {
@@ -66,13 +150,12 @@ impl Keymap {
             for (i, a) in rows.iter().enumerate() {
                 for b in &rows[i + 1..] {
                     if let Some(key) = a.keys.iter().find(|k| b.keys.contains(k)) {
-                        return Err(format!(
-                            "{} is bound to both `{}` and `{}` in {}",
-                            key.label(),
-                            a.action.name(),
-                            b.action.name(),
-                            context.title()
-                        ));
+                        return Err(KeymapError::Clash {
+                            key: *key,
+                            first: a.action,
+                            second: b.action,
+                            screen: context,
+                        });
                     }
                 }
             }
@@ -115,19 +198,19 @@ impl Keymap {
 }
 
 /// `list`, `form`, `key_value`… as written in `[keys]`.
-fn parse_context(name: &str) -> Result<Context, String> {
-    Context::ALL.into_iter().find(|c| c.name() == name).ok_or_else(|| {
-        let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
-        format!("unknown screen `{name}`; one of: {}", names.join(", "))
-    })
+fn parse_context(name: &str) -> Result<Context, KeymapError> {
+    Context::ALL
+        .into_iter()
+        .find(|c| c.name() == name)
+        .ok_or_else(|| KeymapError::UnknownScreen { name: name.to_string() })
 }
 
-fn parse_action(name: &str) -> Result<Action, String> {
-    Action::ALL.into_iter().find(|a| a.name() == name).ok_or_else(|| format!("unknown action `{name}`"))
+fn parse_action(name: &str) -> Option<Action> {
+    Action::ALL.into_iter().find(|a| a.name() == name)
 }
 
 /// `ctrl-s`, `shift-tab`, `f2`, `enter`, `space`, `x`, `alt-x`.
-pub fn parse_key(text: &str) -> Result<Key, String> {
+pub fn parse_key(text: &str) -> Result<Key, KeyError> {
     let lower = text.trim().to_ascii_lowercase();
     let (mods, name) = match lower.rsplit_once('-').filter(|(_, n)| !n.is_empty()) {
         Some((mods, name)) => (mods, name),
@@ -139,7 +222,9 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
             "ctrl" | "c" => KeyModifiers::CONTROL,
             "alt" | "a" | "m" => KeyModifiers::ALT,
             "shift" | "s" => KeyModifiers::SHIFT,
-            other => return Err(format!("key `{text}`: unknown modifier `{other}` (ctrl, alt, shift)")),
+            other => {
+                return Err(KeyError::UnknownModifier { key: text.to_string(), modifier: other.to_string() });
+            }
         };
     }
     let code = match name {
@@ -165,7 +250,7 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
         // A single character keeps its case as typed (`G` is Shift-g).
         _ if text.trim().chars().count() == 1 => KeyCode::Char(text.trim().chars().next().unwrap_or(' ')),
         _ if name.chars().count() == 1 => KeyCode::Char(name.chars().next().unwrap_or(' ')),
-        _ => return Err(format!("key `{text}`: unknown key name")),
+        _ => return Err(KeyError::UnknownName(text.to_string())),
     };
     // Characters carry their own case; Shift is only kept for named keys.
     let mods = match code {
@@ -195,12 +280,12 @@ mod tests {
         assert_eq!(keymap.key_for(Context::List, Action::Help), "F2");
         assert_eq!(keymap.key_for(Context::Form, Action::Help), "F2");
         let clash = ["ctrl-r".to_string()];
-        let err = Keymap::with_overrides([("form.save", &clash[..])]).unwrap_err();
+        let err = Keymap::with_overrides([("form.save", &clash[..])]).unwrap_err().to_string();
         assert!(err.contains("Ctrl-R is bound to both"), "{err}");
-        let err = Keymap::with_overrides([("form.fly", &keys[..])]).unwrap_err();
+        let err = Keymap::with_overrides([("form.fly", &keys[..])]).unwrap_err().to_string();
         assert!(err.contains("unknown action `fly`"), "{err}");
         let bad = ["hyper-x".to_string()];
-        assert!(Keymap::with_overrides([("save", &bad[..])]).unwrap_err().contains("unknown modifier"));
+        assert!(Keymap::with_overrides([("save", &bad[..])]).unwrap_err().to_string().contains("unknown modifier"));
     }
 
     #[test]

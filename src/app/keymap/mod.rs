@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 mod custom;
 
-pub use custom::{Bound, Keymap, parse_key};
+pub use custom::{Bound, KeyError, Keymap, KeymapError, parse_key};
 
 /// Where the user is; the same key can mean different things in different places.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
