@@ -7,11 +7,115 @@ use std::sync::Arc;
 use secrecy::SecretString;
 
 use crate::app::keymap::{Keymap, KeymapError};
-use crate::backend::{self, Auth, Backend};
-use crate::config::{self, Config, Dirs, UiSettings};
-use crate::http::{Client, DEFAULT_MAX_CONTACTS, Timeouts};
-use crate::sandbox::{self, Sandbox, SandboxOptions, Storage};
+use crate::backend::{self, Auth, Backend, BackendError};
+use crate::config::{self, Config, ConfigError, Dirs, ProfileError, SecretError, UiSettings};
+use crate::http::{Client, ClientError, DEFAULT_MAX_CONTACTS, Timeouts};
+use crate::sandbox::{self, Sandbox, SandboxError, SandboxOptions, Storage};
 use crate::ui::theme::Theme;
+
+/// Why rolo cannot connect: a mistake in the config, the profile or the backend file (most
+/// name the `file:line` and profile they are about), or a sandbox that would not start.
+/// No variant has a `source`: each message already says its cause, once.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The config file cannot be read or parsed.
+    #[error("{0}")]
+    Config(ConfigError),
+    /// `--config FILE` names a file that is not there.
+    #[error("config file {} does not exist", .0.display())]
+    NoConfigFile(PathBuf),
+    /// `--profile NAME` without a config file.
+    #[error("--profile {name}: there is no config file ({place}); see the README")]
+    NoConfigForProfile {
+        /// The profile asked for.
+        name: String,
+        /// Where the config file was looked for.
+        place: String,
+    },
+    /// No profile could be picked.
+    #[error("{0}")]
+    Profile(ProfileError),
+    /// The profile's backend cannot be found or loaded.
+    #[error("{at}: backend: {error}")]
+    Backend {
+        /// `file:line: profile `NAME``.
+        at: String,
+        /// What is wrong with the backend.
+        error: BackendError,
+    },
+    /// Neither the profile nor the backend gives a base URL.
+    #[error("{at}: no base_url, and backend `{backend}` names none")]
+    NoBaseUrl {
+        /// `file:line: profile `NAME``.
+        at: String,
+        /// The backend's name.
+        backend: String,
+    },
+    /// The profile's secret cannot be had.
+    #[error("{at}: {error}")]
+    Secret {
+        /// `file:line: profile `NAME``.
+        at: String,
+        /// Why.
+        error: SecretError,
+    },
+    /// The backend authenticates and the profile names no secret.
+    #[error("{at}: backend `{backend}` needs a secret; set secret_env (or secret_cmd) in the profile")]
+    NoSecret {
+        /// `file:line: profile `NAME``.
+        at: String,
+        /// The backend's name.
+        backend: String,
+    },
+    /// A backend path has a `{var}` the profile's `vars` do not give.
+    #[error("{at}: backend `{backend}` needs `{var}` for {path}; add it under [profiles.NAME.vars]")]
+    MissingVar {
+        /// `file:line: profile `NAME``.
+        at: String,
+        /// The backend's name.
+        backend: String,
+        /// The variable.
+        var: String,
+        /// The path that uses it.
+        path: String,
+    },
+    /// The client cannot be made (a base URL that does not parse).
+    #[error("{at}: {error}")]
+    Client {
+        /// `file:line: profile `NAME``.
+        at: String,
+        /// Why.
+        error: ClientError,
+    },
+    /// A mistake in `[keys]`.
+    #[error("{at}: [keys] {error}")]
+    Keys {
+        /// `file:line` of the entry (or of the section).
+        at: String,
+        /// What is wrong.
+        error: KeymapError,
+    },
+    /// A mistake in the colours (`[ui] theme`, `[theme]`).
+    #[error("{}{message}", at.as_ref().map(|at| format!("{at}: ")).unwrap_or_default())]
+    Theme {
+        /// `file:line` of the setting, when there is a config file.
+        at: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// `--sandbox NAME` names a dialect the sandbox does not speak.
+    #[error("the sandbox speaks {names}, not `{0}`", names = sandbox::dialect_names())]
+    UnknownDialect(String),
+    /// The backend the sandbox dialect stands in for cannot be loaded.
+    #[error("{0}")]
+    SandboxBackend(BackendError),
+    /// The embedded sandbox would not start.
+    #[error("starting the embedded sandbox: {0}")]
+    SandboxStart(SandboxError),
+    /// No client for the embedded sandbox.
+    #[error("{0}")]
+    SandboxClient(ClientError),
+}
 
 /// What the command line asks for, before any file is read.
 #[derive(Debug, Clone, Default)]
@@ -51,7 +155,7 @@ pub struct Opened {
 }
 
 /// Resolves the request and, for the sandbox, starts it on a free loopback port.
-pub async fn open(request: Request) -> Result<Opened, String> {
+pub async fn open(request: Request) -> Result<Opened, ConnectError> {
     let config = load_config(request.config.clone(), request.dirs.as_ref())?;
     let ui = config.as_ref().map(|(_, c)| c.ui.clone()).unwrap_or_default();
     let (keymap, theme) = presentation(config.as_ref().map(|(_, c)| c))?;
@@ -74,19 +178,19 @@ pub async fn open(request: Request) -> Result<Opened, String> {
         Target::Sandbox => {
             let vendor = request.sandbox.as_deref().unwrap_or(sandbox::DEFAULT_DIALECT);
             let Some(dialect) = sandbox::dialect(vendor) else {
-                return Err(format!("the sandbox speaks {}, not `{vendor}`", sandbox::dialect_names()));
+                return Err(ConnectError::UnknownDialect(vendor.to_string()));
             };
-            let backend = Arc::new(backend::find(vendor, None).map_err(|e| e.to_string())?);
+            let backend = Arc::new(backend::find(vendor, None).map_err(ConnectError::SandboxBackend)?);
             let storage = sandbox::default_db_path().map_or(Storage::Memory, Storage::File);
             let token = random_token();
             let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
                 .await
-                .map_err(|e| format!("starting the embedded sandbox: {e}"))?;
+                .map_err(ConnectError::SandboxStart)?;
             // What the backend's paths leave to the profile, the sandbox knows.
             let vars = dialect.vars().iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
             let secret = Some(SecretString::from(token));
             let client = Client::new(backend, &server.base_url(vendor), secret, vars, Timeouts::default())
-                .map_err(|e| e.to_string())?;
+                .map_err(ConnectError::SandboxClient)?;
             Ok(Opened {
                 profile: "sandbox".into(),
                 journal_name: format!("sandbox-{vendor}"),
@@ -103,35 +207,38 @@ pub async fn open(request: Request) -> Result<Opened, String> {
 }
 
 /// The keymap and theme the config asks for; a mistake names its `file:line`.
-fn presentation(config: Option<&Config>) -> Result<(Keymap, Theme), String> {
+fn presentation(config: Option<&Config>) -> Result<(Keymap, Theme), ConnectError> {
     // https://no-color.org: set and not empty means no colour.
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let Some(config) = config else {
-        return Ok((Keymap::default(), Theme::chosen(None, &Default::default(), no_color)?));
+        let theme = Theme::chosen(None, &Default::default(), no_color)
+            .map_err(|message| ConnectError::Theme { at: None, message })?;
+        return Ok((Keymap::default(), theme));
     };
     let lists: Vec<(&str, Vec<String>)> = config.keys.iter().map(|(name, keys)| (name.as_str(), keys.keys())).collect();
-    let keymap = Keymap::with_overrides(lists.iter().map(|(name, keys)| (*name, keys.as_slice()))).map_err(|e| {
-        // Point at the entry at fault; for a clash, at the first entry that binds either
-        // action; else at the section.
-        let named = match &e {
-            KeymapError::Clash { first, second, .. } => config
-                .keys
-                .keys()
-                .find(|name| {
-                    let action = name.rsplit('.').next().unwrap_or(name);
-                    *action == first.name() || *action == second.name()
-                })
-                .map(String::as_str),
-            other => other.entry(),
-        };
-        format!("{}: [keys] {e}", config.locate_in("keys", named.unwrap_or("")))
-    })?;
-    let theme = Theme::chosen(config.ui.theme.as_deref(), &config.theme, no_color).map_err(|e| {
-        let at = match config.theme.keys().find(|k| e.contains(k.as_str())) {
+    let keymap =
+        Keymap::with_overrides(lists.iter().map(|(name, keys)| (*name, keys.as_slice()))).map_err(|error| {
+            // Point at the entry at fault; for a clash, at the first entry that binds either
+            // action; else at the section.
+            let named = match &error {
+                KeymapError::Clash { first, second, .. } => config
+                    .keys
+                    .keys()
+                    .find(|name| {
+                        let action = name.rsplit('.').next().unwrap_or(name);
+                        *action == first.name() || *action == second.name()
+                    })
+                    .map(String::as_str),
+                other => other.entry(),
+            };
+            ConnectError::Keys { at: config.locate_in("keys", named.unwrap_or("")), error }
+        })?;
+    let theme = Theme::chosen(config.ui.theme.as_deref(), &config.theme, no_color).map_err(|message| {
+        let at = match config.theme.keys().find(|k| message.contains(k.as_str())) {
             Some(key) => config.locate_in("theme", key),
             None => config.locate_in("ui", "theme"),
         };
-        format!("{at}: {e}")
+        ConnectError::Theme { at: Some(at), message }
     })?;
     Ok((keymap, theme))
 }
@@ -153,12 +260,12 @@ fn random_token() -> String {
 }
 
 /// The config file named by `--config`, else the default one; `None` when there is none.
-fn load_config(config_path: Option<PathBuf>, dirs: Option<&Dirs>) -> Result<Option<(PathBuf, Config)>, String> {
+fn load_config(config_path: Option<PathBuf>, dirs: Option<&Dirs>) -> Result<Option<(PathBuf, Config)>, ConnectError> {
     let explicit = config_path.is_some();
     let Some(path) = config_path.or_else(|| dirs.map(Dirs::config_file)) else { return Ok(None) };
-    match config::load(&path).map_err(|e| e.to_string())? {
+    match config::load(&path).map_err(ConnectError::Config)? {
         Some(config) => Ok(Some((path, config))),
-        None if explicit => Err(format!("config file {} does not exist", path.display())),
+        None if explicit => Err(ConnectError::NoConfigFile(path)),
         None => Ok(None),
     }
 }
@@ -181,7 +288,11 @@ pub enum Target {
 }
 
 /// Picks the target from `--config`, `--profile` and the user's directories.
-pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option<&Dirs>) -> Result<Target, String> {
+pub fn resolve(
+    config_path: Option<PathBuf>,
+    profile: Option<&str>,
+    dirs: Option<&Dirs>,
+) -> Result<Target, ConnectError> {
     let default_path = config_path.clone().or_else(|| dirs.map(Dirs::config_file));
     let loaded = load_config(config_path, dirs)?;
     let place = || default_path.as_ref().map_or_else(|| "no config directory".to_string(), |p| p.display().to_string());
@@ -191,32 +302,31 @@ pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option
     };
     let Some(config) = config.filter(|c| !c.profiles.is_empty() || profile.is_some()) else {
         return match profile {
-            Some(name) => Err(format!("--profile {name}: there is no config file ({}); see the README", place())),
+            Some(name) => Err(ConnectError::NoConfigForProfile { name: name.to_string(), place: place() }),
             None => Ok(Target::Sandbox),
         };
     };
-    let (name, profile) = config.pick(profile)?;
+    let (name, profile) = config.pick(profile).map_err(ConnectError::Profile)?;
     let at = |key: &str| format!("{}: profile `{name}`", config.locate(&name, key));
     let user_backends = dirs.map(Dirs::backends);
     let backend = backend::find(&profile.backend, user_backends.as_deref())
-        .map_err(|e| format!("{}: backend: {e}", at("backend")))?;
+        .map_err(|error| ConnectError::Backend { at: at("backend"), error })?;
     let backend = Arc::new(backend);
     let base_url = profile
         .base_url
         .clone()
         .or_else(|| backend.base_url.clone())
-        .ok_or_else(|| format!("{}: no base_url, and backend `{}` names none", at("base_url"), backend.name))?;
-    let secret = config::resolve_secret(&profile, &name).map_err(|e| format!("{}: {e}", at("secret")))?;
+        .ok_or_else(|| ConnectError::NoBaseUrl { at: at("base_url"), backend: backend.name.clone() })?;
+    let secret =
+        config::resolve_secret(&profile, &name).map_err(|error| ConnectError::Secret { at: at("secret"), error })?;
     if secret.is_none() && backend.auth != Auth::None {
-        return Err(format!(
-            "{}: backend `{}` needs a secret; set secret_env (or secret_cmd) in the profile",
-            at("secret"),
-            backend.name
-        ));
+        return Err(ConnectError::NoSecret { at: at("secret"), backend: backend.name.clone() });
     }
-    check_vars(&backend, &profile.vars).map_err(|e| format!("{}: {e}", at("vars")))?;
+    if let Some((var, path)) = missing_var(&backend, &profile.vars) {
+        return Err(ConnectError::MissingVar { at: at("vars"), backend: backend.name.clone(), var, path });
+    }
     let client = Client::new(backend, &base_url, secret, profile.vars.clone(), profile.timeouts())
-        .map_err(|e| format!("{}: {e}", at("base_url")))?
+        .map_err(|error| ConnectError::Client { at: at("base_url"), error })?
         .with_max_contacts(profile.max_contacts.unwrap_or(DEFAULT_MAX_CONTACTS));
     let mut warnings = Vec::new();
     let loose = |file: &std::path::Path| {
@@ -238,21 +348,19 @@ pub fn resolve(config_path: Option<PathBuf>, profile: Option<&str>, dirs: Option
     Ok(Target::Profile { name, client, warnings, read_only: profile.read_only })
 }
 
-/// Every `{var}` the backend's paths use must be in the profile's `vars`.
-fn check_vars(backend: &Backend, vars: &std::collections::BTreeMap<String, String>) -> Result<(), String> {
+/// The first `{var}` the backend's paths use that the profile's `vars` lack, with its path:
+/// every one must be there.
+fn missing_var(backend: &Backend, vars: &std::collections::BTreeMap<String, String>) -> Option<(String, String)> {
     for path in [&backend.list.path, &backend.get.path, &backend.update.path] {
         let mut rest = path.as_str();
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else { break };
             let name = &rest[open + 1..open + close];
             if name != "id" && !vars.contains_key(name) {
-                return Err(format!(
-                    "backend `{}` needs `{name}` for {path}; add it under [profiles.NAME.vars]",
-                    backend.name
-                ));
+                return Some((name.to_string(), path.to_string()));
             }
             rest = &rest[open + close + 1..];
         }
     }
-    Ok(())
+    None
 }

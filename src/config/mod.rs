@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-pub use secret::{readable_by_others, resolve_secret};
+pub use secret::{SecretError, readable_by_others, resolve_secret};
 
 /// The config file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -153,6 +153,31 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Why no profile could be picked from the config.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// Several profiles, none named and no default.
+    #[error("several profiles and no default_profile; pick one with --profile ({})", known.join(", "))]
+    NoDefault {
+        /// The profiles the config has.
+        known: Vec<String>,
+    },
+    /// The profile asked for is not in the config, which has none at all.
+    #[error("no profile named `{name}`: the config has no [profiles.*]")]
+    NoProfiles {
+        /// The name asked for.
+        name: String,
+    },
+    /// The profile asked for is not in the config.
+    #[error("no profile named `{name}`; the config has: {}", known.join(", "))]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The profiles the config has.
+        known: Vec<String>,
+    },
+}
+
 /// Where rolo keeps its files.
 #[derive(Debug, Clone)]
 pub struct Dirs {
@@ -277,26 +302,17 @@ impl Config {
     }
 
     /// The profile to use: `wanted`, else the default, else the only one.
-    pub fn pick(&self, wanted: Option<&str>) -> Result<(String, Profile), String> {
+    pub fn pick(&self, wanted: Option<&str>) -> Result<(String, Profile), ProfileError> {
+        let known = || self.profiles.keys().cloned().collect::<Vec<_>>();
         let name = match (wanted, self.default_profile.as_deref()) {
             (Some(name), _) | (None, Some(name)) => name.to_string(),
             (None, None) if self.profiles.len() == 1 => self.profiles.keys().next().cloned().unwrap_or_default(),
-            (None, None) => {
-                return Err(format!(
-                    "several profiles and no default_profile; pick one with --profile ({})",
-                    self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
-                ));
-            }
+            (None, None) => return Err(ProfileError::NoDefault { known: known() }),
         };
         match self.profiles.get(&name) {
             Some(profile) => Ok((name, profile.clone())),
-            None if self.profiles.is_empty() => {
-                Err(format!("no profile named `{name}`: the config has no [profiles.*]"))
-            }
-            None => Err(format!(
-                "no profile named `{name}`; the config has: {}",
-                self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
-            )),
+            None if self.profiles.is_empty() => Err(ProfileError::NoProfiles { name }),
+            None => Err(ProfileError::Unknown { name, known: known() }),
         }
     }
 }
@@ -334,6 +350,6 @@ mod tests {
         let text = "[profiles.a]\nbackend = \"corporatemerch\"\n";
         let config = parse(text, Path::new("c.toml")).unwrap();
         assert_eq!(config.pick(None).unwrap().0, "a");
-        assert!(config.pick(Some("b")).unwrap_err().contains("no profile named `b`"));
+        assert!(config.pick(Some("b")).unwrap_err().to_string().contains("no profile named `b`"));
     }
 }

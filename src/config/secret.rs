@@ -23,6 +23,86 @@ pub fn readable_by_others(_path: &std::path::Path) -> bool {
     false
 }
 
+/// Why a profile's secret could not be had. No variant holds the secret, so no message can
+/// show it: they name the variable, file or command.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// `secret_env` names a variable that is empty.
+    #[error("the environment variable {0} (secret_env) is empty")]
+    EnvEmpty(String),
+    /// `secret_env` names a variable that is not set.
+    #[error("the environment variable {0} (secret_env) is not set")]
+    EnvUnset(String),
+    /// `secret_file` cannot be read.
+    #[error("secret_file {} cannot be read: {why}", file.display())]
+    FileUnreadable {
+        /// The file.
+        file: std::path::PathBuf,
+        /// Why: the I/O error's kind, or rolo's own words (too large, not a file).
+        why: String,
+    },
+    /// `secret_file` holds only whitespace.
+    #[error("secret_file {} is empty", .0.display())]
+    FileEmpty(std::path::PathBuf),
+    /// `secret_cmd = []`.
+    #[error("secret_cmd is empty")]
+    CommandEmpty,
+    /// `secret_cmd` could not be started or watched.
+    #[error("secret_cmd `{program}` could not {doing}: {error}")]
+    CommandBroken {
+        /// The program.
+        program: String,
+        /// `run` or `be watched`.
+        doing: &'static str,
+        /// The I/O error.
+        error: String,
+    },
+    /// `secret_cmd` ran past its time and was stopped.
+    #[error(
+        "secret_cmd `{program}` gave no secret within {} s and was stopped \
+         (secret_cmd_timeout_secs sets the limit){stderr}",
+        timeout.as_secs_f64()
+    )]
+    CommandTimedOut {
+        /// The program.
+        program: String,
+        /// The limit.
+        timeout: Duration,
+        /// The first lines of its standard error, each on a line of its own.
+        stderr: String,
+    },
+    /// `secret_cmd` exited with a failure.
+    #[error("secret_cmd `{program}` failed ({status}){stderr}")]
+    CommandFailed {
+        /// The program.
+        program: String,
+        /// How it exited.
+        status: String,
+        /// The first lines of its standard error, each on a line of its own.
+        stderr: String,
+    },
+    /// `secret_cmd` printed bytes that are not text.
+    #[error("secret_cmd `{0}` printed non-UTF-8")]
+    CommandNotText(String),
+    /// `secret_cmd` printed nothing (or only whitespace).
+    #[error("secret_cmd `{program}` printed nothing{stderr}")]
+    CommandSilent {
+        /// The program.
+        program: String,
+        /// The first lines of its standard error, each on a line of its own.
+        stderr: String,
+    },
+    /// The secret holds a line break or another control character.
+    #[error(
+        "the secret from {source_name} has a line break or control character inside; \
+         it cannot go in an HTTP header (only the whitespace around it is trimmed)"
+    )]
+    ControlCharacter {
+        /// Where it came from (`secret_file /path`).
+        source_name: String,
+    },
+}
+
 /// How long `secret_cmd` may run when the profile does not say (`secret_cmd_timeout_secs`).
 pub const DEFAULT_SECRET_CMD_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -31,21 +111,21 @@ pub const DEFAULT_SECRET_CMD_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// Error messages name the variable, file or command, never the value. A secret with a line
 /// break or another control character inside cannot go in an HTTP header and is refused.
-pub fn resolve_secret(profile: &Profile, name: &str) -> Result<Option<SecretString>, String> {
+pub fn resolve_secret(profile: &Profile, name: &str) -> Result<Option<SecretString>, SecretError> {
     let (value, source) = if let Some(var) = &profile.secret_env {
         match std::env::var(var) {
             Ok(value) if !value.trim().is_empty() => (value, format!("the environment variable {var} (secret_env)")),
-            Ok(_) => return Err(format!("the environment variable {var} (secret_env) is empty")),
-            Err(_) => return Err(format!("the environment variable {var} (secret_env) is not set")),
+            Ok(_) => return Err(SecretError::EnvEmpty(var.clone())),
+            Err(_) => return Err(SecretError::EnvUnset(var.clone())),
         }
     } else if let Some(path) = &profile.secret_file {
         let text = crate::files::read_text(path).map_err(|e| {
             // The size or kind is safe to say; an I/O error's text could be anything, so only its kind.
             let why = if e.kind() == std::io::ErrorKind::Other { e.to_string() } else { e.kind().to_string() };
-            format!("secret_file {} cannot be read: {why}", path.display())
+            SecretError::FileUnreadable { file: path.clone(), why }
         })?;
         if text.trim().is_empty() {
-            return Err(format!("secret_file {} is empty", path.display()));
+            return Err(SecretError::FileEmpty(path.clone()));
         }
         (text, format!("secret_file {}", path.display()))
     } else if let Some(command) = &profile.secret_cmd {
@@ -59,19 +139,21 @@ pub fn resolve_secret(profile: &Profile, name: &str) -> Result<Option<SecretStri
     // The final newline `echo` and `pass` print (and any whitespace around) is not part of it.
     let value = value.trim();
     if value.chars().any(char::is_control) {
-        return Err(format!(
-            "the secret from {source} has a line break or control character inside; \
-             it cannot go in an HTTP header (only the whitespace around it is trimmed)"
-        ));
+        return Err(SecretError::ControlCharacter { source_name: source });
     }
     Ok(Some(SecretString::from(value.to_string())))
 }
 
 /// Runs `secret_cmd` and returns what it printed. It may take `timeout`; past a moment, a
 /// line on standard error says what rolo waits for (the terminal UI has not started yet).
-fn run_secret_cmd(command: &[String], timeout: Duration, profile: &str) -> Result<String, String> {
+fn run_secret_cmd(command: &[String], timeout: Duration, profile: &str) -> Result<String, SecretError> {
     let Some((program, args)) = command.split_first() else {
-        return Err("secret_cmd is empty".into());
+        return Err(SecretError::CommandEmpty);
+    };
+    let broken = |doing, error: std::io::Error| SecretError::CommandBroken {
+        program: program.clone(),
+        doing,
+        error: error.to_string(),
     };
     let mut child = Command::new(program)
         .args(args)
@@ -79,7 +161,7 @@ fn run_secret_cmd(command: &[String], timeout: Duration, profile: &str) -> Resul
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("secret_cmd `{program}` could not run: {e}"))?;
+        .map_err(|e| broken("run", e))?;
     let stdout = Pipe::drain(child.stdout.take());
     let stderr = Pipe::drain(child.stderr.take());
     let started = Instant::now();
@@ -88,17 +170,16 @@ fn run_secret_cmd(command: &[String], timeout: Duration, profile: &str) -> Resul
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) => {}
-            Err(e) => return Err(format!("secret_cmd `{program}` could not be watched: {e}")),
+            Err(e) => return Err(broken("be watched", e)),
         }
         if started.elapsed() >= timeout {
             let _ = child.kill();
             let _ = child.wait();
-            let seconds = timeout.as_secs_f64();
-            return Err(format!(
-                "secret_cmd `{program}` gave no secret within {seconds} s and was stopped \
-                 (secret_cmd_timeout_secs sets the limit){}",
-                stderr.first_lines()
-            ));
+            return Err(SecretError::CommandTimedOut {
+                program: program.clone(),
+                timeout,
+                stderr: stderr.first_lines(),
+            });
         }
         if !told && started.elapsed() >= SLOW_COMMAND {
             let _ = writeln!(
@@ -115,11 +196,12 @@ fn run_secret_cmd(command: &[String], timeout: Duration, profile: &str) -> Resul
     stdout.wait_until(deadline);
     stderr.wait_until(deadline);
     if !status.success() {
-        return Err(format!("secret_cmd `{program}` failed ({status}){}", stderr.first_lines()));
+        let status = status.to_string();
+        return Err(SecretError::CommandFailed { program: program.clone(), status, stderr: stderr.first_lines() });
     }
-    let value = String::from_utf8(stdout.bytes()).map_err(|_| format!("secret_cmd `{program}` printed non-UTF-8"))?;
+    let value = String::from_utf8(stdout.bytes()).map_err(|_| SecretError::CommandNotText(program.clone()))?;
     if value.trim().is_empty() {
-        return Err(format!("secret_cmd `{program}` printed nothing{}", stderr.first_lines()));
+        return Err(SecretError::CommandSilent { program: program.clone(), stderr: stderr.first_lines() });
     }
     Ok(value)
 }

@@ -126,7 +126,7 @@ impl Connection {
     /// Opens the connection the UI would open; warnings go to standard error. From now on
     /// `output` masks the profile's secret.
     pub async fn open(request: Request, output: &mut Output) -> Result<Self, Failure> {
-        let opened = connect::open(request).await.map_err(Failure::invalid)?;
+        let opened = connect::open(request).await.map_err(|e| Failure::invalid(e.to_string()))?;
         output.mask(opened.client.redactor().clone());
         for warning in &opened.warnings {
             let _ = writeln!(io::stderr(), "rolo: warning: {warning}");
