@@ -1,4 +1,5 @@
-//! How each kind of field shows its value: text, dropdown, toggle, country, list.
+//! How each widget shows a field's value (text, dropdown, toggle, entries), in words and styles.
+//! Which of them a value gets is the field type's to say ([`Field::shown`]).
 
 use ratatui::text::Span;
 

@@ -8,6 +8,8 @@
 //! writes it. Text is a string, toggles are booleans, lists are arrays, key/value fields are
 //! tables. A field left out keeps its value; `""` empties a field (null where the vendor takes
 //! null). TOML has no null, so in key/value tables `{}` stands for a null value.
+//! How each field type is written and read back is the type's own
+//! ([`Field::document_value`], [`Field::read_document_value`]); this module lays out the file.
 //!
 //! The profile's secret, should a server have echoed it into a field, is masked (`***`) in the
 //! document; a value that comes back still masked is no change, so the field keeps its value.
