@@ -10,25 +10,13 @@ use ratatui_textarea::{CursorMove, TextArea};
 use super::keymap::{Action, Context, typed_char};
 use super::list::show_response;
 use super::{Effect, EntryEditor, Overlay, State, Tag};
-use crate::backend::{Backend, FieldKind};
+use crate::backend::{Backend, Widget};
 use crate::http::{ServerFieldError, Verdict, WriteOutcome};
-use crate::record::countries::countries;
-use crate::record::{Contact, Draft, Entry, Input};
+use crate::record::{Choice, Contact, Draft, Entry, Input};
 use crate::validate::{FieldError, validate};
 
 /// Fields skipped by page up / page down.
 const FIELDS_PER_PAGE: usize = 8;
-
-/// One entry of a dropdown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    /// The value sent (empty for "none").
-    pub value: String,
-    /// What the user sees.
-    pub label: String,
-    /// A name to jump to by typing (a country's name); empty when the value is the name.
-    pub name: String,
-}
 
 /// An open dropdown.
 #[derive(Debug, Clone)]
@@ -289,27 +277,6 @@ impl Form {
         self.set_input(backend, index, Input::Map(entries));
     }
 
-    fn choices(&self, index: usize) -> Vec<Choice> {
-        let field = &self.backend.fields[index];
-        let mut choices = Vec::new();
-        if !field.required {
-            choices.push(Choice { value: String::new(), label: "(none)".into(), name: String::new() });
-        }
-        match field.kind {
-            FieldKind::Country => choices.extend(countries().iter().map(|(code, name)| Choice {
-                value: code.to_string(),
-                label: format!("{code}  {name}"),
-                name: name.to_string(),
-            })),
-            _ => choices.extend(field.values.iter().map(|v| Choice {
-                value: v.text(),
-                label: v.text(),
-                name: String::new(),
-            })),
-        }
-        choices
-    }
-
     /// Type-to-jump: the first choice whose value (then name) starts with everything typed so
     /// far (`G`, `Ge`, `Ger` → GA, GE, then Germany). With `restart`, a key that matches nothing
     /// starts a new search; without it, nothing is chosen, so a stray key never writes a value.
@@ -317,7 +284,10 @@ impl Form {
         super::keymap::jump(&mut self.jump, c, restart, |prefix| {
             let prefix = prefix.to_lowercase();
             let starts = |text: &str| !text.is_empty() && text.to_lowercase().starts_with(&prefix);
-            choices.iter().position(|ch| starts(&ch.value)).or_else(|| choices.iter().position(|ch| starts(&ch.name)))
+            choices
+                .iter()
+                .position(|ch| starts(ch.input.text()))
+                .or_else(|| choices.iter().position(|ch| starts(&ch.name)))
         })
     }
 }
@@ -400,15 +370,15 @@ fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
         }
         return;
     }
-    match (field.kind, key.code) {
-        (FieldKind::Enum | FieldKind::Country, KeyCode::Backspace | KeyCode::Delete) if !field.required => {
+    match (field.kind.widget(), key.code) {
+        (Widget::Dropdown, KeyCode::Backspace | KeyCode::Delete) if !field.required => {
             form.set_input(backend, index, Input::Text(String::new()));
         }
-        (FieldKind::Enum | FieldKind::Country, _) => {
+        (Widget::Dropdown, _) => {
             if let Some(c) = typed_char(&key) {
-                let choices = form.choices(index);
+                let choices = field.dropdown_choices();
                 if let Some(found) = form.jump_to(c, &choices, false) {
-                    form.set_input(backend, index, Input::Text(choices[found].value.clone()));
+                    form.set_input(backend, index, choices[found].input.clone());
                 }
             }
         }
@@ -446,21 +416,21 @@ fn set_null(form: &mut Form, backend: &Backend) -> Result<(), String> {
 
 fn activate(form: &mut Form, backend: &Backend) {
     let index = form.focus;
-    match backend.fields[index].kind {
+    match backend.fields[index].kind.widget() {
         // A null field stays null until an entry is added.
-        FieldKind::KeyValue => form.entries = Some(EntryEditor::open(form, index)),
-        FieldKind::Bool => {
+        Widget::Entries => form.entries = Some(EntryEditor::open(form, index)),
+        Widget::Toggle => {
             let on = matches!(form.draft.input(index), Input::Toggle(true));
             form.set_input(backend, index, Input::Toggle(!on));
         }
-        FieldKind::Enum | FieldKind::Country => {
-            let choices = form.choices(index);
+        Widget::Dropdown => {
+            let choices = backend.fields[index].dropdown_choices();
             let current = form.draft.input(index).text().trim().to_string();
-            let selected = choices.iter().position(|c| c.value == current).unwrap_or(0);
+            let selected = choices.iter().position(|c| c.input.text() == current).unwrap_or(0);
             form.jump.clear();
             form.dropdown = Some(Dropdown { choices, selected });
         }
-        _ => {}
+        Widget::Line => {}
     }
 }
 
@@ -475,8 +445,8 @@ fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
         Some(Action::PageUp) => dropdown.selected = dropdown.selected.saturating_sub(10),
         Some(Action::PageDown) => dropdown.selected = (dropdown.selected + 10).min(last),
         Some(Action::Choose) => {
-            let value = dropdown.choices[dropdown.selected].value.clone();
-            form.set_input(&backend, form.focus, Input::Text(value));
+            let input = dropdown.choices[dropdown.selected].input.clone();
+            form.set_input(&backend, form.focus, input);
             return;
         }
         Some(Action::Close) => return,

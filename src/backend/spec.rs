@@ -292,10 +292,42 @@ pub enum FieldKind {
     KeyValue,
 }
 
+/// How a field is edited in the form: the widget its kind gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Widget {
+    /// One line of text, typed into.
+    Line,
+    /// A yes/no toggle, flipped.
+    Toggle,
+    /// A list of allowed values, picked from (typing jumps).
+    Dropdown,
+    /// The key/value editor, opened on its own.
+    Entries,
+}
+
 impl FieldKind {
+    /// The widget a field of this kind is edited with.
+    pub fn widget(self) -> Widget {
+        match self {
+            FieldKind::Enum | FieldKind::Country => Widget::Dropdown,
+            FieldKind::Bool => Widget::Toggle,
+            FieldKind::KeyValue => Widget::Entries,
+            FieldKind::Text
+            | FieldKind::Email
+            | FieldKind::Date
+            | FieldKind::DateTime
+            | FieldKind::IntList
+            | FieldKind::StringList
+            | FieldKind::EmailList
+            | FieldKind::Uuid
+            | FieldKind::UuidList
+            | FieldKind::Url => Widget::Line,
+        }
+    }
+
     /// True for kinds edited as one line of text.
     pub fn is_text_like(self) -> bool {
-        !matches!(self, FieldKind::Enum | FieldKind::Country | FieldKind::Bool | FieldKind::KeyValue)
+        self.widget() == Widget::Line
     }
 
     /// True for kinds edited as a comma-separated list.

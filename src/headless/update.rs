@@ -46,7 +46,7 @@ pub fn parse_assignments(backend: &Backend, assignments: &[String]) -> Result<Ve
         if field.read_only {
             return Err(Failure::invalid(format!("{}: this field is read-only for {}", field.key, backend.name)));
         }
-        let input = Input::parse_for(field, text).map_err(|e| Failure::invalid(format!("{}: {e}", field.key)))?;
+        let input = field.parse(text).map_err(|e| Failure::invalid(format!("{}: {e}", field.key)))?;
         parsed.push((index, input));
     }
     Ok(parsed)

@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::reading::{bool_word, entry_from};
 use crate::backend::{Field, FieldKind, MapLayout, ValueType};
 
 /// The edited form of one field's value.
@@ -40,28 +39,6 @@ impl Input {
         match self {
             Input::Text(text) => text,
             _ => "",
-        }
-    }
-
-    /// The input the form would hold after a user typed `text` into `field` (the command
-    /// line's `field=value`). Text kinds, enums, countries and lists keep the text as typed;
-    /// a boolean reads `yes`/`no` (`true`/`false`, `on`/`off`, `1`/`0`); a key/value field reads
-    /// a JSON object. Empty text empties the field (a boolean becomes null when nullable).
-    /// Whether the value is allowed is left to `validate`, as in the form.
-    pub fn parse_for(field: &Field, text: &str) -> Result<Input, String> {
-        match field.kind {
-            FieldKind::Bool => match bool_word(text) {
-                Some(on) => Ok(Input::Toggle(on)),
-                None if text.trim().is_empty() && field.nullable => Ok(Input::Null),
-                None if text.trim().is_empty() => Ok(Input::Toggle(false)),
-                None => Err(format!("`{}` is not yes or no", text.trim())),
-            },
-            FieldKind::KeyValue if text.trim().is_empty() => Ok(Input::Map(Vec::new())),
-            FieldKind::KeyValue => match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(map)) => Ok(Input::Map(map.into_iter().map(|(k, v)| entry_from(k, &v)).collect())),
-                _ => Err("expected a JSON object, e.g. {\"plan\": \"pro\"}".into()),
-            },
-            _ => Ok(Input::Text(text.to_string())),
         }
     }
 

@@ -3,11 +3,13 @@
 pub mod countries;
 mod difference;
 mod draft;
+mod field_type;
 mod input;
 mod reading;
 
 pub use difference::Difference;
 pub use draft::{Draft, UpdateBody};
+pub use field_type::{Choice, Shown};
 pub use input::{Entry, Input, entry_value, input_to_json, list_items};
 pub use reading::{entry_from, input_from_record, kept_reason, read_bool, read_input};
 

@@ -1,11 +1,11 @@
-//! How each kind of field shows its value: text, dropdown, toggle, country, list.
+//! How each widget shows a field's value (text, dropdown, toggle, entries), in words and styles.
+//! Which of them a value gets is the field type's to say ([`Field::shown`]).
 
 use ratatui::text::Span;
 
 use super::{shown, theme};
-use crate::backend::{Field, FieldKind, ValueType};
-use crate::record::countries::country_name;
-use crate::record::{Entry, Input, NULL};
+use crate::backend::{Field, ValueType};
+use crate::record::{Entry, Input, NULL, Shown};
 
 /// Shown after a value kept as received (the note under the field says why).
 pub const KEPT: &str = "  (as received, read-only)";
@@ -32,35 +32,33 @@ pub fn value_text(field: &Field, input: &Input) -> String {
 /// The spans showing a field's value when it is not being typed into; controls and hidden
 /// characters in it are shown as escapes ([`shown`]).
 pub fn value_spans(field: &Field, input: &Input) -> Vec<Span<'static>> {
-    let text = shown(input.text());
-    match (field.kind, input) {
-        (_, Input::Null) => vec![Span::styled(NULL, theme::dim())],
-        (_, Input::Kept(value)) => vec![
+    match field.shown(input) {
+        Shown::Null => vec![Span::styled(NULL, theme::dim())],
+        Shown::Kept(value) => vec![
             Span::styled(format!("{} ", theme::WARN_MARK), theme::changed()),
             Span::raw(value.to_string()),
             Span::styled(KEPT, theme::dim()),
         ],
-        (_, Input::Toggle(on)) => {
-            vec![Span::raw(if *on { "[x] yes" } else { "[ ] no" })]
+        Shown::Toggle(on) => {
+            vec![Span::raw(if on { "[x] yes" } else { "[ ] no" })]
         }
-        (_, Input::Map(entries)) if entries.is_empty() => vec![Span::styled("(no entries) ⏎ edit", theme::dim())],
-        (_, Input::Map(entries)) => {
+        Shown::Entries([]) => vec![Span::styled("(no entries) ⏎ edit", theme::dim())],
+        Shown::Entries(entries) => {
             let shown: Vec<String> = entries.iter().map(entry_summary).collect();
             vec![Span::raw(shown.join(" · ")), Span::styled("  ⏎ edit", theme::dim())]
         }
-        (FieldKind::Enum, _) => {
-            let shown = if text.is_empty() { "—".to_string() } else { text };
-            vec![Span::raw(format!("[ {shown} ▾ ]"))]
-        }
-        (FieldKind::Country, _) => {
-            let shown = if text.is_empty() { "—".to_string() } else { text.clone() };
-            let mut spans = vec![Span::raw(format!("[ {shown} ▾ ]"))];
-            if let Some(name) = country_name(text.trim()) {
+        Shown::Picked(text) => {
+            let text = shown(text);
+            let picked = if text.is_empty() { "—".to_string() } else { text.clone() };
+            let mut spans = vec![Span::raw(format!("[ {picked} ▾ ]"))];
+            if let Some(name) = field.choice_name(text.trim()) {
                 spans.push(Span::styled(format!(" {name}"), theme::dim()));
             }
             spans
         }
-        _ if text.is_empty() => vec![Span::styled("—", theme::dim())],
-        _ => vec![Span::raw(text)],
+        Shown::Text(text) => match shown(text) {
+            text if text.is_empty() => vec![Span::styled("—", theme::dim())],
+            text => vec![Span::raw(text)],
+        },
     }
 }

@@ -16,12 +16,11 @@ use serde_json::Value;
 
 use super::keymap::{Action, Context, jump, typed_char};
 use super::{Effect, Overlay, State, Tag};
-use crate::backend::{Backend, FieldKind};
+use crate::backend::{Backend, Widget};
 use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Outgoing, WriteOutcome, Written};
 use crate::journal::SavedDraft;
-use crate::record::countries::countries;
-use crate::record::{Contact, Draft, Input};
+use crate::record::{Choice, Contact, Draft, Input};
 use crate::validate::{check_field, validate};
 
 /// Marks in the list, and the bulk edit under way (if any).
@@ -44,15 +43,6 @@ pub enum Step {
     Preview,
     /// Sending, then the results.
     Results,
-}
-
-/// One value to choose for an enum, country or yes/no field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValueChoice {
-    /// What the draft gets.
-    pub input: Input,
-    /// What the user sees.
-    pub label: String,
 }
 
 /// One contact's request, as the preview shows it.
@@ -146,7 +136,7 @@ pub struct BulkEdit {
     /// The chosen field.
     pub field: Option<usize>,
     /// The values to choose from (enum, country, yes/no fields).
-    pub choices: Vec<ValueChoice>,
+    pub choices: Vec<Choice>,
     /// The highlighted value.
     pub choice_cursor: usize,
     /// The value typed (other fields).
@@ -172,7 +162,7 @@ impl BulkEdit {
             .fields
             .iter()
             .enumerate()
-            .filter(|(_, f)| !f.read_only && f.kind != FieldKind::KeyValue)
+            .filter(|(_, f)| !f.read_only && f.kind.widget() != Widget::Entries)
             .map(|(i, _)| i)
             .collect();
         Self {
@@ -326,7 +316,7 @@ fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, ke
         Some(Action::Choose) => {
             let Some(&index) = edit.fields.get(edit.field_cursor) else { return };
             edit.field = Some(index);
-            edit.choices = choices(backend, index);
+            edit.choices = backend.fields[index].bulk_choices();
             edit.choice_cursor = 0;
             edit.editor = TextArea::default();
             edit.error = None;
@@ -368,31 +358,6 @@ fn jump_to(typed: &mut String, c: char, labels: &[String]) -> Option<usize> {
         let prefix = prefix.to_lowercase();
         labels.iter().position(|l| l.to_lowercase().starts_with(&prefix))
     })
-}
-
-/// The values to choose from for field `index`; empty for fields typed as text.
-fn choices(backend: &Backend, index: usize) -> Vec<ValueChoice> {
-    let field = &backend.fields[index];
-    let mut choices = Vec::new();
-    let text = |value: &str, label: String| ValueChoice { input: Input::Text(value.to_string()), label };
-    match field.kind {
-        FieldKind::Bool => {
-            choices.push(ValueChoice { input: Input::Toggle(true), label: "true".into() });
-            choices.push(ValueChoice { input: Input::Toggle(false), label: "false".into() });
-        }
-        FieldKind::Enum => choices.extend(field.values.iter().map(|v| text(&v.text(), v.text()))),
-        FieldKind::Country => {
-            choices.extend(countries().iter().map(|(code, name)| text(code, format!("{code}  {name}"))));
-        }
-        _ => return choices,
-    }
-    if !field.required && field.kind != FieldKind::Bool {
-        choices.push(text("", "(none)".into()));
-    }
-    if field.nullable {
-        choices.push(ValueChoice { input: Input::Null, label: "null".into() });
-    }
-    choices
 }
 
 /// The draft for one contact: its record with the field set.

@@ -8,6 +8,8 @@
 //! writes it. Text is a string, toggles are booleans, lists are arrays, key/value fields are
 //! tables. A field left out keeps its value; `""` empties a field (null where the vendor takes
 //! null). TOML has no null, so in key/value tables `{}` stands for a null value.
+//! How each field type is written and read back is the type's own
+//! ([`Field::document_value`], [`Field::read_document_value`]); this module lays out the file.
 //!
 //! The profile's secret, should a server have echoed it into a field, is masked (`***`) in the
 //! document; a value that comes back still masked is no change, so the field keeps its value.
@@ -15,9 +17,9 @@
 use serde_json::{Map, Value};
 
 use super::{Effect, State};
-use crate::backend::{Backend, EnumValue, Field, FieldKind};
+use crate::backend::{Backend, Field};
 use crate::config::EditorFormat;
-use crate::record::{Draft, Entry, Input, entry_from, entry_value, kept_reason, list_items};
+use crate::record::{Draft, Entry, Input, kept_reason};
 use crate::validate::validate;
 
 /// The prefix of the lines that report problems at the top of a document.
@@ -49,7 +51,7 @@ pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> Strin
     if !read_only.is_empty() {
         out.push_str("#\n# Read-only (changes here are ignored):\n");
         for (field, input) in read_only {
-            let value = serde_json::to_string(&to_value(field, input, EditorFormat::Json)).unwrap_or_default();
+            let value = serde_json::to_string(&field.document_value(input, EditorFormat::Json)).unwrap_or_default();
             out.push_str(&format!("#   {} = {value}\n", field.name()));
             if let Input::Kept(kept) = input {
                 out.push_str(&format!("#     (sent back as it came: {})\n", kept_reason(field, kept)));
@@ -61,13 +63,14 @@ pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> Strin
         EditorFormat::Toml => {
             out.push('\n');
             for (field, input) in writable {
-                let value = toml_value(&to_value(field, input, format));
+                let value = toml_value(&field.document_value(input, format));
                 out.push_str(&format!("{} = {value}\n", toml_key(field.name())));
             }
         }
         EditorFormat::Json => {
-            let map: Map<String, Value> =
-                writable.map(|(field, input)| (field.name().to_string(), to_value(field, input, format))).collect();
+            let map: Map<String, Value> = writable
+                .map(|(field, input)| (field.name().to_string(), field.document_value(input, format)))
+                .collect();
             out.push_str(&serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_default());
             out.push('\n');
         }
@@ -79,45 +82,6 @@ pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> Strin
 /// or a value kept exactly as the server sent it (which the form does not edit either).
 fn shown_only(field: &Field, input: &Input) -> bool {
     field.read_only || matches!(input, Input::Kept(_))
-}
-
-/// The value a field shows in the document.
-fn to_value(field: &Field, input: &Input, format: EditorFormat) -> Value {
-    match input {
-        Input::Kept(value) => value.clone(),
-        Input::Null if format == EditorFormat::Json => Value::Null,
-        Input::Null => Value::String(String::new()),
-        Input::Toggle(on) => Value::Bool(*on),
-        Input::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|entry| {
-                    let value = match entry_value(entry) {
-                        Ok(Value::Null) if format == EditorFormat::Toml => Value::Object(Map::new()),
-                        Ok(value) => value,
-                        // Text that is not (yet) of its type is shown as typed, for the user to fix.
-                        Err(_) => Value::String(entry.text.clone()),
-                    };
-                    (entry.key.trim().to_string(), value)
-                })
-                .collect(),
-        ),
-        Input::Text(text) if field.kind.is_list() => Value::Array(
-            list_items(text)
-                .map(|item| match item.parse::<i64>() {
-                    Ok(n) if field.kind == FieldKind::IntList => Value::from(n),
-                    _ => Value::String(item.to_string()),
-                })
-                .collect(),
-        ),
-        Input::Text(text) if field.kind == FieldKind::Enum => {
-            match field.values.iter().find(|v| v.matches(text.trim())) {
-                Some(EnumValue::Int(n)) => Value::from(*n),
-                _ => Value::String(text.clone()),
-            }
-        }
-        Input::Text(text) => Value::String(text.clone()),
-    }
 }
 
 /// A key as TOML writes it: bare when it can be, else quoted.
@@ -165,7 +129,7 @@ pub fn read_document(
         let field = &backend.fields[index];
         if shown_only(field, draft.input(index)) {
             // Shown as a comment; written anyway it is ignored unless it tries to change.
-            if to_value(field, draft.input(index), format) != *value {
+            if field.document_value(draft.input(index), format) != *value {
                 let why = match draft.input(index) {
                     Input::Kept(kept) => format!("read-only, sent back as it came: {}", kept_reason(field, kept)),
                     _ => "read-only, it cannot be changed".to_string(),
@@ -174,7 +138,7 @@ pub fn read_document(
             }
             continue;
         }
-        match input_for(field, value, draft.input(index), format) {
+        match field.read_document_value(value, draft.input(index), format) {
             Ok(input) if input != *draft.input(index) => changes.push((index, input)),
             Ok(_) => {}
             Err(message) => errors.push(format!("{}: {message}", field.name())),
@@ -196,86 +160,6 @@ pub fn read_document(
         .map(|e| format!("{}: {}", backend.fields[e.field].name(), e.message))
         .collect();
     if problems.is_empty() { Ok(changes) } else { Err(problems) }
-}
-
-/// The input a document value gives `field`, whose input is now `current`.
-fn input_for(field: &Field, value: &Value, current: &Input, format: EditorFormat) -> Result<Input, String> {
-    let empty = matches!(value, Value::Null) || value.as_str() == Some("");
-    if empty {
-        // An emptied field that was null stays null (it is no change).
-        return Ok(match (current, field.kind) {
-            (Input::Null, _) => Input::Null,
-            _ if field.nullable && value.is_null() => Input::Null,
-            (_, FieldKind::KeyValue) => Input::Map(Vec::new()),
-            (_, FieldKind::Bool) => return Err("expected true or false".into()),
-            _ => Input::Text(String::new()),
-        });
-    }
-    match field.kind {
-        FieldKind::Bool => value.as_bool().map(Input::Toggle).ok_or_else(|| "expected true or false".to_string()),
-        FieldKind::KeyValue => {
-            let Value::Object(map) = value else {
-                return Err("expected a table of keys and values, like { plan = \"pro\" }".into());
-            };
-            let entries: Vec<Entry> = map
-                .iter()
-                .map(|(key, value)| match value {
-                    Value::Object(inner) if inner.is_empty() && format == EditorFormat::Toml => {
-                        entry_from(key.clone(), &Value::Null)
-                    }
-                    _ => entry_from(key.clone(), value),
-                })
-                .collect();
-            Ok(Input::Map(in_order_of(current, entries)))
-        }
-        kind if kind.is_list() => {
-            let Value::Array(items) = value else {
-                return Err(if kind == FieldKind::IntList {
-                    "expected a list of whole numbers, like [12, 31]".into()
-                } else {
-                    "expected a list of strings, like [\"a\", \"b\"]".into()
-                });
-            };
-            let mut texts = Vec::new();
-            for item in items {
-                let text = match (kind, item) {
-                    (FieldKind::IntList, Value::Number(n)) if n.is_i64() => n.to_string(),
-                    (FieldKind::IntList, other) => return Err(format!("{other} is not a whole number")),
-                    (_, Value::String(s)) if s.contains(',') => {
-                        return Err(format!("\"{s}\": list items cannot contain commas"));
-                    }
-                    (_, Value::String(s)) => s.trim().to_string(),
-                    (_, other) => return Err(format!("{other} is not a string (put it in quotes)")),
-                };
-                texts.push(text);
-            }
-            Ok(Input::Text(texts.join(", ")))
-        }
-        FieldKind::Enum => {
-            let text = match value {
-                Value::String(s) => s.trim().to_string(),
-                Value::Number(n) => n.to_string(),
-                other => return Err(format!("{other} is not one of: {}", field.value_list())),
-            };
-            // A value the vendor stored outside the list may stay; a new one must be allowed.
-            if !field.values.iter().any(|v| v.matches(&text)) && current.text().trim() != text {
-                return Err(format!("\"{text}\" is not allowed; one of: {}", field.value_list()));
-            }
-            Ok(Input::Text(text))
-        }
-        _ => match value {
-            Value::String(s) => Ok(Input::Text(s.clone())),
-            other => Err(format!("expected text in quotes, not {other}")),
-        },
-    }
-}
-
-/// `entries` with the keys `current` has in its order (TOML tables come back sorted), new ones after.
-fn in_order_of(current: &Input, mut entries: Vec<Entry>) -> Vec<Entry> {
-    let Input::Map(before) = current else { return entries };
-    let rank = |entry: &Entry| before.iter().position(|b| b.key.trim() == entry.key).unwrap_or(before.len());
-    entries.sort_by_key(rank);
-    entries
 }
 
 /// `text` without the error block rolo put on top of it last time.
