@@ -199,8 +199,6 @@ pub struct State {
     pub wire: Option<Client>,
     /// The keys in use (defaults plus the user's `[keys]`).
     pub keymap: Arc<keymap::Keymap>,
-    /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
-    pub theme: Arc<crate::ui::theme::Theme>,
     /// The format drafts are written in for the external editor (`[ui] editor_format`).
     pub editor_format: crate::config::EditorFormat,
     /// The change history screen and the sends awaiting an answer to record.
@@ -233,7 +231,6 @@ impl State {
             preview_first: false,
             wire: None,
             keymap: Arc::default(),
-            theme: Arc::default(),
             editor_format: Default::default(),
             history: HistoryView::default(),
             bulk: BulkView::default(),

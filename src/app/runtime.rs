@@ -19,6 +19,7 @@ use super::{DraftKeeper, Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError, Retry, Written};
 use crate::journal::Journal;
 use crate::ui;
+use crate::ui::theme::Theme;
 
 /// How often the spinner turns while a request is in flight (never when idle).
 const TICK: Duration = Duration::from_millis(120);
@@ -39,6 +40,8 @@ pub struct Runtime {
     history: Option<super::history::HistoryKeeper>,
     /// The user asked to suspend (Ctrl-Z); the event loop does it before reading on.
     suspend_pending: bool,
+    /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
+    pub theme: Theme,
 }
 
 impl Runtime {
@@ -58,9 +61,16 @@ impl Runtime {
             editor: None,
             history: None,
             suspend_pending: false,
+            theme: Theme::default(),
         };
         runtime.run_effects(effects);
         runtime
+    }
+
+    /// Draws the state in the user's colours, with the profile's secret masked.
+    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
+        let look = ui::Look { theme: &self.theme, secret: Some(self.client.redactor()) };
+        ui::draw(frame, &self.state, look);
     }
 
     /// Keeps unsent drafts in `journal` from now on.
@@ -311,7 +321,7 @@ where
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|frame| ui::draw(frame, &runtime.state)).map_err(io_error)?;
+            terminal.draw(|frame| runtime.draw(frame)).map_err(io_error)?;
             dirty = false;
         }
         if runtime.state.quitting {

@@ -2,7 +2,10 @@
 
 use ratatui::text::Span;
 
-use super::{shown, theme};
+use super::{
+    shown,
+    theme::{self, Theme},
+};
 use crate::backend::{Field, FieldKind, ValueType};
 use crate::record::countries::country_name;
 use crate::record::{Entry, Input};
@@ -28,28 +31,28 @@ pub fn value_text(field: &Field, input: &Input) -> String {
     match input {
         Input::Map(entries) => entries.iter().map(entry_summary).collect::<Vec<_>>().join(" · "),
         Input::Kept(value) => value.to_string(),
-        _ => value_spans(field, input).iter().map(|s| s.content.as_ref()).collect(),
+        _ => value_spans(&Theme::default(), field, input).iter().map(|s| s.content.as_ref()).collect(),
     }
 }
 
 /// The spans showing a field's value when it is not being typed into; controls and hidden
 /// characters in it are shown as escapes ([`shown`]).
-pub fn value_spans(field: &Field, input: &Input) -> Vec<Span<'static>> {
+pub fn value_spans(theme: &Theme, field: &Field, input: &Input) -> Vec<Span<'static>> {
     let text = shown(input.text());
     match (field.kind, input) {
-        (_, Input::Null) => vec![Span::styled(NULL, theme::dim())],
+        (_, Input::Null) => vec![Span::styled(NULL, theme.dim)],
         (_, Input::Kept(value)) => vec![
-            Span::styled(format!("{} ", theme::WARN_MARK), theme::changed()),
+            Span::styled(format!("{} ", theme::WARN_MARK), theme.changed),
             Span::raw(value.to_string()),
-            Span::styled(KEPT, theme::dim()),
+            Span::styled(KEPT, theme.dim),
         ],
         (_, Input::Toggle(on)) => {
             vec![Span::raw(if *on { "[x] yes" } else { "[ ] no" })]
         }
-        (_, Input::Map(entries)) if entries.is_empty() => vec![Span::styled("(no entries) ⏎ edit", theme::dim())],
+        (_, Input::Map(entries)) if entries.is_empty() => vec![Span::styled("(no entries) ⏎ edit", theme.dim)],
         (_, Input::Map(entries)) => {
             let shown: Vec<String> = entries.iter().map(entry_summary).collect();
-            vec![Span::raw(shown.join(" · ")), Span::styled("  ⏎ edit", theme::dim())]
+            vec![Span::raw(shown.join(" · ")), Span::styled("  ⏎ edit", theme.dim)]
         }
         (FieldKind::Enum, _) => {
             let shown = if text.is_empty() { "—".to_string() } else { text };
@@ -59,11 +62,11 @@ pub fn value_spans(field: &Field, input: &Input) -> Vec<Span<'static>> {
             let shown = if text.is_empty() { "—".to_string() } else { text.clone() };
             let mut spans = vec![Span::raw(format!("[ {shown} ▾ ]"))];
             if let Some(name) = country_name(text.trim()) {
-                spans.push(Span::styled(format!(" {name}"), theme::dim()));
+                spans.push(Span::styled(format!(" {name}"), theme.dim));
             }
             spans
         }
-        _ if text.is_empty() => vec![Span::styled("—", theme::dim())],
+        _ if text.is_empty() => vec![Span::styled("—", theme.dim)],
         _ => vec![Span::raw(text)],
     }
 }

@@ -28,14 +28,26 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Overlay, State};
+use crate::redact::Redactor;
 use crate::visible::{is_hidden_or_control, visible};
+use theme::Theme;
 
 /// The smallest terminal rolo draws into.
 pub const MIN_SIZE: (u16, u16) = (50, 12);
 
+/// How frames are painted, apart from the state: the user's colours, and the profile's secret,
+/// masked wherever a record shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Look<'a> {
+    /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
+    pub theme: &'a Theme,
+    /// Masks the secret in every frame; `None` when there is no secret to hide.
+    pub secret: Option<&'a Redactor>,
+}
+
 /// Draws the whole screen.
-pub fn draw(frame: &mut Frame, state: &State) {
-    theme::use_theme(&state.theme);
+pub fn draw(frame: &mut Frame, state: &State, look: Look) {
+    let theme = look.theme;
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let text = format!(
@@ -48,31 +60,33 @@ pub fn draw(frame: &mut Frame, state: &State) {
     let [title, body, status, hints] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
             .areas(area);
-    chrome::draw_title(frame, title, state);
+    chrome::draw_title(frame, title, theme, state);
     match &state.form {
-        Some(form) => form::draw(frame, body, state, form),
-        None => list::draw(frame, body, state),
+        Some(form) => form::draw(frame, body, theme, state, form),
+        None => list::draw(frame, body, theme, state),
     }
-    chrome::draw_status(frame, status, state);
-    chrome::draw_hints(frame, hints, state);
+    chrome::draw_status(frame, status, theme, state);
+    chrome::draw_hints(frame, hints, theme, state);
     match &state.overlay {
-        Some(Overlay::Help { scroll, search }) => help::draw(frame, body, &state.keymap, *scroll, search.as_deref()),
-        Some(Overlay::Palette { query, selected, under }) => {
-            palette::draw(frame, body, state, query, *selected, *under)
+        Some(Overlay::Help { scroll, search }) => {
+            help::draw(frame, body, theme, &state.keymap, *scroll, search.as_deref())
         }
-        Some(Overlay::Response { scroll }) => response::draw(frame, body, state, *scroll),
-        Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
-        Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
-        Some(Overlay::Preview { scroll }) => preview::draw(frame, body, state, *scroll),
-        Some(Overlay::History { selected, detail }) => history::draw(frame, body, state, *selected, *detail),
-        Some(Overlay::Bulk) => bulk::draw(frame, body, state),
+        Some(Overlay::Palette { query, selected, under }) => {
+            palette::draw(frame, body, theme, state, query, *selected, *under)
+        }
+        Some(Overlay::Response { scroll }) => response::draw(frame, body, theme, state, *scroll),
+        Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, theme, state, *then_quit),
+        Some(Overlay::Restore { selected }) => restore::draw(frame, body, theme, state, *selected),
+        Some(Overlay::Preview { scroll }) => preview::draw(frame, body, theme, state, *scroll),
+        Some(Overlay::History { selected, detail }) => history::draw(frame, body, theme, state, *selected, *detail),
+        Some(Overlay::Bulk) => bulk::draw(frame, body, theme, state),
         None => {}
     }
     // Hidden characters go first, so none can split an echoed secret past the masking.
     scrub(frame.buffer_mut());
     // Records are kept as the server sent them; whatever of the secret they hold is masked here.
-    if let Some(client) = &state.wire {
-        masking::mask_secret(frame.buffer_mut(), client.redactor());
+    if let Some(secret) = look.secret {
+        masking::mask_secret(frame.buffer_mut(), secret);
     }
 }
 

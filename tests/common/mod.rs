@@ -19,7 +19,6 @@ use rolo::app::{Message, Session, State};
 use rolo::backend;
 use rolo::http::{Client, RetryPolicy, Timeouts};
 use rolo::sandbox::{self, Sandbox, SandboxOptions, Storage};
-use rolo::ui;
 
 /// The token the test sandbox accepts.
 pub const TOKEN: &str = "test-token-5f3a";
@@ -143,7 +142,7 @@ impl App {
 
     /// Draws the current state.
     pub fn draw(&mut self) {
-        self.terminal.draw(|frame| ui::draw(frame, &self.runtime.state)).expect("draw");
+        self.terminal.draw(|frame| self.runtime.draw(frame)).expect("draw");
     }
 
     /// The screen as text, one line per row, trailing spaces trimmed.
