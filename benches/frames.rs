@@ -108,16 +108,17 @@ fn drawing(c: &mut Criterion) {
     state.list.filter.set_query("");
     let theme = Theme::default();
     let look = ui::Look { theme: &theme, secret: None };
+    let mut scroll = ui::Scroll::default();
     c.bench_function("draw list frame, 100k loaded, 120x40", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state), look)).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
     let selected = state.list.contacts[0].clone();
     state.form = Some(Form::open(&backend, selected, 1));
     c.bench_function("draw form frame, 120x40", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state), look)).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
     // Every frame is searched for the profile's secret (a server may have echoed it into a
@@ -127,13 +128,13 @@ fn drawing(c: &mut Criterion) {
     let look = ui::Look { theme: &theme, secret: Some(&redactor) };
     c.bench_function("draw form frame, 120x40, masking the secret", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state), look)).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
     state.form = None;
     c.bench_function("draw list frame, 100k loaded, 120x40, masking the secret", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state), look)).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
 }

@@ -42,12 +42,13 @@ fn typing_into_a_1mb_field(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let theme = Theme::default();
     let look = ui::Look { theme: &theme, secret: None };
-    terminal.draw(|frame| ui::draw(frame, &state, look)).expect("draw");
+    let mut scroll = ui::Scroll::default();
+    terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).expect("draw");
     // The cursor sits at the end of the value; each iteration types one letter and draws.
     c.bench_function("keystroke into a 1 MB field + form frame, 120x40", |b| {
         b.iter(|| {
             black_box(update(&mut state, key(KeyCode::Char('x'))));
-            terminal.draw(|frame| ui::draw(frame, black_box(&state), look)).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
 }

@@ -120,15 +120,16 @@ proptest! {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let theme = Theme::default();
         let look = ui::Look { theme: &theme, secret: None };
-        terminal.draw(|frame| ui::draw(frame, &state, look)).unwrap();
+        let mut scroll = ui::Scroll::default();
+        terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
         if let Some(first) = contacts.first() {
             state.form = Some(Form::open(&backend, first.clone(), 1));
-            terminal.draw(|frame| ui::draw(frame, &state, look)).unwrap();
+            terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
             // Every overlay, too, at this size.
             state.last_exchange = Some(rolo::http::Exchange { body: text.clone(), url: text.clone(), ..Default::default() });
             for overlay in [Overlay::Help { scroll: 3, search: None }, Overlay::Response { scroll: 0 }, Overlay::ConfirmDiscard { then_quit: true }] {
                 state.overlay = Some(overlay);
-                terminal.draw(|frame| ui::draw(frame, &state, look)).unwrap();
+                terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
             }
         }
         // A control character reaching the terminal could move the cursor or change colours.

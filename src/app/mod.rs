@@ -56,8 +56,8 @@ pub enum Message {
     Key(KeyEvent),
     /// Text was pasted.
     Paste(String),
-    /// The terminal changed size (the next draw adapts).
-    Resized,
+    /// The terminal is this size: at start, and whenever it changes (the next draw adapts).
+    Resized { width: u16, height: u16 },
     /// Time passed while something is in flight (animates the spinner).
     Tick,
     /// A list page arrived.
@@ -207,6 +207,8 @@ pub struct State {
     pub bulk: BulkView,
     /// Leave out what changes from run to run (request latency), for `rolo render`.
     pub deterministic: bool,
+    /// The terminal's height (from [`Message::Resized`]), for paging through the list.
+    pub screen_rows: u16,
     next_tag: Tag,
 }
 
@@ -235,6 +237,7 @@ impl State {
             history: HistoryView::default(),
             bulk: BulkView::default(),
             deterministic: false,
+            screen_rows: 0,
             next_tag: 1,
         }
     }
@@ -322,7 +325,11 @@ impl State {
 pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(state, key),
-        Message::Key(_) | Message::Resized => Vec::new(),
+        Message::Key(_) => Vec::new(),
+        Message::Resized { height, .. } => {
+            state.screen_rows = height;
+            Vec::new()
+        }
         Message::Paste(text) => {
             match &mut state.form {
                 Some(form) if state.overlay.is_none() => form.paste(&state.backend, &text),

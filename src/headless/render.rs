@@ -118,6 +118,7 @@ pub async fn render(
             open_form(&mut runtime, id).await?;
         }
     }
+    runtime.dispatch(Message::Resized { width: size.width, height: size.height });
     let mut terminal = Terminal::new(TestBackend::new(size.width, size.height))
         .map_err(|e| Failure::invalid(format!("cannot draw: {e}")))?;
     terminal.draw(|frame| runtime.draw(frame)).map_err(|e| Failure::invalid(format!("cannot draw: {e}")))?;

@@ -17,8 +17,19 @@ use crate::app::{Form, Outcome, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
 use crate::record::{Input, kept_reason};
 
-/// Draws the form for the open contact into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, form: &Form) {
+/// How far the open form is scrolled, kept between frames.
+#[derive(Debug, Default)]
+pub(super) struct FormScroll {
+    /// The first line of the field list shown.
+    first_line: usize,
+    /// The form's editor the value scroll belongs to ([`Form::editor_number`]).
+    editor: u64,
+    /// The first character shown of the focused value (see [`long_line`]).
+    first_char: usize,
+}
+
+/// Draws the form for the open contact into `area`, scrolled on from `scroll`.
+pub(super) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, form: &Form, scroll: &mut FormScroll) {
     let footer = footer_lines(theme, state, form);
     // Footer lines wrap; give them the rows they need, but never more than half the screen.
     let width = area.width.max(1) as usize;
@@ -35,23 +46,27 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, form: &
     let (lines, focus_line) = field_lines(theme, state, form, label_width);
 
     let height = fields_area.height as usize;
-    let mut scroll = form.scroll.get();
     // Keep the focused field and the line under it (its error) in view.
-    if focus_line < scroll {
-        scroll = focus_line.saturating_sub(1);
-    } else if focus_line + 2 > scroll + height {
-        scroll = (focus_line + 2).saturating_sub(height);
+    if focus_line < scroll.first_line {
+        scroll.first_line = focus_line.saturating_sub(1);
+    } else if focus_line + 2 > scroll.first_line + height {
+        scroll.first_line = (focus_line + 2).saturating_sub(height);
     }
-    form.scroll.set(scroll);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), fields_area);
+    let first_line = scroll.first_line;
+    frame.render_widget(Paragraph::new(lines).scroll((first_line as u16, 0)), fields_area);
+    // A fresh editor shows its value from the beginning.
+    if scroll.editor != form.editor_number() {
+        scroll.editor = form.editor_number();
+        scroll.first_char = 0;
+    }
 
-    let focus_row = focus_line.checked_sub(scroll).filter(|&row| row < height);
+    let focus_row = focus_line.checked_sub(first_line).filter(|&row| row < height);
     if let Some(row) = focus_row {
         let y = fields_area.y + row as u16;
         let x = fields_area.x + value_x.min(fields_area.width);
         let value_area = Rect { x, y, width: fields_area.width.saturating_sub(value_x), height: 1 };
         if let Some(editor) = &form.editor {
-            long_line::draw(frame, value_area, editor, &form.value_scroll);
+            long_line::draw(frame, value_area, editor, &mut scroll.first_char);
         }
         if let Some(open) = &form.dropdown {
             dropdown::draw(frame, area, value_area, theme, open);

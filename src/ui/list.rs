@@ -11,10 +11,10 @@ use crate::app::State;
 /// Columns at most this wide keep their width when the terminal is narrow.
 const NARROW: u16 = 10;
 
-/// Draws the list screen into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) {
+/// Draws the list screen into `area`; `offset` is the first row shown, kept between frames.
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset: &mut usize) {
     let list = &state.list;
-    let show_filter = list.typing || !list.filter.query().is_empty();
+    let show_filter = list.shows_filter();
     let [filter_area, table_area] =
         Layout::vertical([Constraint::Length(u16::from(show_filter)), Constraint::Fill(1)]).areas(area);
     if show_filter {
@@ -46,14 +46,14 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) {
 
     // One line for the header; the rest are rows.
     let rows_shown = table_area.height.saturating_sub(1).max(1) as usize;
-    list.page_rows.set(rows_shown);
-    let mut offset = list.offset.get().min(visible.saturating_sub(1));
-    if list.cursor < offset {
-        offset = list.cursor;
-    } else if list.cursor >= offset + rows_shown {
-        offset = list.cursor + 1 - rows_shown;
+    let mut first = (*offset).min(visible.saturating_sub(1));
+    if list.cursor < first {
+        first = list.cursor;
+    } else if list.cursor >= first + rows_shown {
+        first = list.cursor + 1 - rows_shown;
     }
-    list.offset.set(offset);
+    *offset = first;
+    let offset = first;
 
     let backend = &state.backend;
     let marking = !state.bulk.marks.is_empty();

@@ -1,5 +1,7 @@
-//! Drawing. Every function here reads the state and draws; none changes what the user sees
-//! next except the scroll offsets the views keep so the cursor stays on screen.
+//! Drawing. Every function here reads the state and draws it; none changes the state. What a
+//! view keeps from one frame to the next (how far the list and the form are scrolled) lives in
+//! a [`Scroll`] that the caller owns and lends to [`draw`]; the colours and the secret to mask
+//! come in a [`Look`].
 
 mod bulk;
 mod chrome;
@@ -45,8 +47,19 @@ pub struct Look<'a> {
     pub secret: Option<&'a Redactor>,
 }
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, state: &State, look: Look) {
+/// Where the views are scrolled to, kept by whoever draws (the event loop) from one frame to
+/// the next. Each view follows the cursor only when it would leave the screen, so the screen
+/// does not jump while the cursor moves within it.
+#[derive(Debug, Default)]
+pub struct Scroll {
+    /// The list's first row shown.
+    list: usize,
+    /// The open form's; `None` while no form is shown, so a form that appears starts at its top.
+    form: Option<form::FormScroll>,
+}
+
+/// Draws the whole screen, scrolling each view on from where `scroll` says the last frame left it.
+pub fn draw(frame: &mut Frame, state: &State, look: Look, scroll: &mut Scroll) {
     let theme = look.theme;
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
@@ -62,8 +75,11 @@ pub fn draw(frame: &mut Frame, state: &State, look: Look) {
             .areas(area);
     chrome::draw_title(frame, title, theme, state);
     match &state.form {
-        Some(form) => form::draw(frame, body, theme, state, form),
-        None => list::draw(frame, body, theme, state),
+        Some(form) => form::draw(frame, body, theme, state, form, scroll.form.get_or_insert_default()),
+        None => {
+            scroll.form = None;
+            list::draw(frame, body, theme, state, &mut scroll.list);
+        }
     }
     chrome::draw_status(frame, status, theme, state);
     chrome::draw_hints(frame, hints, theme, state);

@@ -74,7 +74,8 @@ pub async fn start_at(dialect: &str, base_url: &str, token: &str, timeout: Durat
 pub async fn start_with(client: Client, size: (u16, u16)) -> App {
     let backend = Arc::clone(client.backend());
     let state = State::new(backend, Session { profile: "test".into(), sandbox: false, ..Default::default() });
-    let runtime = Runtime::new(state, client);
+    let mut runtime = Runtime::new(state, client);
+    runtime.dispatch(Message::Resized { width: size.0, height: size.1 });
     let terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
     let mut app = App { runtime, terminal, sandbox: None };
     app.settle().await;
