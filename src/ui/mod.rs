@@ -134,3 +134,6 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let height = height.min(area.height);
     Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
 }
+
+#[cfg(test)]
+mod tests;
