@@ -125,3 +125,24 @@ fn the_list_scrolls_only_when_the_cursor_would_leave_it_and_pages_by_the_rows_sh
     let shown = (3..10).filter(|&y| !row(&screen, y).is_empty()).count();
     assert_eq!(shown, 7);
 }
+
+#[test]
+fn the_secret_the_look_carries_is_masked_wherever_a_record_shows_it() {
+    let backend = backend();
+    let mut state = state_with(0);
+    let contact = Contact::from_record(&backend, record(1, "Ada", "tok-0123456789abcdef")).expect("has an id");
+    state.list.filter.extend([search_text(&backend, &contact)]);
+    state.list.contacts.push(contact);
+    let secret = secrecy::SecretString::from("tok-0123456789abcdef".to_string());
+    let redactor = crate::redact::Redactor::new(Some(&secret));
+    let theme = Theme::default();
+    let mut terminal = Terminal::new(TestBackend::new(80, 12)).expect("terminal");
+    let look = Look { theme: &theme, secret: Some(&redactor) };
+    terminal.draw(|f| draw(f, &state, look, &mut Scroll::default())).expect("draw");
+    let masked = row(terminal.backend().buffer(), 2);
+    assert!(masked.starts_with("▶ Ada ***********"), "{masked}");
+    assert!(!masked.contains("0123"), "{masked}");
+    // Without a secret to hide, the same row shows the value.
+    let plain = frame(&state, &theme, 80, 12);
+    assert!(row(&plain, 2).starts_with("▶ Ada tok-0123456"), "{}", row(&plain, 2));
+}

@@ -140,17 +140,19 @@ fn find(buffer: &Buffer, needle: &str) -> (u16, u16) {
 }
 
 fn try_find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    (0..buffer.area.height).find_map(|y| {
-        let cells = cells(buffer, y);
-        let mut text = String::new();
-        let mut starts = Vec::new();
-        for (x, symbol) in &cells {
-            starts.push((text.len(), *x));
-            text.push_str(symbol);
-        }
-        let at = text.find(needle)?;
-        starts.iter().find(|(start, _)| *start == at).map(|(_, x)| (*x, y))
-    })
+    (0..buffer.area.height).find_map(|y| find_on(buffer, y, needle).map(|x| (x, y)))
+}
+
+/// The column where `needle` first shows on row `y`.
+fn find_on(buffer: &Buffer, y: u16, needle: &str) -> Option<u16> {
+    let mut text = String::new();
+    let mut starts = Vec::new();
+    for (x, symbol) in cells(buffer, y) {
+        starts.push((text.len(), x));
+        text.push_str(&symbol);
+    }
+    let at = text.find(needle)?;
+    starts.iter().find(|(start, _)| *start == at).map(|(_, x)| *x)
 }
 
 /// The style of the cell where `needle` starts.
