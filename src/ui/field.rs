@@ -31,6 +31,7 @@ pub fn value_text(field: &Field, input: &Input) -> String {
     match input {
         Input::Map(entries) => entries.iter().map(entry_summary).collect::<Vec<_>>().join(" · "),
         Input::Kept(value) => value.to_string(),
+        // Only the words are kept: every theme draws the same ones.
         _ => value_spans(&Theme::default(), field, input).iter().map(|s| s.content.as_ref()).collect(),
     }
 }

@@ -1,4 +1,5 @@
 //! Colours and symbols. Colour never carries meaning alone: errors also get `✗`, changes `●`.
+//! The theme in use reaches every view as a parameter (inside [`super::Look`]).
 
 use ratatui::style::{Color, Modifier, Style};
 

@@ -152,3 +152,34 @@ fn the_form_scrolls_to_keep_the_focus_and_its_error_in_view_and_no_further() {
     let screen = frame_scrolled(&state, &theme, 80, 20, &mut scroll);
     assert_eq!(row(&screen, 2), "── Person", "{:?}", rows(&screen));
 }
+
+#[test]
+fn a_null_value_is_named_whether_focused_or_not() {
+    let backend = Arc::new(backend::find("vixiees", None).expect("built-in backend"));
+    let mut state = State::new(Arc::clone(&backend), Session::default());
+    let value = json!({"id": 7, "first_name": "Eva", "last_name": "Ruiz", "second_last_name": null});
+    let contact = Contact::from_record(&backend, value).expect("has an id");
+    state.list.filter.extend([search_text(&backend, &contact)]);
+    state.list.contacts.push(contact);
+    keys(&mut state, [press(KeyCode::Enter)]);
+    focus(&mut state, "Second surname");
+    let theme = Theme::default();
+    let screen = frame(&state, &theme, 100, 30);
+    let (_, y) = find(&screen, "Second surname");
+    assert!(row(&screen, y).starts_with("▶   Second surname"), "{}", row(&screen, y));
+    assert!(row(&screen, y).ends_with("∅ null"), "the empty editor says null: {}", row(&screen, y));
+    keys(&mut state, [press(KeyCode::Tab)]);
+    let screen = frame(&state, &theme, 100, 30);
+    assert!(row(&screen, y).ends_with("∅ null"), "{}", row(&screen, y));
+    assert_eq!(style_of(&screen, "∅ null"), theme.dim);
+    let mono = frame(&state, &mono(), 100, 30);
+    assert_has(&mono, "∅ null", Modifier::DIM);
+}
+
+#[test]
+fn a_terminal_too_small_says_how_big_it_must_be() {
+    let state = form_state();
+    let screen = frame(&state, &Theme::default(), 40, 10);
+    assert_eq!(row(&screen, 0), "Terminal too small: 40x10. rolo needs at");
+    assert_eq!(row(&screen, 1), "least 50x12.");
+}

@@ -309,3 +309,43 @@ fn key_value_entries_open_in_their_own_editor() {
     let x = find_on(&mono, top + 2, "string").expect("a type");
     assert!(cell_style(&mono, x, top + 2).add_modifier.contains(Modifier::REVERSED));
 }
+
+#[test]
+fn bulk_edit_then_asks_the_value_shows_each_request_and_follows_the_sends() {
+    let mut state = state_with(3);
+    let backend = Arc::clone(&state.backend);
+    let client = Client::new(backend, "http://127.0.0.1:9", None, Default::default(), Default::default());
+    state.wire = Some(client.expect("client"));
+    keys(&mut state, [press(KeyCode::Char(' ')), press(KeyCode::Char(' ')), press(KeyCode::Char('B'))]);
+    keys(&mut state, [press(KeyCode::Enter)]);
+    type_text(&mut state, "Zed");
+    let theme = Theme::default();
+    let screen = frame(&state, &theme, 90, 24);
+    assert!(row(&screen, 1).starts_with("┌ Bulk edit of 2 contacts: 2. the value"));
+    assert_eq!(style_of(&screen, "Set First name to:"), theme.dim);
+    assert!(row(&screen, 4).starts_with("│Zed▏"));
+    assert_eq!(style_of(&screen, "▏"), theme.key);
+
+    keys(&mut state, [press(KeyCode::Enter)]);
+    let screen = frame(&state, &theme, 90, 24);
+    assert!(row(&screen, 1).starts_with("┌ Bulk edit of 2 contacts: 3. the requests"));
+    assert!(row(&screen, 2).starts_with("│First name for 2 contacts: 2 request(s)."));
+    assert!(row(&screen, 5).starts_with("│Ada Tester1  #1  First name: \"Ada\" → \"Zed\""), "{:?}", rows(&screen));
+    assert_eq!(style_of(&screen, "Ada Tester1"), theme.heading);
+    assert_eq!(style_of(&screen, "  #1  "), theme.dim);
+    assert_eq!(style_of(&screen, "First name: \"Ada\""), theme.changed);
+    assert!(row(&screen, 6).starts_with("│  PUT http://127.0.0.1:9/contacts/1"));
+    assert_eq!(style_of(&screen, "PUT"), theme.key);
+    assert_eq!(style_of(&screen, "{\"first_name\":\"Zed\""), theme.dim);
+
+    keys(&mut state, [press(KeyCode::Char('y'))]);
+    let screen = frame(&state, &theme, 90, 24);
+    assert!(row(&screen, 1).starts_with("┌ Bulk edit of 2 contacts: sending"));
+    assert!(row(&screen, 2).contains("0/2"));
+    // Each contact's state is a symbol and a word.
+    assert!(row(&screen, 3).starts_with("│… Ada Tester1  #1  fetching"), "{:?}", rows(&screen));
+    assert!(row(&screen, 4).starts_with("│· Grace Tester2  #2  waiting"), "{:?}", rows(&screen));
+    assert_eq!(style_of(&screen, "· "), theme.dim);
+    let mono = frame(&state, &mono(), 90, 24);
+    assert!(colourless(&mono));
+}
