@@ -232,13 +232,13 @@ impl Form {
         self.sync_editor();
     }
 
-    /// Rebuilds the editor from the draft (after focus moved or the draft changed underneath).
     /// Which of the form's editors is open: changes whenever the focused value gets a fresh
     /// editor (see `editors_opened`).
     pub fn editor_number(&self) -> u64 {
         self.editors_opened
     }
 
+    /// Rebuilds the editor from the draft (after focus moved or the draft changed underneath).
     pub(super) fn sync_editor(&mut self) {
         let field = &self.backend.fields[self.focus];
         // A value kept as received is shown, never typed into.

@@ -5,10 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table};
 
-use super::{
-    centered,
-    theme::{self, Theme},
-};
+use super::centered;
+use super::theme::{self, Theme};
 use crate::app::entries::{Column, entries_of};
 use crate::app::{EntryEditor, Form, State};
 use crate::backend::ValueType;

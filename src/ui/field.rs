@@ -2,10 +2,8 @@
 
 use ratatui::text::Span;
 
-use super::{
-    shown,
-    theme::{self, Theme},
-};
+use super::shown;
+use super::theme::{self, Theme};
 use crate::backend::{Field, FieldKind, ValueType};
 use crate::record::countries::country_name;
 use crate::record::{Entry, Input};

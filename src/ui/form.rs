@@ -8,10 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{
-    conflict, dropdown, entries, field, long_line,
-    theme::{self, Theme},
-};
+use super::theme::{self, Theme};
+use super::{conflict, dropdown, entries, field, long_line};
 use crate::app::keymap::{Action, Context};
 use crate::app::{Form, Outcome, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};

@@ -5,10 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{
-    shown,
-    theme::{self, Theme},
-};
+use super::shown;
+use super::theme::{self, Theme};
 use crate::app::State;
 use crate::history::HistoryEntry;
 use crate::http::Verdict;

@@ -6,10 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{
-    centered,
-    theme::{self, Theme},
-};
+use super::centered;
+use super::theme::{self, Theme};
 use crate::app::State;
 use crate::journal::Offered;
 
