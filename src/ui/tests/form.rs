@@ -183,3 +183,28 @@ fn a_terminal_too_small_says_how_big_it_must_be() {
     assert_eq!(row(&screen, 0), "Terminal too small: 40x10. rolo needs at");
     assert_eq!(row(&screen, 1), "least 50x12.");
 }
+
+#[test]
+fn a_long_value_focused_afresh_shows_its_end_not_where_the_last_one_was_scrolled() {
+    let backend = backend();
+    let mut state = state_with(0);
+    let mut value = record(8, "Lena", "Long");
+    value["address"] = json!("a".repeat(8_000));
+    value["address2"] = json!("b".repeat(5_000));
+    let contact = Contact::from_record(&backend, value).expect("has an id");
+    state.list.filter.extend([search_text(&backend, &contact)]);
+    state.list.contacts.push(contact);
+    keys(&mut state, [press(KeyCode::Enter)]);
+    let theme = Theme::default();
+    let mut scroll = Scroll::default();
+    focus(&mut state, "Address");
+    let screen = frame_scrolled(&state, &theme, 80, 30, &mut scroll);
+    let line = row(&screen, find(&screen, "▶   Address ").1);
+    assert!(line.ends_with(&"a".repeat(50)), "the end of the first value: {line}");
+    // The next field's editor starts from its own end, not from the first value's place
+    // (character 7,9xx, past the end of this shorter value).
+    keys(&mut state, [press(KeyCode::Tab)]);
+    let screen = frame_scrolled(&state, &theme, 80, 30, &mut scroll);
+    let line = row(&screen, find(&screen, "▶   Address line 2").1);
+    assert!(line.ends_with(&"b".repeat(50)), "the end of the second value: {line}");
+}
