@@ -12,7 +12,9 @@ use serde_json::json;
 use rolo::app::{Filter, Form, Session, State};
 use rolo::backend::{self, Backend};
 use rolo::record::Contact;
+use rolo::redact::Redactor;
 use rolo::ui;
+use rolo::ui::theme::Theme;
 
 const CONTACTS: usize = 100_000;
 
@@ -104,39 +106,35 @@ fn drawing(c: &mut Criterion) {
     let mut state = loaded_state(&backend);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     state.list.filter.set_query("");
+    let theme = Theme::default();
+    let look = ui::Look { theme: &theme, secret: None };
+    let mut scroll = ui::Scroll::default();
     c.bench_function("draw list frame, 100k loaded, 120x40", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state))).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
     let selected = state.list.contacts[0].clone();
     state.form = Some(Form::open(&backend, selected, 1));
     c.bench_function("draw form frame, 120x40", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state))).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
     // Every frame is searched for the profile's secret (a server may have echoed it into a
     // field): the same frames with a 40-character token to mask.
     let secret = Some(secrecy::SecretString::from("tok-0123456789abcdefghijklmnopqrstuvwxyz".to_string()));
-    let client = rolo::http::Client::new(
-        Arc::clone(&backend),
-        "http://127.0.0.1:9",
-        secret,
-        Default::default(),
-        Default::default(),
-    )
-    .expect("client");
-    state.wire = Some(client);
+    let redactor = Redactor::new(secret.as_ref());
+    let look = ui::Look { theme: &theme, secret: Some(&redactor) };
     c.bench_function("draw form frame, 120x40, masking the secret", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state))).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
     state.form = None;
     c.bench_function("draw list frame, 100k loaded, 120x40, masking the secret", |b| {
         b.iter(|| {
-            terminal.draw(|frame| ui::draw(frame, black_box(&state))).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
 }

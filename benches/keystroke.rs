@@ -14,6 +14,7 @@ use rolo::app::{Form, Message, Session, State, update};
 use rolo::backend;
 use rolo::record::Contact;
 use rolo::ui;
+use rolo::ui::theme::Theme;
 
 /// The size of the value in the focused field.
 const VALUE_BYTES: usize = 1 << 20;
@@ -39,12 +40,15 @@ fn typing_into_a_1mb_field(c: &mut Criterion) {
         update(&mut state, key(KeyCode::Tab));
     }
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    terminal.draw(|frame| ui::draw(frame, &state)).expect("draw");
+    let theme = Theme::default();
+    let look = ui::Look { theme: &theme, secret: None };
+    let mut scroll = ui::Scroll::default();
+    terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).expect("draw");
     // The cursor sits at the end of the value; each iteration types one letter and draws.
     c.bench_function("keystroke into a 1 MB field + form frame, 120x40", |b| {
         b.iter(|| {
             black_box(update(&mut state, key(KeyCode::Char('x'))));
-            terminal.draw(|frame| ui::draw(frame, black_box(&state))).expect("draw");
+            terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
 }

@@ -264,7 +264,6 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     // Drafts are kept per profile (per vendor for the sandbox), and offered back at start.
     let mut state = State::new(Arc::clone(client.backend()), session);
     state.keymap = Arc::new(keymap);
-    state.theme = Arc::new(theme);
     state.preview_first = preview_first;
     state.editor_format = opened.ui.editor_format;
     // Records hold what the server sent, a secret it echoed included: masked in every file.
@@ -277,6 +276,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
         state.notice = Some(rolo::app::Notice { text: format!("Warning: {warning}"), is_error: true });
     }
     let mut runtime = Runtime::new(state, client);
+    runtime.theme = theme;
     if let Some(journal) = journal {
         runtime.keep_drafts(journal);
     }

@@ -14,6 +14,7 @@ use rolo::backend::{self, Backend};
 use rolo::http::read_error_body;
 use rolo::record::{Contact, Draft, Input};
 use rolo::ui;
+use rolo::ui::theme::Theme;
 use rolo::validate::validate;
 
 const VENDORS: [&str; 5] = ["corporatemerch", "informly", "insighto", "vixiees", "bird"];
@@ -117,15 +118,18 @@ proptest! {
         state.list.filter.extend(texts);
         state.list.contacts = contacts.clone();
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+        let theme = Theme::default();
+        let look = ui::Look { theme: &theme, secret: None };
+        let mut scroll = ui::Scroll::default();
+        terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
         if let Some(first) = contacts.first() {
             state.form = Some(Form::open(&backend, first.clone(), 1));
-            terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+            terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
             // Every overlay, too, at this size.
             state.last_exchange = Some(rolo::http::Exchange { body: text.clone(), url: text.clone(), ..Default::default() });
             for overlay in [Overlay::Help { scroll: 3, search: None }, Overlay::Response { scroll: 0 }, Overlay::ConfirmDiscard { then_quit: true }] {
                 state.overlay = Some(overlay);
-                terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
+                terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
             }
         }
         // A control character reaching the terminal could move the cursor or change colours.

@@ -225,7 +225,7 @@ async fn user_keys_drive_the_app_and_show_in_hints_and_help() {
 #[tokio::test]
 async fn the_monochrome_theme_uses_no_colour_and_keeps_every_meaning_in_symbols() {
     let mut app = common::start(CM, 120, 40).await;
-    app.runtime.state.theme = Arc::new(Theme::chosen(Some("monochrome"), &Default::default(), false).unwrap());
+    app.runtime.theme = Theme::chosen(Some("monochrome"), &Default::default(), false).unwrap();
     open(&mut app, "19").await;
     app.focus_field("email");
     app.replace_text("not-an-email");

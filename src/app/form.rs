@@ -1,6 +1,5 @@
 //! The form: one contact's draft, the focused field, validation, and sending.
 
-use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -101,14 +100,12 @@ pub struct Form {
     pub refreshing: Option<Tag>,
     /// How the last send went.
     pub outcome: Option<Outcome>,
-    /// First visible line; kept by the view so the focus stays on screen.
-    pub scroll: Cell<usize>,
-    /// First visible character of the focused text field; kept by the view so the cursor
-    /// stays in view in a long value.
-    pub value_scroll: Cell<usize>,
     /// Fields the server stored differently from what the last send said.
     pub server_changed: Vec<ServerChange>,
     pub(super) undo: super::undo::UndoStack,
+    /// Counts the editors opened on this form (one per field focused, undo or refresh), so a
+    /// view keeping its place in a long value knows when a fresh editor starts at the beginning.
+    editors_opened: u64,
     backend: Arc<Backend>,
     jump: String,
 }
@@ -133,8 +130,7 @@ impl Form {
             sent: Vec::new(),
             refreshing: Some(refreshing),
             outcome: None,
-            scroll: Cell::new(0),
-            value_scroll: Cell::new(0),
+            editors_opened: 0,
             server_changed: Vec::new(),
             undo: Default::default(),
             backend: Arc::clone(backend),
@@ -224,6 +220,12 @@ impl Form {
         self.sync_editor();
     }
 
+    /// Which of the form's editors is open: changes whenever the focused value gets a fresh
+    /// editor (see `editors_opened`).
+    pub fn editor_number(&self) -> u64 {
+        self.editors_opened
+    }
+
     /// Rebuilds the editor from the draft (after focus moved or the draft changed underneath).
     pub(super) fn sync_editor(&mut self) {
         let field = &self.backend.fields[self.focus];
@@ -238,7 +240,7 @@ impl Form {
             editor.move_cursor(CursorMove::End);
             editor
         });
-        self.value_scroll.set(0);
+        self.editors_opened += 1;
     }
 
     pub(super) fn set_input(&mut self, backend: &Backend, index: usize, input: Input) {

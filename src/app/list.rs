@@ -1,7 +1,5 @@
 //! The contact list: loaded pages, the cursor, the filter, and loading more on demand.
 
-use std::cell::Cell;
-
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 
@@ -31,10 +29,6 @@ pub struct ContactList {
     pub typing: bool,
     /// Row of the cursor among the visible contacts.
     pub cursor: usize,
-    /// First visible row; kept by the view so the cursor stays on screen.
-    pub offset: Cell<usize>,
-    /// Rows the view showed last time, for page up/down.
-    pub page_rows: Cell<usize>,
     /// Which page comes next, or why there is none; lists each contact once.
     pager: Pager,
     /// The page request in flight.
@@ -102,6 +96,19 @@ impl ContactList {
         self.cursor = 0;
     }
 
+    /// True while the filter line shows: while it is typed into, or while it filters.
+    pub fn shows_filter(&self) -> bool {
+        self.typing || !self.filter.query().is_empty()
+    }
+
+    /// How many contacts a page up/down moves over: the rows the list shows on a terminal
+    /// `screen_rows` high, all but the title, status and hint lines, the table's heading, and
+    /// the filter line while it shows (the layout of `ui::list`). At least one.
+    pub fn page_rows(&self, screen_rows: u16) -> usize {
+        let chrome = 3 + 1 + u16::from(self.shows_filter());
+        usize::from(screen_rows.saturating_sub(chrome)).max(1)
+    }
+
     fn move_cursor(&mut self, to: usize) {
         let len = self.filter.visible_len();
         self.cursor = if len == 0 { 0 } else { to.min(len - 1) };
@@ -130,7 +137,7 @@ pub fn search_text(backend: &Backend, contact: &Contact) -> String {
 
 pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let page = state.list.page_rows.get().max(1);
+    let page = state.list.page_rows(state.screen_rows);
     let list = &mut state.list;
     match action {
         Some(Action::Up) => list.move_cursor(list.cursor.saturating_sub(1)),

@@ -51,8 +51,8 @@ pub enum Message {
     Key(KeyEvent),
     /// Text was pasted.
     Paste(String),
-    /// The terminal changed size (the next draw adapts).
-    Resized,
+    /// The terminal is this size: at start, and whenever it changes (the next draw adapts).
+    Resized { width: u16, height: u16 },
     /// Time passed while something is in flight (animates the spinner).
     Tick,
     /// A list page arrived.
@@ -194,8 +194,6 @@ pub struct State {
     pub wire: Option<Client>,
     /// The keys in use (defaults plus the user's `[keys]`).
     pub keymap: Arc<keymap::Keymap>,
-    /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
-    pub theme: Arc<crate::ui::theme::Theme>,
     /// The format drafts are written in for the external editor (`[ui] editor_format`).
     pub editor_format: crate::config::EditorFormat,
     /// The change history screen and the sends awaiting an answer to record.
@@ -204,6 +202,8 @@ pub struct State {
     pub bulk: BulkView,
     /// Leave out what changes from run to run (request latency), for `rolo render`.
     pub deterministic: bool,
+    /// The terminal's height (from [`Message::Resized`]), for paging through the list.
+    pub screen_rows: u16,
     next_tag: Tag,
 }
 
@@ -228,11 +228,11 @@ impl State {
             preview_first: false,
             wire: None,
             keymap: Arc::default(),
-            theme: Arc::default(),
             editor_format: Default::default(),
             history: HistoryView::default(),
             bulk: BulkView::default(),
             deterministic: false,
+            screen_rows: 0,
             next_tag: 1,
         }
     }
@@ -322,7 +322,11 @@ impl State {
 pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(state, key),
-        Message::Key(_) | Message::Resized => Vec::new(),
+        Message::Key(_) => Vec::new(),
+        Message::Resized { height, .. } => {
+            state.screen_rows = height;
+            Vec::new()
+        }
         Message::Paste(text) => {
             match &mut state.form {
                 Some(form) if state.overlay.is_none() => form.paste(&state.backend, &text),

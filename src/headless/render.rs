@@ -21,7 +21,7 @@ use crate::app::{Message, Session, State};
 use crate::connect::Request;
 use crate::http::Progress;
 use crate::tui::runtime::Runtime;
-use crate::ui;
+use crate::ui::theme::Theme;
 
 /// How long the requests behind one screen may take in all.
 const SETTLE: Duration = Duration::from_secs(30);
@@ -108,8 +108,8 @@ pub async fn render(
     let mut state = State::new(Arc::clone(client.backend()), session);
     state.deterministic = true;
     state.keymap = Arc::clone(&connection.keymap);
-    state.theme = Arc::clone(&connection.theme);
     let mut runtime = Runtime::new(state, client);
+    runtime.theme = Theme::clone(&connection.theme);
     settle(&mut runtime).await?;
     match screen {
         Screen::List => {}
@@ -118,11 +118,10 @@ pub async fn render(
             open_form(&mut runtime, id).await?;
         }
     }
+    runtime.dispatch(Message::Resized { width: size.width, height: size.height });
     let mut terminal = Terminal::new(TestBackend::new(size.width, size.height))
         .map_err(|e| Failure::invalid(format!("cannot draw: {e}")))?;
-    terminal
-        .draw(|frame| ui::draw(frame, &runtime.state))
-        .map_err(|e| Failure::invalid(format!("cannot draw: {e}")))?;
+    terminal.draw(|frame| runtime.draw(frame)).map_err(|e| Failure::invalid(format!("cannot draw: {e}")))?;
     Ok((terminal.backend().buffer().clone(), runtime.state.list.error.clone()))
 }
 

@@ -20,6 +20,7 @@ use crate::app::{Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError, Retry, Written};
 use crate::journal::Journal;
 use crate::ui;
+use crate::ui::theme::Theme;
 
 /// How often the spinner turns while a request is in flight (never when idle).
 const TICK: Duration = Duration::from_millis(120);
@@ -40,6 +41,10 @@ pub struct Runtime {
     history: Option<HistoryKeeper>,
     /// The user asked to suspend (Ctrl-Z); the event loop does it before reading on.
     suspend_pending: bool,
+    /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
+    pub theme: Theme,
+    /// Where the views are scrolled to, kept from one frame to the next.
+    scroll: ui::Scroll,
 }
 
 impl Runtime {
@@ -59,9 +64,18 @@ impl Runtime {
             editor: None,
             history: None,
             suspend_pending: false,
+            theme: Theme::default(),
+            scroll: ui::Scroll::default(),
         };
         runtime.run_effects(effects);
         runtime
+    }
+
+    /// Draws the state in the user's colours, with the profile's secret masked, each view
+    /// scrolled on from where the last frame left it.
+    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
+        let look = ui::Look { theme: &self.theme, secret: Some(self.client.redactor()) };
+        ui::draw(frame, &self.state, look, &mut self.scroll);
     }
 
     /// Keeps unsent drafts in `journal` from now on.
@@ -310,9 +324,11 @@ where
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut stop_requests = console.stop_requests()?;
     let mut dirty = true;
+    let size = terminal.size().map_err(io_error)?;
+    runtime.dispatch(Message::Resized { width: size.width, height: size.height });
     loop {
         if dirty {
-            terminal.draw(|frame| ui::draw(frame, &runtime.state)).map_err(io_error)?;
+            terminal.draw(|frame| runtime.draw(frame)).map_err(io_error)?;
             dirty = false;
         }
         if runtime.state.quitting {
@@ -437,7 +453,7 @@ pub fn message_for(event: Event) -> Option<Message> {
     match event {
         Event::Key(key) => Some(Message::Key(key)),
         Event::Paste(text) => Some(Message::Paste(text)),
-        Event::Resize(..) => Some(Message::Resized),
+        Event::Resize(width, height) => Some(Message::Resized { width, height }),
         _ => None,
     }
 }

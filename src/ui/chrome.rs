@@ -6,12 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::theme;
+use super::theme::{self, Theme};
 use crate::app::{ContactList, State};
 use crate::http::Progress;
 
 /// `rolo │ Corporate Merch │ profile` with a sandbox badge on the right.
-pub fn draw_title(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw_title(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) {
     let mut left = vec![Span::raw(" rolo "), Span::raw("│ "), Span::raw(state.backend.title.clone())];
     if !state.session.sandbox {
         left.push(Span::raw(format!(" │ {}", state.session.profile)));
@@ -23,20 +23,20 @@ pub fn draw_title(frame: &mut Frame, area: Rect, state: &State) {
     };
     let [l, r] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(badge.chars().count() as u16)]).areas(area);
-    frame.render_widget(Paragraph::new(Line::from(left)).style(theme::title()), l);
-    frame.render_widget(Paragraph::new(badge).style(theme::sandbox_badge()), r);
+    frame.render_widget(Paragraph::new(Line::from(left)).style(theme.title), l);
+    frame.render_widget(Paragraph::new(badge).style(theme.badge), r);
 }
 
 /// Loaded/total, then the current notice or else the last request and its latency.
-pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw_status(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) {
     let mut spans = Vec::new();
     if state.is_busy() {
-        spans.push(Span::styled(theme::SPINNER[state.spinner % theme::SPINNER.len()], theme::key()));
+        spans.push(Span::styled(theme::SPINNER[state.spinner % theme::SPINNER.len()], theme.key));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::raw(loaded(&state.list)));
     if !state.bulk.marks.is_empty() {
-        spans.push(Span::styled(format!("  │  {} marked", state.bulk.marks.len()), theme::key()));
+        spans.push(Span::styled(format!("  │  {} marked", state.bulk.marks.len()), theme.key));
     }
     if let Some(retry) = &state.retrying {
         let text = format!(
@@ -46,16 +46,16 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
             retry.of,
             retry.wait.as_secs_f64()
         );
-        spans.push(Span::styled(text, theme::changed()));
+        spans.push(Span::styled(text, theme.changed));
     } else if let Some(notice) = &state.notice {
-        let style = if notice.is_error { theme::error() } else { theme::ok() };
+        let style = if notice.is_error { theme.error } else { theme.ok };
         let mark = if notice.is_error { theme::ERROR_MARK } else { theme::OK_MARK };
         spans.push(Span::styled(format!("  │  {mark} {}", super::shown(&notice.text)), style));
     } else if let Some(last) = &state.last_request {
         let status = last.status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
         // Status and latency first, so a narrow terminal cuts the URL, not the answer.
         let latency = if state.deterministic { String::new() } else { format!("{} ms · ", last.latency.as_millis()) };
-        spans.push(Span::styled(format!("  │  {status} · {latency}{}", last.label), theme::dim()));
+        spans.push(Span::styled(format!("  │  {status} · {latency}{}", last.label), theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -83,7 +83,7 @@ fn loaded(list: &ContactList) -> String {
 }
 
 /// `Enter open contact  / filter …`, from the keymap; hints that do not fit are left out whole.
-pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw_hints(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) {
     let mut spans = Vec::new();
     let mut used = 0;
     for (key, what) in state.keymap.hints(state.context()) {
@@ -93,7 +93,7 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
             break;
         }
         used += width;
-        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::styled(key, theme.key));
         spans.push(Span::raw(text));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -4,11 +4,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState};
 
-use super::theme;
+use super::theme::Theme;
 use crate::app::Dropdown;
 
 /// Draws `dropdown` below (or above, near the bottom) the field at `anchor`, inside `bounds`.
-pub fn draw(frame: &mut Frame, bounds: Rect, anchor: Rect, dropdown: &Dropdown) {
+pub fn draw(frame: &mut Frame, bounds: Rect, anchor: Rect, theme: &Theme, dropdown: &Dropdown) {
     let widest = dropdown.choices.iter().map(|c| c.label.chars().count()).max().unwrap_or(4) as u16;
     let width = (widest + 4).clamp(12, bounds.width.saturating_sub(anchor.x - bounds.x).max(12));
     let height = (dropdown.choices.len() as u16 + 2).min(12).min(bounds.height);
@@ -19,8 +19,8 @@ pub fn draw(frame: &mut Frame, bounds: Rect, anchor: Rect, dropdown: &Dropdown) 
     let area = Rect { x, y, width: width.min(bounds.width), height };
     let items = dropdown.choices.iter().map(|c| ListItem::new(c.label.clone()));
     let list = List::new(items)
-        .block(Block::bordered().border_style(theme::key()))
-        .highlight_style(theme::selected())
+        .block(Block::bordered().border_style(theme.key))
+        .highlight_style(theme.selected)
         .highlight_symbol("▶ ");
     let mut state = ListState::default().with_selected(Some(dropdown.selected));
     frame.render_widget(Clear, area);

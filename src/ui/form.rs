@@ -8,89 +8,105 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{conflict, dropdown, entries, field, long_line, theme};
+use super::theme::{self, Theme};
+use super::{conflict, dropdown, entries, field, long_line};
 use crate::app::keymap::{Action, Context};
 use crate::app::{Form, Outcome, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
 use crate::record::{Input, kept_reason};
 
-/// Draws the form for the open contact into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
-    let footer = footer_lines(state, form);
+/// How far the open form is scrolled, kept between frames.
+#[derive(Debug, Default)]
+pub(super) struct FormScroll {
+    /// The first line of the field list shown.
+    first_line: usize,
+    /// The form's editor the value scroll belongs to ([`Form::editor_number`]).
+    editor: u64,
+    /// The first character shown of the focused value (see [`long_line`]).
+    first_char: usize,
+}
+
+/// Draws the form for the open contact into `area`, scrolled on from `scroll`.
+pub(super) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, form: &Form, scroll: &mut FormScroll) {
+    let footer = footer_lines(theme, state, form);
     // Footer lines wrap; give them the rows they need, but never more than half the screen.
     let width = area.width.max(1) as usize;
     let footer_rows: usize = footer.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
     let footer_rows = footer_rows.min(area.height as usize / 2) as u16;
     let [header_area, fields_area, footer_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(footer_rows)]).areas(area);
-    frame.render_widget(Paragraph::new(header_line(state, form)), header_area);
+    frame.render_widget(Paragraph::new(header_line(theme, state, form)), header_area);
 
     let backend = &state.backend;
     // Room for the longest label, its required star, and a space.
     let label_width = backend.fields.iter().map(|f| f.label.width()).max().unwrap_or(0) + 2;
     let value_x = 4 + label_width as u16;
-    let (lines, focus_line) = field_lines(state, form, label_width);
+    let (lines, focus_line) = field_lines(theme, state, form, label_width);
 
     let height = fields_area.height as usize;
-    let mut scroll = form.scroll.get();
     // Keep the focused field and the line under it (its error) in view.
-    if focus_line < scroll {
-        scroll = focus_line.saturating_sub(1);
-    } else if focus_line + 2 > scroll + height {
-        scroll = (focus_line + 2).saturating_sub(height);
+    if focus_line < scroll.first_line {
+        scroll.first_line = focus_line.saturating_sub(1);
+    } else if focus_line + 2 > scroll.first_line + height {
+        scroll.first_line = (focus_line + 2).saturating_sub(height);
     }
-    form.scroll.set(scroll);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), fields_area);
+    let first_line = scroll.first_line;
+    frame.render_widget(Paragraph::new(lines).scroll((first_line as u16, 0)), fields_area);
+    // A fresh editor shows its value from the beginning.
+    if scroll.editor != form.editor_number() {
+        scroll.editor = form.editor_number();
+        scroll.first_char = 0;
+    }
 
-    let focus_row = focus_line.checked_sub(scroll).filter(|&row| row < height);
+    let focus_row = focus_line.checked_sub(first_line).filter(|&row| row < height);
     if let Some(row) = focus_row {
         let y = fields_area.y + row as u16;
         let x = fields_area.x + value_x.min(fields_area.width);
         let value_area = Rect { x, y, width: fields_area.width.saturating_sub(value_x), height: 1 };
         if let Some(editor) = &form.editor {
-            long_line::draw(frame, value_area, editor, &form.value_scroll);
+            long_line::draw(frame, value_area, editor, &mut scroll.first_char);
         }
         if let Some(open) = &form.dropdown {
-            dropdown::draw(frame, area, value_area, open);
+            dropdown::draw(frame, area, value_area, theme, open);
         }
     }
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), footer_area);
     if let Some(editor) = &form.entries {
-        entries::draw(frame, area, state, form, editor);
+        entries::draw(frame, area, theme, state, form, editor);
     }
     if let Some(conflicts) = &form.conflicts {
-        conflict::draw(frame, area, state, conflicts);
+        conflict::draw(frame, area, theme, state, conflicts);
     }
 }
 
-fn header_line(state: &State, form: &Form) -> Line<'static> {
+fn header_line(theme: &Theme, state: &State, form: &Form) -> Line<'static> {
     let contact = &form.draft.loaded;
     let mut spans = vec![
-        Span::styled(super::shown(&contact.title(&state.backend)), theme::heading()),
-        Span::styled(format!("  #{}", super::shown(&contact.id)), theme::dim()),
+        Span::styled(super::shown(&contact.title(&state.backend)), theme.heading),
+        Span::styled(format!("  #{}", super::shown(&contact.id)), theme.dim),
     ];
     let changed = form.draft.changed().count();
     if changed > 0 {
-        spans.push(Span::styled(format!("   {} {changed} changed", theme::CHANGED_MARK), theme::changed()));
+        spans.push(Span::styled(format!("   {} {changed} changed", theme::CHANGED_MARK), theme.changed));
     }
     let problems = form.problem_count();
     if problems > 0 {
         let noun = if problems == 1 { "problem" } else { "problems" };
-        spans.push(Span::styled(format!("   {} {problems} {noun}", theme::ERROR_MARK), theme::error()));
+        spans.push(Span::styled(format!("   {} {problems} {noun}", theme::ERROR_MARK), theme.error));
     }
     let spinner = theme::SPINNER[state.spinner % theme::SPINNER.len()];
     if form.saving.is_some() {
-        spans.push(Span::styled(format!("   {spinner} sending… (Esc cancels)"), theme::key()));
+        spans.push(Span::styled(format!("   {spinner} sending… (Esc cancels)"), theme.key));
     } else if form.checking.is_some() {
-        spans.push(Span::styled(format!("   {spinner} checking for changes by others… (Esc cancels)"), theme::key()));
+        spans.push(Span::styled(format!("   {spinner} checking for changes by others… (Esc cancels)"), theme.key));
     } else if form.refreshing.is_some() {
-        spans.push(Span::styled(format!("   {spinner} fetching latest…"), theme::dim()));
+        spans.push(Span::styled(format!("   {spinner} fetching latest…"), theme.dim));
     }
     Line::from(spans)
 }
 
 /// Every line of the field list, and the index of the focused field's line.
-fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'static>>, usize) {
+fn field_lines(theme: &Theme, state: &State, form: &Form, label_width: usize) -> (Vec<Line<'static>>, usize) {
     let mut lines = Vec::new();
     let mut focus_line = 0;
     let mut group: Option<&str> = None;
@@ -101,7 +117,7 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
                 if !lines.is_empty() {
                     lines.push(Line::default());
                 }
-                lines.push(Line::styled(format!("── {name} "), theme::heading()));
+                lines.push(Line::styled(format!("── {name} "), theme.heading));
             }
         }
         let focused = index == form.focus;
@@ -112,37 +128,36 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
         }
         let pointer = if focused { "▶ " } else { "  " };
         let mark = match (error.is_some(), changed) {
-            (true, _) => Span::styled(theme::ERROR_MARK, theme::error()),
-            (false, true) => Span::styled(theme::CHANGED_MARK, theme::changed()),
+            (true, _) => Span::styled(theme::ERROR_MARK, theme.error),
+            (false, true) => Span::styled(theme::CHANGED_MARK, theme.changed),
             _ => Span::raw(" "),
         };
         let required = if spec.required { "*" } else { "" };
         let label = format!(" {:<width$}", format!("{}{required}", spec.label), width = label_width);
         let label_style = match (spec.read_only, changed, focused) {
-            (true, _, _) => theme::dim(),
-            (_, _, true) => theme::selected(),
-            (_, true, _) => theme::changed(),
+            (true, _, _) => theme.dim,
+            (_, _, true) => theme.selected,
+            (_, true, _) => theme.changed,
             _ => Style::default(),
         };
         let mut spans = vec![Span::raw(pointer), mark, Span::styled(label, label_style)];
         if !(focused && form.editor.is_some()) {
-            let mut value = field::value_spans(spec, form.draft.input(index));
+            let mut value = field::value_spans(theme, spec, form.draft.input(index));
             if spec.read_only {
-                value = value.into_iter().map(|s| s.style(theme::dim())).collect();
+                value = value.into_iter().map(|s| s.style(theme.dim)).collect();
             }
             spans.extend(value);
         }
         lines.push(Line::from(spans));
         let indent = " ".repeat(4 + label_width);
         if let Some(message) = error {
-            lines
-                .push(Line::styled(format!("{indent}{} {}", theme::ERROR_MARK, super::shown(message)), theme::error()));
+            lines.push(Line::styled(format!("{indent}{} {}", theme::ERROR_MARK, super::shown(message)), theme.error));
         }
         if let Input::Kept(value) = form.draft.input(index) {
             let why = kept_reason(spec, value);
             lines.push(Line::styled(
                 format!("{indent}{} read-only, sent back as it came: {why}", theme::WARN_MARK),
-                theme::changed(),
+                theme.changed,
             ));
         }
         if let Some(change) = form.server_changed.iter().find(|c| c.field == index) {
@@ -155,7 +170,7 @@ fn field_lines(state: &State, form: &Form, label_width: usize) -> (Vec<Line<'sta
             } else {
                 format!("{indent}{} the server stored this differently: you sent “{sent}”", theme::WARN_MARK)
             };
-            lines.push(Line::styled(text, theme::changed()));
+            lines.push(Line::styled(text, theme.changed));
         }
     }
     (lines, focus_line)
@@ -167,14 +182,14 @@ fn unstop(text: &str) -> &str {
 }
 
 /// Help for the focused field, the outcome of the last send, and what the server said.
-fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
+fn footer_lines(theme: &Theme, state: &State, form: &Form) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let focused = &state.backend.fields[form.focus];
     let help = focused
         .help
         .clone()
         .or_else(|| (!focused.values.is_empty()).then(|| format!("One of: {}", focused.value_list())));
-    lines.push(Line::styled(help.map_or_else(String::new, |h| format!("ⓘ {h}")), theme::dim()));
+    lines.push(Line::styled(help.map_or_else(String::new, |h| format!("ⓘ {h}")), theme.dim));
     match &form.outcome {
         Some(Outcome::Sent { verdict: Verdict::Stored, summary, latency }) => {
             lines.push(Line::styled(
@@ -183,13 +198,13 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
                     theme::OK_MARK,
                     latency.as_millis()
                 ),
-                theme::ok(),
+                theme.ok,
             ));
             let differ = form.server_changed.len();
             if differ > 0 {
                 lines.push(Line::styled(
                     format!("{} {} (marked {0} above)", theme::WARN_MARK, differences_note(differ)),
-                    theme::changed(),
+                    theme.changed,
                 ));
             }
         }
@@ -201,7 +216,7 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
                     theme::ERROR_MARK,
                     super::shown(unstop(summary))
                 ),
-                theme::error(),
+                theme.error,
             ));
         }
         Some(Outcome::Sent { verdict: Verdict::Unknown, summary, .. }) => {
@@ -212,20 +227,20 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
                     theme::WARN_MARK,
                     unstop(summary)
                 ),
-                theme::changed(),
+                theme.changed,
             ));
         }
         Some(Outcome::AlreadyStored) => {
-            lines.push(Line::styled(format!("{} {ALREADY_STORED}.", theme::OK_MARK), theme::ok()));
+            lines.push(Line::styled(format!("{} {ALREADY_STORED}.", theme::OK_MARK), theme.ok));
         }
         Some(Outcome::Cancelled) => {
-            lines.push(Line::styled("Send cancelled before anything was sent; your edits are kept.", theme::dim()))
+            lines.push(Line::styled("Send cancelled before anything was sent; your edits are kept.", theme.dim))
         }
         Some(Outcome::Invalid { count, first }) => {
             let noun = if *count == 1 { "field needs" } else { "fields need" };
             lines.push(Line::styled(
                 format!("{} Not sent: {count} {noun} fixing ({first})", theme::ERROR_MARK),
-                theme::error(),
+                theme.error,
             ));
         }
         None => {}
@@ -233,7 +248,7 @@ fn footer_lines(state: &State, form: &Form) -> Vec<Line<'static>> {
     for unplaced in &form.unplaced {
         lines.push(Line::styled(
             format!("{} {}: {}", theme::ERROR_MARK, super::shown(&unplaced.field), super::shown(&unplaced.message)),
-            theme::error(),
+            theme.error,
         ));
     }
     lines

@@ -5,12 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{centered, theme};
+use super::{centered, theme::Theme};
 use crate::app::keymap::{Context, Keymap};
 
 /// Every binding, grouped by where it applies; with a `search`, only the rows that contain it
 /// (in the keys, the description or the screen's name).
-pub fn lines(keymap: &Keymap, search: Option<&str>) -> Vec<Line<'static>> {
+pub fn lines(theme: &Theme, keymap: &Keymap, search: Option<&str>) -> Vec<Line<'static>> {
     let needle = search.map(str::to_lowercase).unwrap_or_default();
     let mut lines = Vec::new();
     for context in Context::ALL {
@@ -30,31 +30,31 @@ pub fn lines(keymap: &Keymap, search: Option<&str>) -> Vec<Line<'static>> {
         if !lines.is_empty() {
             lines.push(Line::default());
         }
-        lines.push(Line::styled(context.title().to_string(), theme::heading()));
+        lines.push(Line::styled(context.title().to_string(), theme.heading));
         for (keys, what) in rows {
-            lines.push(Line::from(vec![Span::styled(format!("  {keys:<22}"), theme::key()), Span::raw(what)]));
+            lines.push(Line::from(vec![Span::styled(format!("  {keys:<22}"), theme.key), Span::raw(what)]));
         }
     }
     if lines.is_empty() {
-        lines.push(Line::styled(format!("No key matches “{}”", search.unwrap_or_default()), theme::dim()));
+        lines.push(Line::styled(format!("No key matches “{}”", search.unwrap_or_default()), theme.dim));
     } else if search.is_none() {
         lines.push(Line::default());
         lines.push(Line::styled(
             "In the form, typing edits the focused field; Space and Enter act on dropdowns and toggles.",
-            theme::dim(),
+            theme.dim,
         ));
     }
     lines
 }
 
 /// Draws the help screen over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, keymap: &Keymap, scroll: u16, search: Option<&str>) {
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, keymap: &Keymap, scroll: u16, search: Option<&str>) {
     let popup = centered(area, 72, area.height);
     frame.render_widget(Clear, popup);
     let title = match search {
         Some(query) => format!(" Help: search “{query}▏” (Esc clears) "),
         None => " Help: keys (/ searches, Esc closes) ".to_string(),
     };
-    let block = Block::bordered().title(title).border_style(theme::key());
-    frame.render_widget(Paragraph::new(lines(keymap, search)).block(block).scroll((scroll, 0)), popup);
+    let block = Block::bordered().title(title).border_style(theme.key);
+    frame.render_widget(Paragraph::new(lines(theme, keymap, search)).block(block).scroll((scroll, 0)), popup);
 }

@@ -5,26 +5,26 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::theme;
+use super::theme::Theme;
 use crate::app::State;
 
 /// Columns at most this wide keep their width when the terminal is narrow.
 const NARROW: u16 = 10;
 
-/// Draws the list screen into `area`.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+/// Draws the list screen into `area`; `offset` is the first row shown, kept between frames.
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset: &mut usize) {
     let list = &state.list;
-    let show_filter = list.typing || !list.filter.query().is_empty();
+    let show_filter = list.shows_filter();
     let [filter_area, table_area] =
         Layout::vertical([Constraint::Length(u16::from(show_filter)), Constraint::Fill(1)]).areas(area);
     if show_filter {
-        let mut spans = vec![Span::styled("/", theme::key()), Span::raw(list.filter.query().to_string())];
+        let mut spans = vec![Span::styled("/", theme.key), Span::raw(list.filter.query().to_string())];
         if list.typing {
-            spans.push(Span::styled("▏", theme::key()));
+            spans.push(Span::styled("▏", theme.key));
         }
         spans.push(Span::styled(
             format!("   {} of {} match", list.filter.visible_len(), list.contacts.len()),
-            theme::dim(),
+            theme.dim,
         ));
         frame.render_widget(Paragraph::new(Line::from(spans)), filter_area);
     }
@@ -40,20 +40,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             "No contacts.".to_string()
         };
-        frame.render_widget(Paragraph::new(text).style(theme::dim()), table_area);
+        frame.render_widget(Paragraph::new(text).style(theme.dim), table_area);
         return;
     }
 
     // One line for the header; the rest are rows.
     let rows_shown = table_area.height.saturating_sub(1).max(1) as usize;
-    list.page_rows.set(rows_shown);
-    let mut offset = list.offset.get().min(visible.saturating_sub(1));
-    if list.cursor < offset {
-        offset = list.cursor;
-    } else if list.cursor >= offset + rows_shown {
-        offset = list.cursor + 1 - rows_shown;
+    let mut first = (*offset).min(visible.saturating_sub(1));
+    if list.cursor < first {
+        first = list.cursor;
+    } else if list.cursor >= first + rows_shown {
+        first = list.cursor + 1 - rows_shown;
     }
-    list.offset.set(offset);
+    *offset = first;
+    let offset = first;
 
     let backend = &state.backend;
     let marking = !state.bulk.marks.is_empty();
@@ -67,12 +67,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let cells = mark
             .into_iter()
             .chain(backend.columns.iter().map(|c| Cell::from(super::shown(&c.value.render(&contact.record)))));
-        let style = if selected { theme::selected() } else { Default::default() };
+        let style = if selected { theme.selected } else { Default::default() };
         Some(Row::new(std::iter::once(pointer).chain(cells)).style(style))
     });
     let titles = backend.columns.iter().map(|c| Cell::from(c.title.clone()));
     let mark_title = marking.then(|| Cell::from("✓"));
-    let header = Row::new(std::iter::once(Cell::from(" ")).chain(mark_title).chain(titles)).style(theme::heading());
+    let header = Row::new(std::iter::once(Cell::from(" ")).chain(mark_title).chain(titles)).style(theme.heading);
     // Narrow columns (codes, types) keep their width; wide ones share what is left.
     let mark_width = marking.then_some(Constraint::Length(1));
     let widths = std::iter::once(Constraint::Length(1)).chain(mark_width).chain(

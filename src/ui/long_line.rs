@@ -2,8 +2,6 @@
 //! megabyte). The editor widget scrolls in 16-bit columns and walks its whole line on every
 //! frame, so a long value is drawn through a copy holding only the part around the cursor.
 
-use std::cell::Cell;
-
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui_textarea::{CursorMove, TextArea};
@@ -14,25 +12,25 @@ const SHORT: usize = 4096;
 
 /// Draws `editor` into `area` with the cursor in view. `first` is the first character shown,
 /// kept between frames so the text only scrolls when the cursor would leave the area.
-pub fn draw(frame: &mut Frame, area: Rect, editor: &TextArea<'static>, first: &Cell<usize>) {
+pub fn draw(frame: &mut Frame, area: Rect, editor: &TextArea<'static>, first: &mut usize) {
     let line = editor.lines().first().map_or("", String::as_str);
     if line.len() <= SHORT || editor.lines().len() != 1 || area.width == 0 {
         frame.render_widget(editor, area);
         return;
     }
-    let (start, column, shown) = window(line, editor.cursor().1, usize::from(area.width), first);
+    let (start, column, shown) = window(line, editor.cursor().1, usize::from(area.width), *first);
     let mut part = TextArea::new(vec![shown.to_string()]);
     part.set_style(editor.style());
     part.set_cursor_style(editor.cursor_style());
     part.set_cursor_line_style(editor.cursor_line_style());
     part.move_cursor(CursorMove::Jump(0, u16::try_from(column).unwrap_or(u16::MAX)));
-    first.set(start);
+    *first = start;
     frame.render_widget(&part, area);
 }
 
 /// The characters of `line` to show in `width` cells with the cursor (a character index) in
 /// view: the first one's index, the cursor's column among them, and the text.
-fn window<'a>(line: &'a str, cursor: usize, width: usize, first: &Cell<usize>) -> (usize, usize, &'a str) {
+fn window(line: &str, cursor: usize, width: usize, kept: usize) -> (usize, usize, &str) {
     let cursor_byte = byte_of_char(line, cursor);
     let cell = |c: char| c.width().unwrap_or(0).max(1);
     let cursor_width = line[cursor_byte..].chars().next().map_or(1, cell);
@@ -48,7 +46,6 @@ fn window<'a>(line: &'a str, cursor: usize, width: usize, first: &Cell<usize>) -
         earliest = (earliest.0 - 1, i);
     }
     // Keep the window where it was when the cursor is still in it, as a text field does.
-    let kept = first.get();
     let (start, start_byte) = if kept > cursor {
         (cursor, cursor_byte)
     } else if kept < earliest.0 {
@@ -101,18 +98,15 @@ mod tests {
     #[test]
     fn the_window_follows_the_cursor_and_stays_put_while_it_can() {
         let line: String = ('a'..='z').cycle().take(10_000).collect();
-        let first = Cell::new(0);
         // At the end: the last characters, the cursor in the last cell.
-        let (start, column, shown) = window(&line, 10_000, 10, &first);
+        let (start, column, shown) = window(&line, 10_000, 10, 0);
         assert_eq!((start, column, shown), (9_991, 9, &line[9_991..]));
-        first.set(start);
         // Moving left inside the window keeps it.
-        assert_eq!(window(&line, 9_995, 10, &first), (9_991, 4, &line[9_991..]));
+        assert_eq!(window(&line, 9_995, 10, start), (9_991, 4, &line[9_991..]));
         // Leaving it on the left puts the cursor at its left edge.
-        assert_eq!(window(&line, 5_000, 10, &first), (5_000, 0, &line[5_000..5_010]));
-        first.set(5_000);
+        assert_eq!(window(&line, 5_000, 10, start), (5_000, 0, &line[5_000..5_010]));
         // Leaving it on the right puts the cursor at its right edge.
-        assert_eq!(window(&line, 5_012, 10, &first), (5_003, 9, &line[5_003..5_013]));
+        assert_eq!(window(&line, 5_012, 10, 5_000), (5_003, 9, &line[5_003..5_013]));
     }
 
     #[test]
@@ -127,8 +121,7 @@ mod tests {
     #[test]
     fn wide_characters_take_two_cells() {
         let line: String = "日本".repeat(3_000);
-        let first = Cell::new(0);
-        let (start, column, shown) = window(&line, 6_000, 10, &first);
+        let (start, column, shown) = window(&line, 6_000, 10, 0);
         assert_eq!((start, column, shown.chars().count()), (5_996, 4, 4), "4 wide chars and the cursor cell");
     }
 }

@@ -1,5 +1,7 @@
-//! Drawing. Every function here reads the state and draws; none changes what the user sees
-//! next except the scroll offsets the views keep so the cursor stays on screen.
+//! Drawing. Every function here reads the state and draws it; none changes the state. What a
+//! view keeps from one frame to the next (how far the list and the form are scrolled) lives in
+//! a [`Scroll`] that the caller owns and lends to [`draw`]; the colours and the secret to mask
+//! come in a [`Look`].
 
 mod bulk;
 mod chrome;
@@ -26,14 +28,37 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{Overlay, State};
+use crate::redact::Redactor;
 use crate::visible::{is_hidden_or_control, visible};
+use theme::Theme;
 
 /// The smallest terminal rolo draws into.
 pub const MIN_SIZE: (u16, u16) = (50, 12);
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, state: &State) {
-    theme::use_theme(&state.theme);
+/// How frames are painted, apart from the state: the user's colours, and the profile's secret,
+/// masked wherever a record shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Look<'a> {
+    /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
+    pub theme: &'a Theme,
+    /// Masks the secret in every frame; `None` when there is no secret to hide.
+    pub secret: Option<&'a Redactor>,
+}
+
+/// Where the views are scrolled to, kept by whoever draws (the event loop) from one frame to
+/// the next. Each view follows the cursor only when it would leave the screen, so the screen
+/// does not jump while the cursor moves within it.
+#[derive(Debug, Default)]
+pub struct Scroll {
+    /// The list's first row shown.
+    list: usize,
+    /// The open form's; `None` while no form is shown, so a form that appears starts at its top.
+    form: Option<form::FormScroll>,
+}
+
+/// Draws the whole screen, scrolling each view on from where `scroll` says the last frame left it.
+pub fn draw(frame: &mut Frame, state: &State, look: Look, scroll: &mut Scroll) {
+    let theme = look.theme;
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let text = format!(
@@ -46,31 +71,36 @@ pub fn draw(frame: &mut Frame, state: &State) {
     let [title, body, status, hints] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
             .areas(area);
-    chrome::draw_title(frame, title, state);
+    chrome::draw_title(frame, title, theme, state);
     match &state.form {
-        Some(form) => form::draw(frame, body, state, form),
-        None => list::draw(frame, body, state),
-    }
-    chrome::draw_status(frame, status, state);
-    chrome::draw_hints(frame, hints, state);
-    match &state.overlay {
-        Some(Overlay::Help { scroll, search }) => help::draw(frame, body, &state.keymap, *scroll, search.as_deref()),
-        Some(Overlay::Palette { query, selected, under }) => {
-            palette::draw(frame, body, state, query, *selected, *under)
+        Some(form) => form::draw(frame, body, theme, state, form, scroll.form.get_or_insert_default()),
+        None => {
+            scroll.form = None;
+            list::draw(frame, body, theme, state, &mut scroll.list);
         }
-        Some(Overlay::Response { scroll }) => response::draw(frame, body, state, *scroll),
-        Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
-        Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
-        Some(Overlay::Preview { scroll }) => preview::draw(frame, body, state, *scroll),
-        Some(Overlay::History { selected, detail }) => history::draw(frame, body, state, *selected, *detail),
-        Some(Overlay::Bulk) => bulk::draw(frame, body, state),
+    }
+    chrome::draw_status(frame, status, theme, state);
+    chrome::draw_hints(frame, hints, theme, state);
+    match &state.overlay {
+        Some(Overlay::Help { scroll, search }) => {
+            help::draw(frame, body, theme, &state.keymap, *scroll, search.as_deref())
+        }
+        Some(Overlay::Palette { query, selected, under }) => {
+            palette::draw(frame, body, theme, state, query, *selected, *under)
+        }
+        Some(Overlay::Response { scroll }) => response::draw(frame, body, theme, state, *scroll),
+        Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, theme, state, *then_quit),
+        Some(Overlay::Restore { selected }) => restore::draw(frame, body, theme, state, *selected),
+        Some(Overlay::Preview { scroll }) => preview::draw(frame, body, theme, state, *scroll),
+        Some(Overlay::History { selected, detail }) => history::draw(frame, body, theme, state, *selected, *detail),
+        Some(Overlay::Bulk) => bulk::draw(frame, body, theme, state),
         None => {}
     }
     // Hidden characters go first, so none can split an echoed secret past the masking.
     scrub(frame.buffer_mut());
     // Records are kept as the server sent them; whatever of the secret they hold is masked here.
-    if let Some(client) = &state.wire {
-        masking::mask_secret(frame.buffer_mut(), client.redactor());
+    if let Some(secret) = look.secret {
+        masking::mask_secret(frame.buffer_mut(), secret);
     }
 }
 
@@ -102,3 +132,6 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let height = height.min(area.height);
     Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,11 +1,10 @@
 //! Colours and symbols. Colour never carries meaning alone: errors also get `✗`, changes `●`.
+//! The theme in use reaches every view as a parameter (inside [`super::Look`]).
 
 use ratatui::style::{Color, Modifier, Style};
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::Arc;
 
 /// The styles of every screen element. Colour is an extra: every meaning also has a symbol
 /// or a text attribute, so the monochrome theme loses nothing.
@@ -101,69 +100,6 @@ impl Theme {
         }
         Ok(theme)
     }
-}
-
-thread_local! {
-    /// The theme of the frame being drawn; `ui::draw` sets it from the state first.
-    static CURRENT: RefCell<Arc<Theme>> = RefCell::new(Arc::default());
-}
-
-/// Makes `theme` the one the style functions below answer with, on this thread.
-pub fn use_theme(theme: &Arc<Theme>) {
-    CURRENT.with(|current| {
-        if !Arc::ptr_eq(&current.borrow(), theme) {
-            *current.borrow_mut() = Arc::clone(theme);
-        }
-    });
-}
-
-fn current(pick: impl Fn(&Theme) -> Style) -> Style {
-    CURRENT.with(|current| pick(&current.borrow()))
-}
-
-/// Title bar.
-pub fn title() -> Style {
-    current(|t| t.title)
-}
-
-/// The sandbox badge.
-pub fn sandbox_badge() -> Style {
-    current(|t| t.badge)
-}
-
-/// Table and section headings.
-pub fn heading() -> Style {
-    current(|t| t.heading)
-}
-
-/// The selected row or focused field.
-pub fn selected() -> Style {
-    current(|t| t.selected)
-}
-
-/// Errors.
-pub fn error() -> Style {
-    current(|t| t.error)
-}
-
-/// Success.
-pub fn ok() -> Style {
-    current(|t| t.ok)
-}
-
-/// Changed, unsent values.
-pub fn changed() -> Style {
-    current(|t| t.changed)
-}
-
-/// Secondary text (read-only values, hints).
-pub fn dim() -> Style {
-    current(|t| t.dim)
-}
-
-/// Keys in the hint line.
-pub fn key() -> Style {
-    current(|t| t.key)
 }
 
 /// Symbol before a field with a problem.

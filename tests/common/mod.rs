@@ -19,7 +19,6 @@ use rolo::backend;
 use rolo::http::{Client, RetryPolicy, Timeouts};
 use rolo::sandbox::{self, Sandbox, SandboxOptions, Storage};
 use rolo::tui::runtime::Runtime;
-use rolo::ui;
 
 /// The token the test sandbox accepts.
 pub const TOKEN: &str = "test-token-5f3a";
@@ -75,7 +74,8 @@ pub async fn start_at(dialect: &str, base_url: &str, token: &str, timeout: Durat
 pub async fn start_with(client: Client, size: (u16, u16)) -> App {
     let backend = Arc::clone(client.backend());
     let state = State::new(backend, Session { profile: "test".into(), sandbox: false, ..Default::default() });
-    let runtime = Runtime::new(state, client);
+    let mut runtime = Runtime::new(state, client);
+    runtime.dispatch(Message::Resized { width: size.0, height: size.1 });
     let terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
     let mut app = App { runtime, terminal, sandbox: None };
     app.settle().await;
@@ -143,7 +143,7 @@ impl App {
 
     /// Draws the current state.
     pub fn draw(&mut self) {
-        self.terminal.draw(|frame| ui::draw(frame, &self.runtime.state)).expect("draw");
+        self.terminal.draw(|frame| self.runtime.draw(frame)).expect("draw");
     }
 
     /// The screen as text, one line per row, trailing spaces trimmed.
