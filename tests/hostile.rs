@@ -119,7 +119,7 @@ proptest! {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
         if let Some(first) = contacts.first() {
-            state.form = Some(Form::open(&backend, first.clone(), 1));
+            state.form = Some(Form::open(&backend, first.clone()));
             terminal.draw(|frame| ui::draw(frame, &state)).unwrap();
             // Every overlay, too, at this size.
             state.last_exchange = Some(rolo::http::Exchange { body: text.clone(), url: text.clone(), ..Default::default() });

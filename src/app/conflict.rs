@@ -45,7 +45,6 @@ pub struct Conflicts {
 pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) -> Vec<Effect> {
     let backend = std::sync::Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return Vec::new() };
-    form.checking = None;
     let id = form.draft.loaded.id.clone();
     let latest = match result {
         Ok(Fetched { contact: Some(contact), exchange }) if contact.id == id => {

@@ -9,7 +9,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::keymap::{Action, Context, typed_char};
 use super::list::show_response;
-use super::{Effect, EntryEditor, Overlay, State, Tag};
+use super::{Effect, EntryEditor, Overlay, State};
 use crate::backend::{Backend, FieldKind};
 use crate::http::{ServerFieldError, Verdict, WriteOutcome};
 use crate::record::countries::countries;
@@ -101,16 +101,10 @@ pub struct Form {
     pub server_message: Option<String>,
     /// Problems the server reported for fields the form does not show.
     pub unplaced: Vec<ServerFieldError>,
-    /// The update in flight.
-    pub saving: Option<Tag>,
-    /// The fetch that checks, before a send, whether someone else changed the contact.
-    pub checking: Option<Tag>,
     /// Fields both the user and someone else changed, waiting for the user's choice.
     pub conflicts: Option<super::conflict::Conflicts>,
     /// The inputs as they were sent, to tell later edits from what the server stored.
     pub(super) sent: Vec<Input>,
-    /// The fresh copy of the contact being fetched.
-    pub refreshing: Option<Tag>,
     /// How the last send went.
     pub outcome: Option<Outcome>,
     /// First visible line; kept by the view so the focus stays on screen.
@@ -126,8 +120,8 @@ pub struct Form {
 }
 
 impl Form {
-    /// Opens a contact; `refreshing` is the tag of the fetch for its latest version.
-    pub fn open(backend: &Arc<Backend>, contact: Contact, refreshing: Tag) -> Self {
+    /// Opens a contact (the caller fetches its latest version).
+    pub fn open(backend: &Arc<Backend>, contact: Contact) -> Self {
         let draft = Draft::new(backend, contact);
         let mut form = Self {
             errors: validate(backend, &draft),
@@ -139,11 +133,8 @@ impl Form {
             server_errors: Vec::new(),
             server_message: None,
             unplaced: Vec::new(),
-            saving: None,
-            checking: None,
             conflicts: None,
             sent: Vec::new(),
-            refreshing: Some(refreshing),
             outcome: None,
             scroll: Cell::new(0),
             value_scroll: Cell::new(0),
@@ -180,11 +171,6 @@ impl Form {
         self.sync_editor();
     }
 
-    /// True while a request for this form is in flight.
-    pub fn is_busy(&self) -> bool {
-        self.saving.is_some() || self.refreshing.is_some() || self.checking.is_some()
-    }
-
     /// The problem to show under field `index`: the form's own check first, then the server's.
     pub fn error_for(&self, index: usize) -> Option<&str> {
         self.errors.iter().chain(&self.server_errors).find(|e| e.field == index).map(|e| e.message.as_str())
@@ -196,11 +182,6 @@ impl Form {
         fields.sort_unstable();
         fields.dedup();
         fields.len() + self.unplaced.len()
-    }
-
-    /// Effects that abandon this form's requests.
-    pub fn cancel_all(&self) -> Vec<Effect> {
-        self.saving.iter().chain(&self.refreshing).chain(&self.checking).map(|&tag| Effect::Cancel { tag }).collect()
     }
 
     /// Inserts pasted text into the focused text field or key/value cell.

@@ -16,6 +16,7 @@ pub mod keymap;
 mod list;
 pub mod palette;
 mod preview;
+pub mod requests;
 mod restore;
 pub mod runtime;
 mod sending;
@@ -37,6 +38,7 @@ pub use history::HistoryView;
 pub use keeper::DraftKeeper;
 pub use list::{ContactList, search_text};
 pub use preview::Preview;
+pub use requests::{Purpose, Requests};
 pub use sending::READ_ONLY;
 
 use crate::backend::Backend;
@@ -189,6 +191,8 @@ pub struct State {
     pub restorable: Vec<Offered>,
     /// Files in the drafts folder that cannot be restored, named at start and left alone.
     pub unreadable_drafts: Vec<Unreadable>,
+    /// Every request in flight and what its answer is for.
+    pub requests: Requests,
     /// The retry a read in flight is waiting for, for the status line.
     pub retrying: Option<Retry>,
     /// The request shown by the preview screen.
@@ -209,7 +213,6 @@ pub struct State {
     pub bulk: BulkView,
     /// Leave out what changes from run to run (request latency), for `rolo render`.
     pub deterministic: bool,
-    next_tag: Tag,
 }
 
 impl State {
@@ -228,6 +231,7 @@ impl State {
             quitting: false,
             restorable: Vec::new(),
             unreadable_drafts: Vec::new(),
+            requests: Requests::default(),
             retrying: None,
             preview: None,
             preview_first: false,
@@ -238,7 +242,6 @@ impl State {
             history: HistoryView::default(),
             bulk: BulkView::default(),
             deterministic: false,
-            next_tag: 1,
         }
     }
 
@@ -254,7 +257,7 @@ impl State {
     /// The effects to run at start-up: load the first page.
     pub fn start(&mut self) -> Vec<Effect> {
         let pager = self.pager();
-        self.list.reload(pager, &mut self.next_tag).into_iter().collect()
+        self.list.reload(pager, &mut self.requests).into_iter().collect()
     }
 
     /// A new pass through the contact list, under the client's `max_contacts`.
@@ -264,9 +267,7 @@ impl State {
 
     /// True while a request is in flight (the spinner turns).
     pub fn is_busy(&self) -> bool {
-        self.list.loading.is_some()
-            || self.form.as_ref().is_some_and(Form::is_busy)
-            || self.bulk.edit.as_ref().is_some_and(BulkEdit::in_flight)
+        self.requests.is_busy()
     }
 
     /// Where keys go now.
@@ -289,12 +290,6 @@ impl State {
                 None => Context::List,
             },
         }
-    }
-
-    fn tag(&mut self) -> Tag {
-        let tag = self.next_tag;
-        self.next_tag += 1;
-        tag
     }
 
     fn record_exchange(&mut self, exchange: &Exchange) {
@@ -338,26 +333,33 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.spinner = state.spinner.wrapping_add(1);
             Vec::new()
         }
+        // Every answer goes where its request's purpose says; one with no entry is stale.
         Message::PageLoaded { tag, result } => {
             state.retrying = None;
-            list::on_page(state, tag, result)
+            match state.requests.answer(tag) {
+                Some(Purpose::ListPage) => list::on_page(state, result),
+                _ => Vec::new(),
+            }
         }
-        Message::ContactLoaded { tag, result } if bulk::owns_contact(state, tag) => {
-            bulk::on_contact(state, tag, result)
-        }
-        Message::ContactLoaded { tag, result } if history::owns_contact(state, tag) => {
-            history::on_contact(state, result)
-        }
-        Message::ContactLoaded { tag, result } => {
-            state.retrying = None;
-            sending::on_contact(state, tag, result)
-        }
-        Message::Saved { tag, written } if bulk::owns_save(state, tag) => bulk::on_saved(state, tag, written),
-        Message::Saved { tag, written } => sending::on_saved(state, tag, written),
+        Message::ContactLoaded { tag, result } => match state.requests.answer(tag) {
+            Some(Purpose::BulkFetch { contact_id }) => bulk::on_contact(state, &contact_id, result),
+            Some(Purpose::HistoryRevert { entry }) => history::on_contact(state, *entry, result),
+            purpose => {
+                state.retrying = None;
+                match purpose {
+                    Some(Purpose::FormConflictCheck) => conflict::on_checked(state, result),
+                    Some(Purpose::FormRefresh) => sending::on_refreshed(state, result),
+                    _ => Vec::new(),
+                }
+            }
+        },
+        Message::Saved { tag, written } => match state.requests.answer(tag) {
+            Some(Purpose::BulkSave { contact_id, entry }) => bulk::on_saved(state, &contact_id, *entry, written),
+            Some(Purpose::FormSave { entry }) => sending::on_saved(state, *entry, written),
+            _ => Vec::new(),
+        },
         Message::Retrying { tag, retry } => {
-            let current = state.list.loading == Some(tag)
-                || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag) || f.checking == Some(tag));
-            if current {
+            if state.requests.purpose(tag).is_some_and(Purpose::shows_retry) {
                 state.retrying = Some(retry);
             }
             Vec::new()
@@ -369,7 +371,10 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::EditedExternally { contact_id, sent, result } => {
             external::on_edited(state, &contact_id, &sent, result)
         }
-        Message::HistoryLoaded { tag, result } => history::on_loaded(state, tag, result),
+        Message::HistoryLoaded { tag, result } => match state.requests.answer(tag) {
+            Some(Purpose::HistoryRead) => history::on_loaded(state, result),
+            _ => Vec::new(),
+        },
         Message::HistoryFailed(error) => {
             state.notify(format!("Could not write the change history: {error}"), true);
             Vec::new()
@@ -432,10 +437,8 @@ fn request_quit(state: &mut State) -> Vec<Effect> {
     state.quitting = true;
     state.retrying = None;
     // The form stays: leaving without a "yes" keeps unsent edits in the journal for next time.
-    let mut effects: Vec<Effect> = state.form.as_ref().map(Form::cancel_all).unwrap_or_default();
-    effects.extend(state.list.loading.take().map(|tag| Effect::Cancel { tag }));
-    effects.extend(bulk::cancel_all(state));
-    effects.extend(history::abandon_all(state));
+    // Every send still in flight may have reached the server: its history entry says unknown.
+    let mut effects = state.requests.cancel_all();
     effects.push(Effect::Quit);
     effects
 }
@@ -496,11 +499,12 @@ fn on_confirm(state: &mut State, action: Option<Action>) -> Vec<Effect> {
     match action {
         Some(Action::Yes) => {
             state.overlay = None;
-            let mut effects: Vec<Effect> = state.form.take().into_iter().flat_map(|f| f.cancel_all()).collect();
+            state.form = None;
+            let mut effects = state.requests.cancel(Purpose::is_form);
             restore::offer_rest(state);
             if then_quit {
                 state.quitting = true;
-                effects.extend(history::abandon_all(state));
+                effects.extend(state.requests.cancel_all());
                 effects.push(Effect::Quit);
             } else {
                 state.notify("Changes discarded", false);

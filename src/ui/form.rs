@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{conflict, dropdown, entries, field, long_line, theme};
 use crate::app::keymap::{Action, Context};
-use crate::app::{Form, Outcome, State};
+use crate::app::{Form, Outcome, Purpose, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
 use crate::record::{Input, kept_reason};
 
@@ -79,11 +79,11 @@ fn header_line(state: &State, form: &Form) -> Line<'static> {
         spans.push(Span::styled(format!("   {} {problems} {noun}", theme::ERROR_MARK), theme::error()));
     }
     let spinner = theme::SPINNER[state.spinner % theme::SPINNER.len()];
-    if form.saving.is_some() {
+    if state.requests.any(|p| matches!(p, Purpose::FormSave { .. })) {
         spans.push(Span::styled(format!("   {spinner} sending… (Esc cancels)"), theme::key()));
-    } else if form.checking.is_some() {
+    } else if state.requests.any(|p| *p == Purpose::FormConflictCheck) {
         spans.push(Span::styled(format!("   {spinner} checking for changes by others… (Esc cancels)"), theme::key()));
-    } else if form.refreshing.is_some() {
+    } else if state.requests.any(|p| *p == Purpose::FormRefresh) {
         spans.push(Span::styled(format!("   {spinner} fetching latest…"), theme::dim()));
     }
     Line::from(spans)

@@ -6,7 +6,7 @@
 mod send;
 
 pub use send::compact;
-pub(in crate::app) use send::{cancel_all, on_contact, on_saved, retry, start_sending, stop_or_close};
+pub(in crate::app) use send::{on_contact, on_saved, retry, start_sending, stop_or_close};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ use ratatui_textarea::TextArea;
 use serde_json::Value;
 
 use super::keymap::{Action, Context, jump, typed_char};
-use super::{Effect, Overlay, State, Tag};
+use super::{Effect, Overlay, Purpose, State};
 use crate::backend::{Backend, FieldKind};
 use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Outgoing, WriteOutcome, Written};
@@ -76,9 +76,9 @@ pub enum ItemStatus {
     /// Not started yet.
     Waiting,
     /// Being fetched fresh.
-    Fetching(Tag),
+    Fetching,
     /// The update is in flight.
-    Sending(Tag),
+    Sending,
     /// Stored: the outcome's summary (`Stored: 200`, and any field stored differently).
     Stored(String),
     /// It already had the value: nothing sent.
@@ -209,19 +209,6 @@ impl BulkEdit {
     pub fn progress(&self) -> (usize, usize) {
         (self.items.iter().filter(|i| i.is_done()).count(), self.items.len())
     }
-
-    /// True while a fetch or update is in flight.
-    pub fn in_flight(&self) -> bool {
-        self.items.iter().any(|i| matches!(i.status, ItemStatus::Fetching(_) | ItemStatus::Sending(_)))
-    }
-
-    fn tags(&self) -> Vec<Tag> {
-        let sends = self.items.iter().filter_map(|i| match i.status {
-            ItemStatus::Fetching(tag) | ItemStatus::Sending(tag) => Some(tag),
-            _ => None,
-        });
-        sends.collect()
-    }
 }
 
 /// Space: marks or unmarks the contact under the cursor, then moves down.
@@ -258,16 +245,6 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     state.bulk.edit = Some(BulkEdit::new(&state.backend, targets));
     state.overlay = Some(Overlay::Bulk);
     Vec::new()
-}
-
-/// True when `tag` is a fetch of the bulk run.
-pub(super) fn owns_contact(state: &State, tag: Tag) -> bool {
-    state.bulk.edit.as_ref().is_some_and(|e| e.items.iter().any(|i| i.status == ItemStatus::Fetching(tag)))
-}
-
-/// True when `tag` is an update of the bulk run.
-pub(super) fn owns_save(state: &State, tag: Tag) -> bool {
-    state.bulk.edit.as_ref().is_some_and(|e| e.items.iter().any(|i| i.status == ItemStatus::Sending(tag)))
 }
 
 /// Keys on the bulk screen.
