@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 
-use rolo::app::{Effect, Message, Session, State, Tag, update};
+use rolo::app::{Effect, FormMode, Message, Session, State, Tag, update};
 use rolo::backend::{self, Backend};
 use rolo::http::{Exchange, Fetched, HttpError, Page, PageRequest};
 use rolo::record::Contact;
@@ -159,7 +159,7 @@ fn typing_a_country_name_jumps_to_it_and_a_stray_key_changes_nothing() {
     key(&mut state, KeyCode::Char('q'));
     assert_eq!(input(&state, "country"), "DE", "no country starts with 'Germq'");
     key(&mut state, KeyCode::Enter);
-    assert!(state.form.as_ref().unwrap().dropdown.is_some());
+    assert!(matches!(state.form.as_ref().unwrap().mode, FormMode::Choosing(_)));
     type_text(&mut state, "jap");
     key(&mut state, KeyCode::Enter);
     assert_eq!(input(&state, "country"), "JP");

@@ -4,8 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::Form;
 use super::keymap::Action;
+use super::{Form, FormMode};
 use crate::backend::{Backend, ValueType};
 use crate::record::{Entry, Input};
 
@@ -65,7 +65,11 @@ pub fn entries_of(form: &Form, field: usize) -> Vec<Entry> {
 
 /// Inserts pasted text into the selected cell (line breaks become spaces).
 pub(super) fn paste(form: &mut Form, backend: &Backend, text: &str) {
-    let Some(mut editor) = form.entries.take() else { return };
+    let mode = form.mode.take();
+    let FormMode::EditingEntries(mut editor) = mode else {
+        form.mode = mode;
+        return;
+    };
     let mut entries = entries_of(form, editor.field);
     if let Some(entry) = entries.get_mut(editor.row) {
         editor.cell.insert_str(text.replace(['\n', '\r'], " "));
@@ -76,11 +80,15 @@ pub(super) fn paste(form: &mut Form, backend: &Backend, text: &str) {
         }
         form.set_entries(backend, editor.field, entries);
     }
-    form.entries = Some(editor);
+    form.mode = FormMode::EditingEntries(editor);
 }
 
 pub(super) fn on_key(form: &mut Form, backend: &Backend, action: Option<Action>, key: KeyEvent) {
-    let Some(mut editor) = form.entries.take() else { return };
+    let mode = form.mode.take();
+    let FormMode::EditingEntries(mut editor) = mode else {
+        form.mode = mode;
+        return;
+    };
     let field = &backend.fields[editor.field];
     let mut entries = entries_of(form, editor.field);
     let mut changed = false;
@@ -139,5 +147,5 @@ pub(super) fn on_key(form: &mut Form, backend: &Backend, action: Option<Action>,
     if changed {
         form.set_entries(backend, editor.field, entries);
     }
-    form.entries = Some(editor);
+    form.mode = FormMode::EditingEntries(editor);
 }

@@ -39,6 +39,26 @@ pub struct Dropdown {
     pub selected: usize,
 }
 
+/// What the form is doing: editing its fields, or one thing open over them (at most one).
+#[derive(Debug)]
+pub enum FormMode {
+    /// Keys go to the focused field.
+    Editing,
+    /// The focused field's values are open in a dropdown.
+    Choosing(Dropdown),
+    /// Fields both the user and someone else changed wait for the user's choice.
+    Settling(super::Conflicts),
+    /// A key/value field is open in its editor.
+    EditingEntries(Box<EntryEditor>),
+}
+
+impl FormMode {
+    /// Takes the mode out, leaving the form editing (the caller puts back what stays open).
+    pub(super) fn take(&mut self) -> Self {
+        std::mem::replace(self, FormMode::Editing)
+    }
+}
+
 /// How the last send went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -89,10 +109,8 @@ pub struct Form {
     pub focus: usize,
     /// The text editor of the focused field, when it is edited as text.
     pub editor: Option<TextArea<'static>>,
-    /// The open dropdown, if any.
-    pub dropdown: Option<Dropdown>,
-    /// The open key/value editor, if any.
-    pub entries: Option<EntryEditor>,
+    /// Editing, or the dropdown, conflicts or key/value editor open over the fields.
+    pub mode: FormMode,
     /// Problems found in the draft, as you type.
     pub errors: Vec<FieldError>,
     /// Problems the server reported for fields of the form.
@@ -101,8 +119,6 @@ pub struct Form {
     pub server_message: Option<String>,
     /// Problems the server reported for fields the form does not show.
     pub unplaced: Vec<ServerFieldError>,
-    /// Fields both the user and someone else changed, waiting for the user's choice.
-    pub conflicts: Option<super::conflict::Conflicts>,
     /// The inputs as they were sent, to tell later edits from what the server stored.
     pub(super) sent: Vec<Input>,
     /// How the last send went.
@@ -128,12 +144,10 @@ impl Form {
             draft,
             focus: 0,
             editor: None,
-            dropdown: None,
-            entries: None,
+            mode: FormMode::Editing,
             server_errors: Vec::new(),
             server_message: None,
             unplaced: Vec::new(),
-            conflicts: None,
             sent: Vec::new(),
             outcome: None,
             scroll: Cell::new(0),
@@ -186,7 +200,7 @@ impl Form {
 
     /// Inserts pasted text into the focused text field or key/value cell.
     pub fn paste(&mut self, backend: &Backend, text: &str) {
-        if self.entries.is_some() {
+        if matches!(self.mode, FormMode::EditingEntries(_)) {
             super::entries::paste(self, backend, text);
             return;
         }
@@ -259,9 +273,11 @@ impl Form {
     /// Points an open key/value editor at the draft's current entries (after the draft was
     /// replaced by a fresh or saved record), so typing never lands in the wrong entry.
     pub(super) fn reload_entries(&mut self) {
-        if let Some(mut editor) = self.entries.take() {
-            editor.reload(&super::entries::entries_of(self, editor.field));
-            self.entries = Some(editor);
+        if let FormMode::EditingEntries(editor) = &self.mode {
+            let entries = super::entries::entries_of(self, editor.field);
+            if let FormMode::EditingEntries(editor) = &mut self.mode {
+                editor.reload(&entries);
+            }
         }
     }
 
@@ -429,7 +445,7 @@ fn activate(form: &mut Form, backend: &Backend) {
     let index = form.focus;
     match backend.fields[index].kind {
         // A null field stays null until an entry is added.
-        FieldKind::KeyValue => form.entries = Some(EntryEditor::open(form, index)),
+        FieldKind::KeyValue => form.mode = FormMode::EditingEntries(Box::new(EntryEditor::open(form, index))),
         FieldKind::Bool => {
             let on = matches!(form.draft.input(index), Input::Toggle(true));
             form.set_input(backend, index, Input::Toggle(!on));
@@ -439,7 +455,7 @@ fn activate(form: &mut Form, backend: &Backend) {
             let current = form.draft.input(index).text().trim().to_string();
             let selected = choices.iter().position(|c| c.value == current).unwrap_or(0);
             form.jump.clear();
-            form.dropdown = Some(Dropdown { choices, selected });
+            form.mode = FormMode::Choosing(Dropdown { choices, selected });
         }
         _ => {}
     }
@@ -448,7 +464,11 @@ fn activate(form: &mut Form, backend: &Backend) {
 fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
     let backend = Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return };
-    let Some(mut dropdown) = form.dropdown.take() else { return };
+    let mode = form.mode.take();
+    let FormMode::Choosing(mut dropdown) = mode else {
+        form.mode = mode;
+        return;
+    };
     let last = dropdown.choices.len().saturating_sub(1);
     match action {
         Some(Action::Up) => dropdown.selected = dropdown.selected.saturating_sub(1),
@@ -469,5 +489,5 @@ fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
             }
         }
     }
-    form.dropdown = Some(dropdown);
+    form.mode = FormMode::Choosing(dropdown);
 }

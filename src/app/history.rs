@@ -54,7 +54,7 @@ pub(super) fn on_loaded(state: &mut State, result: Result<Loaded, String>) -> Ve
 
 /// Keys on the history screen.
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
-    let Some(Overlay::History { selected, detail }) = state.overlay.clone() else { return Vec::new() };
+    let Some(Overlay::History { selected, detail }) = state.overlay else { return Vec::new() };
     let last = state.history.entries.len().saturating_sub(1);
     let set = |state: &mut State, selected: usize, detail: bool| {
         state.overlay = Some(Overlay::History { selected, detail });

@@ -33,7 +33,7 @@ pub use bulk::{BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkSte
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 pub use filter::Filter;
-pub use form::{Dropdown, Form, Outcome, ServerChange};
+pub use form::{Dropdown, Form, FormMode, Outcome, ServerChange};
 pub use history::HistoryView;
 pub use keeper::DraftKeeper;
 pub use list::{ContactList, search_text};
@@ -123,8 +123,8 @@ pub struct Session {
     pub read_only: bool,
 }
 
-/// A screen drawn over the others.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A screen drawn over the others, with what only it shows.
+#[derive(Debug)]
 pub enum Overlay {
     /// The keymap; `search` narrows it while it is `Some`.
     Help { scroll: u16, search: Option<String> },
@@ -135,13 +135,13 @@ pub enum Overlay {
     /// Drafts left by an earlier run: restore, discard, or decide later.
     Restore { selected: usize },
     /// The request about to be sent, and the changes as a diff.
-    Preview { scroll: u16 },
+    Preview(Preview),
     /// Every action of the screen `under`, by name.
     Palette { query: String, selected: usize, under: Context },
     /// The change history; `detail` shows the selected entry's fields.
     History { selected: usize, detail: bool },
     /// Bulk edit of the marked contacts.
-    Bulk,
+    Bulk(Box<BulkEdit>),
 }
 
 /// The last request, for the status line.
@@ -195,8 +195,6 @@ pub struct State {
     pub requests: Requests,
     /// The retry a read in flight is waiting for, for the status line.
     pub retrying: Option<Retry>,
-    /// The request shown by the preview screen.
-    pub preview: Option<Preview>,
     /// Show the preview before every send (`[ui] preview_before_send`).
     pub preview_first: bool,
     /// Describes requests for previews (redacted); `update` never sends through it.
@@ -209,7 +207,7 @@ pub struct State {
     pub editor_format: crate::config::EditorFormat,
     /// The change history screen and the sends awaiting an answer to record.
     pub history: HistoryView,
-    /// Marked contacts and the bulk edit.
+    /// Marked contacts (the bulk edit itself is [`Overlay::Bulk`]).
     pub bulk: BulkView,
     /// Leave out what changes from run to run (request latency), for `rolo render`.
     pub deterministic: bool,
@@ -233,7 +231,6 @@ impl State {
             unreadable_drafts: Vec::new(),
             requests: Requests::default(),
             retrying: None,
-            preview: None,
             preview_first: false,
             wire: None,
             keymap: Arc::default(),
@@ -270,6 +267,11 @@ impl State {
         self.requests.is_busy()
     }
 
+    /// The bulk edit on screen, if any.
+    pub fn bulk_edit(&self) -> Option<&BulkEdit> {
+        bulk::edit_of(&self.overlay)
+    }
+
     /// Where keys go now.
     pub fn context(&self) -> Context {
         match &self.overlay {
@@ -278,14 +280,16 @@ impl State {
             Some(Overlay::Palette { .. }) => Context::Palette,
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
             Some(Overlay::Restore { .. }) => Context::Restore,
-            Some(Overlay::Preview { .. }) => Context::Preview,
+            Some(Overlay::Preview(_)) => Context::Preview,
             Some(Overlay::History { .. }) => Context::History,
-            Some(Overlay::Bulk) => self.bulk.edit.as_ref().map_or(Context::BulkResults, BulkEdit::context),
+            Some(Overlay::Bulk(edit)) => edit.context(),
             None => match &self.form {
-                Some(form) if form.dropdown.is_some() => Context::Dropdown,
-                Some(form) if form.conflicts.is_some() => Context::Conflict,
-                Some(form) if form.entries.is_some() => Context::KeyValue,
-                Some(_) => Context::Form,
+                Some(form) => match form.mode {
+                    FormMode::Editing => Context::Form,
+                    FormMode::Choosing(_) => Context::Dropdown,
+                    FormMode::Settling(_) => Context::Conflict,
+                    FormMode::EditingEntries(_) => Context::KeyValue,
+                },
                 None if self.list.typing => Context::Filter,
                 None => Context::List,
             },
@@ -493,7 +497,7 @@ fn on_search(state: &mut State, action: Option<Action>, key: KeyEvent) -> Vec<Ef
 }
 
 fn on_confirm(state: &mut State, action: Option<Action>) -> Vec<Effect> {
-    let Some(Overlay::ConfirmDiscard { then_quit }) = state.overlay.clone() else {
+    let Some(Overlay::ConfirmDiscard { then_quit }) = state.overlay else {
         return Vec::new();
     };
     match action {

@@ -6,7 +6,7 @@ use super::{Effect, Form, Overlay, Purpose, State};
 use crate::journal::{Offered, Unreadable};
 
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
-    let Some(Overlay::Restore { selected }) = state.overlay.clone() else { return Vec::new() };
+    let Some(Overlay::Restore { selected }) = state.overlay else { return Vec::new() };
     let last = state.restorable.len().saturating_sub(1);
     match action {
         Some(Action::Up) => state.overlay = Some(Overlay::Restore { selected: selected.saturating_sub(1) }),

@@ -10,8 +10,7 @@ use crate::app::{BulkEdit, BulkStep, ItemStatus, Purpose, State};
 use crate::http::{ALREADY_STORED, Verdict, unknown_summary};
 
 /// Draws the bulk edit screen over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
-    let Some(edit) = &state.bulk.edit else { return };
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, edit: &BulkEdit) {
     let popup = area;
     frame.render_widget(Clear, popup);
     let count = edit.targets.len();

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{conflict, dropdown, entries, field, long_line, theme};
 use crate::app::keymap::{Action, Context};
-use crate::app::{Form, Outcome, Purpose, State};
+use crate::app::{Form, FormMode, Outcome, Purpose, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
 use crate::record::{Input, kept_reason};
 
@@ -50,16 +50,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
         if let Some(editor) = &form.editor {
             long_line::draw(frame, value_area, editor, &form.value_scroll);
         }
-        if let Some(open) = &form.dropdown {
+        if let FormMode::Choosing(open) = &form.mode {
             dropdown::draw(frame, area, value_area, open);
         }
     }
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), footer_area);
-    if let Some(editor) = &form.entries {
-        entries::draw(frame, area, state, form, editor);
-    }
-    if let Some(conflicts) = &form.conflicts {
-        conflict::draw(frame, area, state, conflicts);
+    match &form.mode {
+        FormMode::EditingEntries(editor) => entries::draw(frame, area, state, form, editor),
+        FormMode::Settling(conflicts) => conflict::draw(frame, area, state, conflicts),
+        FormMode::Editing | FormMode::Choosing(_) => {}
     }
 }
 

@@ -63,9 +63,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Some(Overlay::Response { scroll }) => response::draw(frame, body, state, *scroll),
         Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, state, *then_quit),
         Some(Overlay::Restore { selected }) => restore::draw(frame, body, state, *selected),
-        Some(Overlay::Preview { scroll }) => preview::draw(frame, body, state, *scroll),
+        Some(Overlay::Preview(preview)) => preview::draw(frame, body, state, preview),
         Some(Overlay::History { selected, detail }) => history::draw(frame, body, state, *selected, *detail),
-        Some(Overlay::Bulk) => bulk::draw(frame, body, state),
+        Some(Overlay::Bulk(edit)) => bulk::draw(frame, body, state, edit),
         None => {}
     }
     // Hidden characters go first, so none can split an echoed secret past the masking.

@@ -24,13 +24,28 @@ use crate::record::countries::countries;
 use crate::record::{Contact, Draft, Input};
 use crate::validate::{check_field, validate};
 
-/// Marks in the list, and the bulk edit under way (if any).
+/// Marks in the list: the contacts a bulk edit would change. The edit itself lives in
+/// [`Overlay::Bulk`], as long as its screen is open.
 #[derive(Debug, Default)]
 pub struct BulkView {
     /// Ids of the marked contacts.
     pub marks: HashSet<String>,
-    /// The open bulk edit.
-    pub edit: Option<BulkEdit>,
+}
+
+/// The bulk edit open over the list, if any.
+pub(in crate::app) fn edit_of(overlay: &Option<Overlay>) -> Option<&BulkEdit> {
+    match overlay {
+        Some(Overlay::Bulk(edit)) => Some(edit),
+        _ => None,
+    }
+}
+
+/// The bulk edit open over the list, to change.
+pub(in crate::app) fn edit_mut(overlay: &mut Option<Overlay>) -> Option<&mut BulkEdit> {
+    match overlay {
+        Some(Overlay::Bulk(edit)) => Some(edit),
+        _ => None,
+    }
 }
 
 /// Where a bulk edit is.
@@ -242,8 +257,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         state.notify(format!("No contact is marked: {key} marks the one under the cursor"), true);
         return Vec::new();
     }
-    state.bulk.edit = Some(BulkEdit::new(&state.backend, targets));
-    state.overlay = Some(Overlay::Bulk);
+    state.overlay = Some(Overlay::Bulk(Box::new(BulkEdit::new(&state.backend, targets))));
     Vec::new()
 }
 
@@ -253,15 +267,11 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         return super::request_quit(state);
     }
     let backend = Arc::clone(&state.backend);
-    let Some(edit) = state.bulk.edit.as_mut() else {
-        state.overlay = None;
-        return Vec::new();
-    };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     match (edit.step, action) {
         (Step::Field | Step::Value, Some(Action::Back)) => {
             if edit.step == Step::Field {
                 state.overlay = None;
-                state.bulk.edit = None;
             } else {
                 edit.step = Step::Field;
                 edit.error = None;
@@ -389,7 +399,7 @@ fn problem(backend: &Backend, draft: &Draft) -> Option<String> {
 /// Enter on a value: checks it, then describes each contact's request for the preview.
 fn choose_value(state: &mut State) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
-    let Some(edit) = state.bulk.edit.as_ref() else { return Vec::new() };
+    let Some(edit) = edit_of(&state.overlay) else { return Vec::new() };
     let Some(index) = edit.field else { return Vec::new() };
     let field = &backend.fields[index];
     let input = if edit.choices.is_empty() {
@@ -402,7 +412,7 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
         }
     };
     if let Err(message) = check_field(field, &input) {
-        if let Some(edit) = state.bulk.edit.as_mut() {
+        if let Some(edit) = edit_mut(&mut state.overlay) {
             edit.error = Some(message);
         }
         return Vec::new();
@@ -435,7 +445,7 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
         };
         preview.push(PreviewItem { title, contact_id: contact.id.clone(), outgoing, problem, change });
     }
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     edit.preview = preview;
     edit.input = Some(input);
     edit.error = None;

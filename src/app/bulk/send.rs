@@ -11,7 +11,7 @@ pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let backend = Arc::clone(&state.backend);
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     edit.items = edit
         .targets
         .iter()
@@ -31,7 +31,7 @@ pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
 
 /// Starts the next waiting contact, unless one is in flight or the run was stopped.
 fn launch_next(state: &mut State) -> Vec<Effect> {
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     if edit.stopping || state.requests.any(Purpose::is_bulk) {
         return Vec::new();
     }
@@ -46,7 +46,7 @@ fn launch_next(state: &mut State) -> Vec<Effect> {
 
 /// Every contact has been tried: says how it went, and unmarks the stored ones.
 fn finished(state: &mut State) -> Vec<Effect> {
-    let Some(edit) = state.bulk.edit.as_ref() else { return Vec::new() };
+    let Some(edit) = edit_of(&state.overlay) else { return Vec::new() };
     let failed = edit.items.iter().filter(|i| i.is_retryable()).count();
     let unknown = edit.items.iter().filter(|i| matches!(i.status, ItemStatus::Unknown(_))).count();
     let done: Vec<String> = edit.items.iter().filter(|i| !i.is_retryable()).map(|i| i.contact_id.clone()).collect();
@@ -79,7 +79,7 @@ pub(in crate::app) fn on_contact(
 ) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
     let profile = state.session.profile.clone();
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     let (Some(index), Some(input)) = (edit.field, edit.input.clone()) else { return Vec::new() };
     let fetching = |i: &&mut Item| i.contact_id == contact_id && i.status == ItemStatus::Fetching;
     let Some(item) = edit.items.iter_mut().find(fetching) else {
@@ -148,7 +148,7 @@ pub(in crate::app) fn on_saved(
     let backend = Arc::clone(&state.backend);
     // No bulk edit waits for it any more: its history entry says unknown.
     let unknown = |entry, written: Written| vec![record(entry, Verdict::Unknown, written.exchange().status)];
-    let Some(edit) = state.bulk.edit.as_mut() else { return unknown(entry, written) };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return unknown(entry, written) };
     let sending = |i: &&mut Item| i.contact_id == contact_id && i.status == ItemStatus::Sending;
     let Some(item) = edit.items.iter_mut().find(sending) else { return unknown(entry, written) };
     let Some(draft) = item.draft.as_ref() else { return unknown(entry, written) };
@@ -203,7 +203,7 @@ pub(in crate::app) fn retry(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let in_flight = state.requests.any(Purpose::is_bulk);
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     if in_flight {
         state.notify("Still sending; wait for the run to finish", false);
         return Vec::new();
@@ -224,7 +224,7 @@ pub(in crate::app) fn retry(state: &mut State) -> Vec<Effect> {
 /// Esc in the results: stops launching new sends (those in flight finish), or closes.
 pub(in crate::app) fn stop_or_close(state: &mut State) -> Vec<Effect> {
     let in_flight = state.requests.any(Purpose::is_bulk);
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     if in_flight && !edit.stopping {
         edit.stopping = true;
         for item in edit.items.iter_mut().filter(|i| i.status == ItemStatus::Waiting) {
@@ -237,7 +237,6 @@ pub(in crate::app) fn stop_or_close(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     state.overlay = None;
-    state.bulk.edit = None;
     Vec::new()
 }
 
