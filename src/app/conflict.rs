@@ -162,7 +162,7 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
             if conflicts.fields.iter().all(|c| c.choice.is_some()) {
                 apply(form, &backend, &conflicts);
                 // Check again: the server may have moved on while the user was choosing.
-                return super::form::on_key(state, super::keymap::Context::Form, Some(Action::Save), save_key());
+                return super::sending::save(state);
             }
             state.notify("Choose theirs (t) or mine (m) for every field first", true);
         }
@@ -172,11 +172,6 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         form.mode = FormMode::Settling(conflicts);
     }
     Vec::new()
-}
-
-/// The key that sends, for replaying "send" through the form's own path.
-fn save_key() -> crossterm::event::KeyEvent {
-    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL)
 }
 
 fn choose(conflicts: &mut Conflicts, side: Side) {

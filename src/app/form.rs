@@ -4,10 +4,9 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, Key, TextArea};
 
-use super::keymap::{Action, Context, typed_char};
+use super::keymap::{Action, Context, Press, TextInput, typed_char};
 use super::list::show_response;
 use super::{Effect, EntryEditor, Overlay, State};
 use crate::backend::{Backend, FieldKind};
@@ -319,39 +318,45 @@ impl Form {
     }
 }
 
-pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
     if context == Context::Dropdown {
-        if action == Some(Action::Quit) {
+        if press == Press::Action(Action::Quit) {
             return super::request_quit(state);
         }
-        on_dropdown_key(state, action, key);
+        on_dropdown_key(state, &press);
         return Vec::new();
     }
     let backend = Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return Vec::new() };
     let kind = backend.fields[form.focus].kind;
-    // On a text field Space is a character and Enter moves on; elsewhere both act on the field.
-    let action = match (action, kind.is_text_like(), key.code) {
-        (Some(Action::Activate), true, KeyCode::Char(' ')) => None,
-        (Some(Action::Activate), true, _) => Some(Action::NextField),
-        (action, _, _) => action,
+    // On a text field Enter moves on (Space types a space there); elsewhere it acts on the field.
+    let press = match press {
+        Press::Action(Action::Activate) if kind.is_text_like() => Press::Action(Action::NextField),
+        press => press,
     };
-    if matches!(form.draft.input(form.focus), Input::Kept(_)) && edits_field(action, &key) {
+    if matches!(form.draft.input(form.focus), Input::Kept(_)) && edits_field(&press) {
         let label = &backend.fields[form.focus].label;
         state.notify(format!("{label} is kept as the server sent it: rolo cannot edit that value in the form"), true);
         return Vec::new();
     }
+    let action = match press {
+        Press::Action(action) => action,
+        Press::Text(input) => {
+            on_field_key(form, &backend, input);
+            return Vec::new();
+        }
+    };
     match action {
-        Some(Action::NextField) => form.move_focus(1),
-        Some(Action::PrevField) => form.move_focus(-1),
-        Some(Action::PageDown) => form.move_focus(FIELDS_PER_PAGE as isize),
-        Some(Action::PageUp) => form.move_focus(-(FIELDS_PER_PAGE as isize)),
-        Some(Action::Activate) => activate(form, &backend),
-        Some(Action::Save) => return super::sending::save(state),
-        Some(Action::Preview) => return super::preview::open(state),
-        Some(Action::Undo) => step_back(form, &backend, true),
-        Some(Action::Redo) => step_back(form, &backend, false),
-        Some(Action::RevertField) => {
+        Action::NextField => form.move_focus(1),
+        Action::PrevField => form.move_focus(-1),
+        Action::PageDown => form.move_focus(FIELDS_PER_PAGE as isize),
+        Action::PageUp => form.move_focus(-(FIELDS_PER_PAGE as isize)),
+        Action::Activate => activate(form, &backend),
+        Action::Save => return super::sending::save(state),
+        Action::Preview => return super::preview::open(state),
+        Action::Undo => step_back(form, &backend, true),
+        Action::Redo => step_back(form, &backend, false),
+        Action::RevertField => {
             let index = form.focus;
             if form.draft.is_changed(index) {
                 let original = form.draft.original(index).clone();
@@ -361,48 +366,49 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
                 form.reload_entries();
             }
         }
-        Some(Action::SetNull) => {
+        Action::SetNull => {
             if let Err(message) = set_null(form, &backend) {
                 state.notify(message, true);
             }
         }
-        Some(Action::Back) => return super::sending::back(state),
-        Some(Action::Quit) => return super::request_quit(state),
-        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
-        Some(Action::RawResponse) => show_response(state),
-        Some(Action::EditExternally) => return super::external::open(state),
-        _ => on_field_key(form, &backend, key),
+        Action::Back => return super::sending::back(state),
+        Action::Quit => return super::request_quit(state),
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
+        Action::RawResponse => show_response(state),
+        Action::EditExternally => return super::external::open(state),
+        // The screen's other actions (the palette, Ctrl-Z) are done before the form sees them.
+        _ => {}
     }
     Vec::new()
 }
 
-/// True when `action` (or, with none, `key`) would change the focused field's value.
-fn edits_field(action: Option<Action>, key: &KeyEvent) -> bool {
-    match action {
-        Some(Action::Activate | Action::SetNull) => true,
-        Some(_) => false,
-        None => typed_char(key).is_some() || matches!(key.code, KeyCode::Backspace | KeyCode::Delete),
+/// True when `press` would change the focused field's value.
+fn edits_field(press: &Press) -> bool {
+    match press {
+        Press::Action(action) => matches!(action, Action::Activate | Action::SetNull),
+        Press::Text(input) => typed_char(input).is_some() || matches!(input.key, Key::Backspace | Key::Delete),
     }
 }
 
-fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
+/// Typing in the focused field: text into its editor, or type-to-jump among its choices.
+fn on_field_key(form: &mut Form, backend: &Backend, input: TextInput) {
     let index = form.focus;
     let field = &backend.fields[index];
     if let Some(editor) = &mut form.editor {
         // The editor is one line: keys that would insert a line break are dropped.
-        let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'))
-            || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
-        if !newline && editor.input(key) {
+        let newline =
+            matches!(input.key, Key::Enter | Key::Char('\n' | '\r')) || (input.key == Key::Char('m') && input.ctrl);
+        if !newline && editor.input(input) {
             form.take_editor_text(backend);
         }
         return;
     }
-    match (field.kind, key.code) {
-        (FieldKind::Enum | FieldKind::Country, KeyCode::Backspace | KeyCode::Delete) if !field.required => {
+    match (field.kind, input.key) {
+        (FieldKind::Enum | FieldKind::Country, Key::Backspace | Key::Delete) if !field.required => {
             form.set_input(backend, index, Input::Text(String::new()));
         }
         (FieldKind::Enum | FieldKind::Country, _) => {
-            if let Some(c) = typed_char(&key) {
+            if let Some(c) = typed_char(&input) {
                 let choices = form.choices(index);
                 if let Some(found) = form.jump_to(c, &choices, false) {
                     form.set_input(backend, index, Input::Text(choices[found].value.clone()));
@@ -461,7 +467,7 @@ fn activate(form: &mut Form, backend: &Backend) {
     }
 }
 
-fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
+fn on_dropdown_key(state: &mut State, press: &Press) {
     let backend = Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return };
     let mode = form.mode.take();
@@ -470,7 +476,7 @@ fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
         return;
     };
     let last = dropdown.choices.len().saturating_sub(1);
-    match action {
+    match press.action() {
         Some(Action::Up) => dropdown.selected = dropdown.selected.saturating_sub(1),
         Some(Action::Down) => dropdown.selected = (dropdown.selected + 1).min(last),
         Some(Action::PageUp) => dropdown.selected = dropdown.selected.saturating_sub(10),
@@ -482,7 +488,7 @@ fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
         }
         Some(Action::Close) => return,
         _ => {
-            if let Some(c) = typed_char(&key)
+            if let Some(c) = press.typed_char()
                 && let Some(found) = form.jump_to(c, &dropdown.choices, true)
             {
                 dropdown.selected = found;

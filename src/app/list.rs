@@ -2,10 +2,9 @@
 
 use std::cell::Cell;
 
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{Key, TextArea};
 
-use super::keymap::{Action, Context};
+use super::keymap::{Action, Context, Press};
 use super::{Effect, Filter, Form, Overlay, Purpose, Requests, State};
 use crate::backend::Backend;
 use crate::http::{HttpError, Page, Pager, Progress};
@@ -124,7 +123,8 @@ pub fn search_text(backend: &Backend, contact: &Contact) -> String {
     text
 }
 
-pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
+    let action = press.action();
     let mut effects = Vec::new();
     let page = state.list.page_rows.get().max(1);
     let list = &mut state.list;
@@ -162,13 +162,18 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         }
         Some(Action::ClearMarks) => super::bulk::clear_marks(state),
         Some(Action::OpenBulk) => return super::bulk::open(state),
-        // The filter is one line: Enter with a modifier must not start a second.
-        _ if context == Context::Filter && key.code != KeyCode::Enter && list.filter_input.input(key) => {
-            let query = list.filter_input.lines().concat();
-            list.filter.set_query(&query);
-            list.cursor = 0;
+        _ => {
+            // The filter is one line: Enter with a modifier must not start a second.
+            if context == Context::Filter
+                && let Press::Text(input) = press
+                && input.key != Key::Enter
+                && list.filter_input.input(input)
+            {
+                let query = list.filter_input.lines().concat();
+                list.filter.set_query(&query);
+                list.cursor = 0;
+            }
         }
-        _ => {}
     }
     let at_end = matches!(action, Some(Action::Bottom | Action::PageDown | Action::Down));
     if state.list.wants_more()

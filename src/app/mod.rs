@@ -26,7 +26,7 @@ mod worker;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use serde_json::Value;
 
 pub use bulk::{BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkStep, compact as bulk_body};
@@ -46,7 +46,7 @@ use crate::http::{
     Client, DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Written,
 };
 use crate::journal::{Found, Offered, SavedDraft, Unreadable};
-use keymap::{Action, Context};
+use keymap::{Action, Context, Press, TextInput};
 
 /// Identifies one request, so an answer to a request the user has moved on from is dropped.
 pub type Tag = u64;
@@ -272,6 +272,11 @@ impl State {
         bulk::edit_of(&self.overlay)
     }
 
+    /// True when the open form's focused field is typed as text (Space types a space there).
+    fn focus_is_text(&self) -> bool {
+        self.form.as_ref().is_some_and(|form| self.backend.fields[form.focus].kind.is_text_like())
+    }
+
     /// Where keys go now.
     pub fn context(&self) -> Context {
         match &self.overlay {
@@ -321,6 +326,10 @@ impl State {
 }
 
 /// Applies one message to the state and returns the work it calls for.
+///
+/// A key is resolved once, here, into a [`Press`]: the action the keymap binds it to where the
+/// user is, or text for the text boxes. An answer is routed by the [`Purpose`] its request was
+/// issued for in [`State::requests`].
 pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(state, key),
@@ -386,16 +395,27 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     }
 }
 
+/// Resolves the key once, into what it means here, and does that.
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     // A notice answers the last thing done; the next key moves on from it.
     state.notice = None;
     let context = state.context();
-    let action = state.keymap.action_for(context, &key);
-    perform(state, context, action, key)
+    let press = match state.keymap.action_for(context, &key) {
+        // On a text field Space is a character; on other fields it opens or toggles them.
+        Some(Action::Activate)
+            if context == Context::Form && key.code == KeyCode::Char(' ') && state.focus_is_text() =>
+        {
+            Press::Text(TextInput::from(key))
+        }
+        Some(action) => Press::Action(action),
+        None => Press::Text(TextInput::from(key)),
+    };
+    perform(state, context, press)
 }
 
-/// Does what `action` (from `key`) means in `context`; the palette runs commands through here.
-fn perform(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+/// Does what `press` means in `context`; the palette runs commands through here.
+fn perform(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
+    let action = press.action();
     if action == Some(Action::Suspend) {
         // Nothing changes: the same screen comes back after `fg`.
         return vec![Effect::Suspend];
@@ -405,24 +425,24 @@ fn perform(state: &mut State, context: Context, action: Option<Action>, key: Key
         return Vec::new();
     }
     match context {
-        Context::Palette => palette::on_key(state, action, key),
-        Context::Search => on_search(state, action, key),
+        Context::Palette => palette::on_key(state, press),
+        Context::Search => on_search(state, press),
         Context::Viewer => on_viewer(state, action),
         Context::Confirm => on_confirm(state, action),
         Context::Restore => restore::on_key(state, action),
         Context::Preview => preview::on_key(state, action),
         Context::Conflict => conflict::on_key(state, action),
-        Context::List | Context::Filter => list::on_key(state, context, action, key),
-        Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
+        Context::List | Context::Filter => list::on_key(state, context, press),
+        Context::Form | Context::Dropdown => form::on_key(state, context, press),
         Context::History => history::on_key(state, action),
         Context::BulkPick | Context::BulkText | Context::BulkPreview | Context::BulkResults => {
-            bulk::on_key(state, context, action, key)
+            bulk::on_key(state, context, press)
         }
         Context::KeyValue if action == Some(Action::Quit) => request_quit(state),
         Context::KeyValue => {
             if let Some(form) = state.form.as_mut() {
                 let backend = std::sync::Arc::clone(&state.backend);
-                entries::on_key(form, &backend, action, key);
+                entries::on_key(form, &backend, press);
             }
             Vec::new()
         }
@@ -473,25 +493,23 @@ fn on_viewer(state: &mut State, action: Option<Action>) -> Vec<Effect> {
 }
 
 /// Typing a search into the help screen.
-fn on_search(state: &mut State, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+fn on_search(state: &mut State, press: Press) -> Vec<Effect> {
     let Some(Overlay::Help { scroll, search: Some(query) }) = &mut state.overlay else { return Vec::new() };
-    match action {
+    match press.action() {
         Some(Action::Quit) => return request_quit(state),
         Some(Action::ClearFilter) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
         Some(Action::Up) => *scroll = scroll.saturating_sub(1),
         Some(Action::Down) => *scroll = scroll.saturating_add(1),
-        _ => match key.code {
-            crossterm::event::KeyCode::Backspace => {
-                query.pop();
+        _ if press.is_backspace() => {
+            query.pop();
+            *scroll = 0;
+        }
+        _ => {
+            if let Some(c) = press.typed_char() {
+                query.push(c);
                 *scroll = 0;
             }
-            _ => {
-                if let Some(c) = keymap::typed_char(&key) {
-                    query.push(c);
-                    *scroll = 0;
-                }
-            }
-        },
+        }
     }
     Vec::new()
 }

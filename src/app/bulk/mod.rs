@@ -10,11 +10,10 @@ pub(in crate::app) use send::{on_contact, on_saved, retry, start_sending, stop_o
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{Key, TextArea};
 use serde_json::Value;
 
-use super::keymap::{Action, Context, jump, typed_char};
+use super::keymap::{Action, Context, Press, jump};
 use super::{Effect, Overlay, Purpose, State};
 use crate::backend::{Backend, FieldKind};
 use crate::history::HistoryEntry;
@@ -262,7 +261,8 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
 }
 
 /// Keys on the bulk screen.
-pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
+    let action = press.action();
     if action == Some(Action::Quit) {
         return super::request_quit(state);
     }
@@ -277,15 +277,17 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
                 edit.error = None;
             }
         }
-        (Step::Field, _) => pick_field(edit, &backend, action, key),
+        (Step::Field, _) => pick_field(edit, &backend, &press),
         (Step::Value, Some(Action::Choose)) => return choose_value(state),
         (Step::Value, _) if context == Context::BulkText => {
-            let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'));
-            if !newline && edit.editor.input(key) {
+            if let Press::Text(input) = press
+                && !matches!(input.key, Key::Enter | Key::Char('\n' | '\r'))
+                && edit.editor.input(input)
+            {
                 edit.error = None;
             }
         }
-        (Step::Value, _) => pick_value(edit, action, key),
+        (Step::Value, _) => pick_value(edit, &press),
         (Step::Preview, Some(Action::Up)) => edit.scroll = edit.scroll.saturating_sub(1),
         (Step::Preview, Some(Action::Down)) => edit.scroll = edit.scroll.saturating_add(1),
         (Step::Preview, Some(Action::PageUp)) => edit.scroll = edit.scroll.saturating_sub(10),
@@ -303,9 +305,9 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
     Vec::new()
 }
 
-fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, key: KeyEvent) {
+fn pick_field(edit: &mut BulkEdit, backend: &Backend, press: &Press) {
     let last = edit.fields.len().saturating_sub(1);
-    match action {
+    match press.action() {
         Some(Action::Up) => edit.field_cursor = edit.field_cursor.saturating_sub(1),
         Some(Action::Down) => edit.field_cursor = (edit.field_cursor + 1).min(last),
         Some(Action::PageUp) => edit.field_cursor = edit.field_cursor.saturating_sub(10),
@@ -321,7 +323,7 @@ fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, ke
             edit.step = Step::Value;
         }
         _ => {
-            if let Some(c) = typed_char(&key) {
+            if let Some(c) = press.typed_char() {
                 let labels: Vec<String> = edit.fields.iter().map(|&i| backend.fields[i].label.clone()).collect();
                 if let Some(found) = jump_to(&mut edit.jump, c, &labels) {
                     edit.field_cursor = found;
@@ -331,15 +333,15 @@ fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, ke
     }
 }
 
-fn pick_value(edit: &mut BulkEdit, action: Option<Action>, key: KeyEvent) {
+fn pick_value(edit: &mut BulkEdit, press: &Press) {
     let last = edit.choices.len().saturating_sub(1);
-    match action {
+    match press.action() {
         Some(Action::Up) => edit.choice_cursor = edit.choice_cursor.saturating_sub(1),
         Some(Action::Down) => edit.choice_cursor = (edit.choice_cursor + 1).min(last),
         Some(Action::PageUp) => edit.choice_cursor = edit.choice_cursor.saturating_sub(10),
         Some(Action::PageDown) => edit.choice_cursor = (edit.choice_cursor + 10).min(last),
         _ => {
-            if let Some(c) = typed_char(&key) {
+            if let Some(c) = press.typed_char() {
                 let labels: Vec<String> = edit.choices.iter().map(|c| c.label.clone()).collect();
                 if let Some(found) = jump_to(&mut edit.jump, c, &labels) {
                     edit.choice_cursor = found;
