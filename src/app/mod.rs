@@ -16,7 +16,7 @@ pub mod keymap;
 mod list;
 pub mod palette;
 mod preview;
-pub mod requests;
+mod requests;
 mod restore;
 pub mod runtime;
 mod sending;
