@@ -115,7 +115,7 @@ fn drawing(c: &mut Criterion) {
         })
     });
     let selected = state.list.contacts[0].clone();
-    state.form = Some(Form::open(&backend, selected, 1));
+    state.form = Some(Form::open(&backend, selected));
     c.bench_function("draw form frame, 120x40", |b| {
         b.iter(|| {
             terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");

@@ -34,7 +34,7 @@ fn typing_into_a_1mb_field(c: &mut Criterion) {
     });
     let contact = Contact::from_record(&backend, record).expect("has an id");
     let mut state = State::new(Arc::clone(&backend), Session { profile: "bench".into(), ..Default::default() });
-    state.form = Some(Form::open(&backend, contact, 1));
+    state.form = Some(Form::open(&backend, contact));
     let address = backend.field_index("address").expect("an address field");
     while state.form.as_ref().is_some_and(|f| f.focus != address) {
         update(&mut state, key(KeyCode::Tab));

@@ -40,11 +40,11 @@ async fn open_preview(app: &mut common::App, size: &str) {
     app.type_text(size);
     app.press(KeyCode::Enter);
     app.settle().await;
-    assert_eq!(app.runtime.state.bulk.edit.as_ref().unwrap().step, BulkStep::Preview);
+    assert_eq!(app.runtime.state.bulk_edit().unwrap().step, BulkStep::Preview);
 }
 
 fn statuses(app: &common::App) -> Vec<ItemStatus> {
-    app.runtime.state.bulk.edit.as_ref().expect("bulk edit open").items.iter().map(|i| i.status.clone()).collect()
+    app.runtime.state.bulk_edit().expect("bulk edit open").items.iter().map(|i| i.status.clone()).collect()
 }
 
 #[tokio::test]
@@ -61,7 +61,7 @@ async fn three_marked_contacts_get_one_enum_value_each_with_a_preview_and_histor
     assert_eq!(screen.matches("  PUT http://127.0.0.1:").count(), 3, "one request per contact:\n{screen}");
     assert!(screen.contains("{\"first_name\":"), "the body is shown:\n{screen}");
     assert!(!screen.contains(common::TOKEN), "never the secret:\n{screen}");
-    for item in &app.runtime.state.bulk.edit.as_ref().unwrap().preview {
+    for item in &app.runtime.state.bulk_edit().unwrap().preview {
         let outgoing = item.outgoing.as_ref().expect("described");
         assert!(outgoing.url.ends_with(&format!("/contacts/{}", item.contact_id)), "{}", outgoing.url);
         assert_eq!(outgoing.body["shirt_size"], size);
@@ -107,7 +107,7 @@ async fn failed_sends_keep_their_drafts_and_r_retries_only_them() {
     assert_eq!(screen.matches("│✗ ").count(), 3, "three failures:\n{screen}");
     assert!(screen.contains("500"), "{screen}");
     assert!(statuses(&app).iter().all(|s| matches!(s, ItemStatus::NotStored(_))));
-    let edit = app.runtime.state.bulk.edit.as_ref().unwrap();
+    let edit = app.runtime.state.bulk_edit().unwrap();
     assert!(edit.items.iter().all(|i| i.draft.as_ref().is_some_and(|d| d.is_dirty())), "drafts are kept");
     for id in &ids {
         assert_ne!(app.stored(CM, id)["shirt_size"], size, "nothing was written");

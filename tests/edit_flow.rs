@@ -3,6 +3,7 @@
 mod common;
 
 use crossterm::event::KeyCode;
+use rolo::app::Purpose;
 use serde_json::Value;
 
 const CM: &str = "corporatemerch";
@@ -71,8 +72,9 @@ async fn list_filter_open_edit_send_and_see_the_change_in_the_list() {
     assert!(app.screen().contains("3 changed"), "{}", app.screen());
 
     app.ctrl('s');
-    let form = app.runtime.state.form.as_ref().unwrap();
-    assert!(form.checking.is_some() || form.saving.is_some(), "the send is under way");
+    let state = &app.runtime.state;
+    let sending = |p: &Purpose| matches!(p, Purpose::FormConflictCheck | Purpose::FormSave { .. });
+    assert!(state.form.is_some() && state.requests.any(sending), "the send is under way");
     app.settle().await;
     let screen = app.screen();
     assert!(screen.contains("✓ Stored: 200"), "{screen}");

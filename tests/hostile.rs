@@ -123,7 +123,7 @@ proptest! {
         let mut scroll = ui::Scroll::default();
         terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
         if let Some(first) = contacts.first() {
-            state.form = Some(Form::open(&backend, first.clone(), 1));
+            state.form = Some(Form::open(&backend, first.clone()));
             terminal.draw(|frame| ui::draw(frame, &state, look, &mut scroll)).unwrap();
             // Every overlay, too, at this size.
             state.last_exchange = Some(rolo::http::Exchange { body: text.clone(), url: text.clone(), ..Default::default() });

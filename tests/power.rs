@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
 use serde_json::{Value, json};
 
+use rolo::app::Purpose;
 use rolo::app::keymap::Keymap;
 use rolo::ui::theme::Theme;
 
@@ -145,7 +146,7 @@ async fn the_palette_finds_actions_by_name_shows_their_keys_and_runs_them() {
     assert!(screen.contains("Commands: Contact list"), "{screen}");
     assert!(screen.contains("▶ reload list") && screen.contains(" r"), "{screen}");
     app.press(KeyCode::Enter);
-    assert!(app.runtime.state.list.loading.is_some(), "choosing it reloads");
+    assert!(app.runtime.state.requests.any(|p| *p == Purpose::ListPage), "choosing it reloads");
     app.settle().await;
 
     open(&mut app, "16").await;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 
-use rolo::app::{Effect, Message, Session, State, Tag, update};
+use rolo::app::{Effect, FormMode, Message, Session, State, Tag, update};
 use rolo::backend::{self, Backend};
 use rolo::http::{Exchange, Fetched, HttpError, Page, PageRequest};
 use rolo::record::Contact;
@@ -159,7 +159,7 @@ fn typing_a_country_name_jumps_to_it_and_a_stray_key_changes_nothing() {
     key(&mut state, KeyCode::Char('q'));
     assert_eq!(input(&state, "country"), "DE", "no country starts with 'Germq'");
     key(&mut state, KeyCode::Enter);
-    assert!(state.form.as_ref().unwrap().dropdown.is_some());
+    assert!(matches!(state.form.as_ref().unwrap().mode, FormMode::Choosing(_)));
     type_text(&mut state, "jap");
     key(&mut state, KeyCode::Enter);
     assert_eq!(input(&state, "country"), "JP");
@@ -240,4 +240,67 @@ fn quitting_with_a_send_in_flight_records_it_as_unknown() {
     assert_eq!(recorded.len(), 1, "{effects:?}");
     assert_eq!((recorded[0].status, recorded[0].outcome), (None, rolo::http::Verdict::Unknown));
     assert_eq!(recorded[0].contact_id, "1");
+}
+
+fn check_tag(effects: &[Effect]) -> Tag {
+    effects
+        .iter()
+        .find_map(|e| if let Effect::LoadContact { tag, .. } = e { Some(*tag) } else { None })
+        .expect("a check")
+}
+
+#[test]
+fn settling_conflicts_checks_again_before_sending() {
+    let (mut state, _) = open_form();
+    focus(&mut state, "city");
+    type_text(&mut state, "-Nord");
+    let check = check_tag(&ctrl(&mut state, 's'));
+    let backend = Arc::clone(&state.backend);
+    update(&mut state, Message::ContactLoaded { tag: check, result: ok_fetch(contact(&backend, 1, "Laval")) });
+    assert_eq!(state.context(), rolo::app::keymap::Context::Conflict, "both changed the city");
+    key(&mut state, KeyCode::Char('m'));
+    let effects = key(&mut state, KeyCode::Enter);
+    let again = check_tag(&effects);
+    assert_ne!(again, check, "a fresh check, not the old one");
+    assert_eq!(state.context(), rolo::app::keymap::Context::Form);
+    assert_eq!(input(&state, "city"), "Montréal-Nord", "mine was kept");
+}
+
+#[test]
+fn a_check_finding_conflicts_while_a_dropdown_is_open_asks_first() {
+    let (mut state, _) = open_form();
+    focus(&mut state, "city");
+    type_text(&mut state, "-Nord");
+    let check = check_tag(&ctrl(&mut state, 's'));
+    // The country comes before the city: back up to it.
+    let country = state.backend.field_index("country").unwrap();
+    for _ in 0..50 {
+        if state.form.as_ref().unwrap().focus == country {
+            break;
+        }
+        key(&mut state, KeyCode::BackTab);
+    }
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(state.context(), rolo::app::keymap::Context::Dropdown);
+    let backend = Arc::clone(&state.backend);
+    update(&mut state, Message::ContactLoaded { tag: check, result: ok_fetch(contact(&backend, 1, "Laval")) });
+    assert_eq!(state.context(), rolo::app::keymap::Context::Conflict, "one thing is open at a time");
+}
+
+#[test]
+fn a_check_cancelled_with_esc_is_dropped_when_it_answers_anyway() {
+    let (mut state, _) = open_form();
+    focus(&mut state, "city");
+    type_text(&mut state, "-Nord");
+    let check = check_tag(&ctrl(&mut state, 's'));
+    assert!(state.is_busy());
+    let effects = key(&mut state, KeyCode::Esc);
+    assert_eq!(effects, vec![Effect::Cancel { tag: check }]);
+    assert!(!state.is_busy(), "nothing is in flight any more");
+    let backend = Arc::clone(&state.backend);
+    let late =
+        update(&mut state, Message::ContactLoaded { tag: check, result: ok_fetch(contact(&backend, 1, "Laval")) });
+    assert!(late.is_empty(), "{late:?}");
+    assert_eq!(state.context(), rolo::app::keymap::Context::Form, "no conflict from a cancelled check");
+    assert_eq!(input(&state, "city"), "Montréal-Nord");
 }

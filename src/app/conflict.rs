@@ -4,7 +4,7 @@
 //! settle before anything is sent.
 
 use super::keymap::Action;
-use super::{Effect, State};
+use super::{Effect, FormMode, State};
 use crate::http::{Fetched, HttpError};
 use crate::record::{Contact, Input, input_from_record, input_to_json};
 
@@ -45,7 +45,6 @@ pub struct Conflicts {
 pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) -> Vec<Effect> {
     let backend = std::sync::Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return Vec::new() };
-    form.checking = None;
     let id = form.draft.loaded.id.clone();
     let latest = match result {
         Ok(Fetched { contact: Some(contact), exchange }) if contact.id == id => {
@@ -94,8 +93,9 @@ pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) 
         state.notify("Changed on the server meanwhile: their changes to other fields were kept", false);
         return super::sending::send(state);
     }
+    // The choice comes first: a dropdown or key/value editor still open gives way to it.
     if let Some(form) = state.form.as_mut() {
-        form.conflicts = Some(Conflicts { fields, selected: 0 });
+        form.mode = FormMode::Settling(Conflicts { fields, selected: 0 });
     }
     Vec::new()
 }
@@ -130,7 +130,11 @@ fn conflicts(backend: &crate::backend::Backend, draft: &crate::record::Draft, la
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
     let backend = std::sync::Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return Vec::new() };
-    let Some(mut conflicts) = form.conflicts.take() else { return Vec::new() };
+    let mode = form.mode.take();
+    let FormMode::Settling(mut conflicts) = mode else {
+        form.mode = mode;
+        return Vec::new();
+    };
     let last = conflicts.fields.len().saturating_sub(1);
     let selected = conflicts.selected;
     match action {
@@ -139,7 +143,7 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         Some(Action::KeepTheirs) => choose(&mut conflicts, Side::Theirs),
         Some(Action::KeepMine) => choose(&mut conflicts, Side::Mine),
         Some(Action::Quit) => {
-            form.conflicts = Some(conflicts);
+            form.mode = FormMode::Settling(conflicts);
             return super::request_quit(state);
         }
         Some(Action::Close) => {
@@ -158,21 +162,16 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
             if conflicts.fields.iter().all(|c| c.choice.is_some()) {
                 apply(form, &backend, &conflicts);
                 // Check again: the server may have moved on while the user was choosing.
-                return super::form::on_key(state, super::keymap::Context::Form, Some(Action::Save), save_key());
+                return super::sending::save(state);
             }
             state.notify("Choose theirs (t) or mine (m) for every field first", true);
         }
         _ => {}
     }
     if let Some(form) = state.form.as_mut() {
-        form.conflicts = Some(conflicts);
+        form.mode = FormMode::Settling(conflicts);
     }
     Vec::new()
-}
-
-/// The key that sends, for replaying "send" through the form's own path.
-fn save_key() -> crossterm::event::KeyEvent {
-    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL)
 }
 
 fn choose(conflicts: &mut Conflicts, side: Side) {

@@ -1,11 +1,10 @@
 //! The key/value editor: a table of entries (key, type, value) for fields such as custom
 //! attributes, edited in place. Every change goes straight into the draft.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, Key, TextArea};
 
-use super::Form;
-use super::keymap::Action;
+use super::keymap::{Action, Press};
+use super::{Form, FormMode};
 use crate::backend::{Backend, ValueType};
 use crate::record::{Entry, Input};
 
@@ -65,7 +64,11 @@ pub fn entries_of(form: &Form, field: usize) -> Vec<Entry> {
 
 /// Inserts pasted text into the selected cell (line breaks become spaces).
 pub(super) fn paste(form: &mut Form, backend: &Backend, text: &str) {
-    let Some(mut editor) = form.entries.take() else { return };
+    let mode = form.mode.take();
+    let FormMode::EditingEntries(mut editor) = mode else {
+        form.mode = mode;
+        return;
+    };
     let mut entries = entries_of(form, editor.field);
     if let Some(entry) = entries.get_mut(editor.row) {
         editor.cell.insert_str(text.replace(['\n', '\r'], " "));
@@ -76,15 +79,19 @@ pub(super) fn paste(form: &mut Form, backend: &Backend, text: &str) {
         }
         form.set_entries(backend, editor.field, entries);
     }
-    form.entries = Some(editor);
+    form.mode = FormMode::EditingEntries(editor);
 }
 
-pub(super) fn on_key(form: &mut Form, backend: &Backend, action: Option<Action>, key: KeyEvent) {
-    let Some(mut editor) = form.entries.take() else { return };
+pub(super) fn on_key(form: &mut Form, backend: &Backend, press: Press) {
+    let mode = form.mode.take();
+    let FormMode::EditingEntries(mut editor) = mode else {
+        form.mode = mode;
+        return;
+    };
     let field = &backend.fields[editor.field];
     let mut entries = entries_of(form, editor.field);
     let mut changed = false;
-    match action {
+    match press.action() {
         Some(Action::Close) => return,
         Some(Action::Up) => {
             editor.row = editor.row.saturating_sub(1);
@@ -121,11 +128,10 @@ pub(super) fn on_key(form: &mut Form, backend: &Backend, action: Option<Action>,
             }
         }
         _ => {
-            let newline = key.code == KeyCode::Enter
-                || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
-            if let Some(entry) = entries.get_mut(editor.row)
-                && !newline
-                && editor.cell.input(key)
+            if let Press::Text(input) = press
+                && let Some(entry) = entries.get_mut(editor.row)
+                && !(input.key == Key::Enter || (input.key == Key::Char('m') && input.ctrl))
+                && editor.cell.input(input)
             {
                 let text = editor.cell.lines().concat();
                 match editor.column {
@@ -139,5 +145,5 @@ pub(super) fn on_key(form: &mut Form, backend: &Backend, action: Option<Action>,
     if changed {
         form.set_entries(backend, editor.field, entries);
     }
-    form.entries = Some(editor);
+    form.mode = FormMode::EditingEntries(editor);
 }

@@ -3,12 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, Key, TextArea};
 
-use super::keymap::{Action, Context, typed_char};
+use super::keymap::{Action, Context, Press, TextInput, typed_char};
 use super::list::show_response;
-use super::{Effect, EntryEditor, Overlay, State, Tag};
+use super::{Effect, EntryEditor, Overlay, State};
 use crate::backend::{Backend, Widget};
 use crate::http::{ServerFieldError, Verdict, WriteOutcome};
 use crate::record::{Choice, Contact, Draft, Entry, Input};
@@ -24,6 +23,26 @@ pub struct Dropdown {
     pub choices: Vec<Choice>,
     /// The highlighted entry.
     pub selected: usize,
+}
+
+/// What the form is doing: editing its fields, or one thing open over them (at most one).
+#[derive(Debug)]
+pub enum FormMode {
+    /// Keys go to the focused field.
+    Editing,
+    /// The focused field's values are open in a dropdown.
+    Choosing(Dropdown),
+    /// Fields both the user and someone else changed wait for the user's choice.
+    Settling(super::Conflicts),
+    /// A key/value field is open in its editor.
+    EditingEntries(Box<EntryEditor>),
+}
+
+impl FormMode {
+    /// Takes the mode out, leaving the form editing (the caller puts back what stays open).
+    pub(super) fn take(&mut self) -> Self {
+        std::mem::replace(self, FormMode::Editing)
+    }
 }
 
 /// How the last send went.
@@ -76,10 +95,8 @@ pub struct Form {
     pub focus: usize,
     /// The text editor of the focused field, when it is edited as text.
     pub editor: Option<TextArea<'static>>,
-    /// The open dropdown, if any.
-    pub dropdown: Option<Dropdown>,
-    /// The open key/value editor, if any.
-    pub entries: Option<EntryEditor>,
+    /// Editing, or the dropdown, conflicts or key/value editor open over the fields.
+    pub mode: FormMode,
     /// Problems found in the draft, as you type.
     pub errors: Vec<FieldError>,
     /// Problems the server reported for fields of the form.
@@ -88,16 +105,8 @@ pub struct Form {
     pub server_message: Option<String>,
     /// Problems the server reported for fields the form does not show.
     pub unplaced: Vec<ServerFieldError>,
-    /// The update in flight.
-    pub saving: Option<Tag>,
-    /// The fetch that checks, before a send, whether someone else changed the contact.
-    pub checking: Option<Tag>,
-    /// Fields both the user and someone else changed, waiting for the user's choice.
-    pub conflicts: Option<super::conflict::Conflicts>,
     /// The inputs as they were sent, to tell later edits from what the server stored.
     pub(super) sent: Vec<Input>,
-    /// The fresh copy of the contact being fetched.
-    pub refreshing: Option<Tag>,
     /// How the last send went.
     pub outcome: Option<Outcome>,
     /// Fields the server stored differently from what the last send said.
@@ -111,24 +120,19 @@ pub struct Form {
 }
 
 impl Form {
-    /// Opens a contact; `refreshing` is the tag of the fetch for its latest version.
-    pub fn open(backend: &Arc<Backend>, contact: Contact, refreshing: Tag) -> Self {
+    /// Opens a contact (the caller fetches its latest version).
+    pub fn open(backend: &Arc<Backend>, contact: Contact) -> Self {
         let draft = Draft::new(backend, contact);
         let mut form = Self {
             errors: validate(backend, &draft),
             draft,
             focus: 0,
             editor: None,
-            dropdown: None,
-            entries: None,
+            mode: FormMode::Editing,
             server_errors: Vec::new(),
             server_message: None,
             unplaced: Vec::new(),
-            saving: None,
-            checking: None,
-            conflicts: None,
             sent: Vec::new(),
-            refreshing: Some(refreshing),
             outcome: None,
             editors_opened: 0,
             server_changed: Vec::new(),
@@ -164,11 +168,6 @@ impl Form {
         self.sync_editor();
     }
 
-    /// True while a request for this form is in flight.
-    pub fn is_busy(&self) -> bool {
-        self.saving.is_some() || self.refreshing.is_some() || self.checking.is_some()
-    }
-
     /// The problem to show under field `index`: the form's own check first, then the server's.
     pub fn error_for(&self, index: usize) -> Option<&str> {
         self.errors.iter().chain(&self.server_errors).find(|e| e.field == index).map(|e| e.message.as_str())
@@ -182,14 +181,9 @@ impl Form {
         fields.len() + self.unplaced.len()
     }
 
-    /// Effects that abandon this form's requests.
-    pub fn cancel_all(&self) -> Vec<Effect> {
-        self.saving.iter().chain(&self.refreshing).chain(&self.checking).map(|&tag| Effect::Cancel { tag }).collect()
-    }
-
     /// Inserts pasted text into the focused text field or key/value cell.
     pub fn paste(&mut self, backend: &Backend, text: &str) {
-        if self.entries.is_some() {
+        if matches!(self.mode, FormMode::EditingEntries(_)) {
             super::entries::paste(self, backend, text);
             return;
         }
@@ -268,9 +262,11 @@ impl Form {
     /// Points an open key/value editor at the draft's current entries (after the draft was
     /// replaced by a fresh or saved record), so typing never lands in the wrong entry.
     pub(super) fn reload_entries(&mut self) {
-        if let Some(mut editor) = self.entries.take() {
-            editor.reload(&super::entries::entries_of(self, editor.field));
-            self.entries = Some(editor);
+        if let FormMode::EditingEntries(editor) = &self.mode {
+            let entries = super::entries::entries_of(self, editor.field);
+            if let FormMode::EditingEntries(editor) = &mut self.mode {
+                editor.reload(&entries);
+            }
         }
     }
 
@@ -294,39 +290,45 @@ impl Form {
     }
 }
 
-pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
     if context == Context::Dropdown {
-        if action == Some(Action::Quit) {
+        if press == Press::Action(Action::Quit) {
             return super::request_quit(state);
         }
-        on_dropdown_key(state, action, key);
+        on_dropdown_key(state, &press);
         return Vec::new();
     }
     let backend = Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return Vec::new() };
     let kind = backend.fields[form.focus].kind;
-    // On a text field Space is a character and Enter moves on; elsewhere both act on the field.
-    let action = match (action, kind.is_text_like(), key.code) {
-        (Some(Action::Activate), true, KeyCode::Char(' ')) => None,
-        (Some(Action::Activate), true, _) => Some(Action::NextField),
-        (action, _, _) => action,
+    // On a text field Enter moves on (Space types a space there); elsewhere it acts on the field.
+    let press = match press {
+        Press::Action(Action::Activate) if kind.is_text_like() => Press::Action(Action::NextField),
+        press => press,
     };
-    if matches!(form.draft.input(form.focus), Input::Kept(_)) && edits_field(action, &key) {
+    if matches!(form.draft.input(form.focus), Input::Kept(_)) && edits_field(&press) {
         let label = &backend.fields[form.focus].label;
         state.notify(format!("{label} is kept as the server sent it: rolo cannot edit that value in the form"), true);
         return Vec::new();
     }
+    let action = match press {
+        Press::Action(action) => action,
+        Press::Text(input) => {
+            on_field_key(form, &backend, input);
+            return Vec::new();
+        }
+    };
     match action {
-        Some(Action::NextField) => form.move_focus(1),
-        Some(Action::PrevField) => form.move_focus(-1),
-        Some(Action::PageDown) => form.move_focus(FIELDS_PER_PAGE as isize),
-        Some(Action::PageUp) => form.move_focus(-(FIELDS_PER_PAGE as isize)),
-        Some(Action::Activate) => activate(form, &backend),
-        Some(Action::Save) => return super::sending::save(state),
-        Some(Action::Preview) => return super::preview::open(state),
-        Some(Action::Undo) => step_back(form, &backend, true),
-        Some(Action::Redo) => step_back(form, &backend, false),
-        Some(Action::RevertField) => {
+        Action::NextField => form.move_focus(1),
+        Action::PrevField => form.move_focus(-1),
+        Action::PageDown => form.move_focus(FIELDS_PER_PAGE as isize),
+        Action::PageUp => form.move_focus(-(FIELDS_PER_PAGE as isize)),
+        Action::Activate => activate(form, &backend),
+        Action::Save => return super::sending::save(state),
+        Action::Preview => return super::preview::open(state),
+        Action::Undo => step_back(form, &backend, true),
+        Action::Redo => step_back(form, &backend, false),
+        Action::RevertField => {
             let index = form.focus;
             if form.draft.is_changed(index) {
                 let original = form.draft.original(index).clone();
@@ -336,48 +338,49 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
                 form.reload_entries();
             }
         }
-        Some(Action::SetNull) => {
+        Action::SetNull => {
             if let Err(message) = set_null(form, &backend) {
                 state.notify(message, true);
             }
         }
-        Some(Action::Back) => return super::sending::back(state),
-        Some(Action::Quit) => return super::request_quit(state),
-        Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
-        Some(Action::RawResponse) => show_response(state),
-        Some(Action::EditExternally) => return super::external::open(state),
-        _ => on_field_key(form, &backend, key),
+        Action::Back => return super::sending::back(state),
+        Action::Quit => return super::request_quit(state),
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
+        Action::RawResponse => show_response(state),
+        Action::EditExternally => return super::external::open(state),
+        // The screen's other actions (the palette, Ctrl-Z) are done before the form sees them.
+        _ => {}
     }
     Vec::new()
 }
 
-/// True when `action` (or, with none, `key`) would change the focused field's value.
-fn edits_field(action: Option<Action>, key: &KeyEvent) -> bool {
-    match action {
-        Some(Action::Activate | Action::SetNull) => true,
-        Some(_) => false,
-        None => typed_char(key).is_some() || matches!(key.code, KeyCode::Backspace | KeyCode::Delete),
+/// True when `press` would change the focused field's value.
+fn edits_field(press: &Press) -> bool {
+    match press {
+        Press::Action(action) => matches!(action, Action::Activate | Action::SetNull),
+        Press::Text(input) => typed_char(input).is_some() || matches!(input.key, Key::Backspace | Key::Delete),
     }
 }
 
-fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
+/// Typing in the focused field: text into its editor, or type-to-jump among its choices.
+fn on_field_key(form: &mut Form, backend: &Backend, input: TextInput) {
     let index = form.focus;
     let field = &backend.fields[index];
     if let Some(editor) = &mut form.editor {
         // The editor is one line: keys that would insert a line break are dropped.
-        let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'))
-            || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
-        if !newline && editor.input(key) {
+        let newline =
+            matches!(input.key, Key::Enter | Key::Char('\n' | '\r')) || (input.key == Key::Char('m') && input.ctrl);
+        if !newline && editor.input(input) {
             form.take_editor_text(backend);
         }
         return;
     }
-    match (field.kind.widget(), key.code) {
-        (Widget::Dropdown, KeyCode::Backspace | KeyCode::Delete) if !field.required => {
+    match (field.kind.widget(), input.key) {
+        (Widget::Dropdown, Key::Backspace | Key::Delete) if !field.required => {
             form.set_input(backend, index, Input::Text(String::new()));
         }
         (Widget::Dropdown, _) => {
-            if let Some(c) = typed_char(&key) {
+            if let Some(c) = typed_char(&input) {
                 let choices = field.dropdown_choices();
                 if let Some(found) = form.jump_to(c, &choices, false) {
                     form.set_input(backend, index, choices[found].input.clone());
@@ -388,7 +391,6 @@ fn on_field_key(form: &mut Form, backend: &Backend, key: KeyEvent) {
     }
 }
 
-/// Sets the focused field to an explicit null, or says why it cannot be.
 /// Undo (or redo): puts back every input of the step and focuses the field it changed.
 fn step_back(form: &mut Form, backend: &Backend, undo: bool) {
     let now = form.draft.inputs().to_vec();
@@ -405,6 +407,7 @@ fn step_back(form: &mut Form, backend: &Backend, undo: bool) {
     form.reload_entries();
 }
 
+/// Sets the focused field to an explicit null, or says why it cannot be.
 fn set_null(form: &mut Form, backend: &Backend) -> Result<(), String> {
     let index = form.focus;
     let field = &backend.fields[index];
@@ -420,7 +423,7 @@ fn activate(form: &mut Form, backend: &Backend) {
     let index = form.focus;
     match backend.fields[index].kind.widget() {
         // A null field stays null until an entry is added.
-        Widget::Entries => form.entries = Some(EntryEditor::open(form, index)),
+        Widget::Entries => form.mode = FormMode::EditingEntries(Box::new(EntryEditor::open(form, index))),
         Widget::Toggle => {
             let on = matches!(form.draft.input(index), Input::Toggle(true));
             form.set_input(backend, index, Input::Toggle(!on));
@@ -430,18 +433,22 @@ fn activate(form: &mut Form, backend: &Backend) {
             let current = form.draft.input(index).text().trim().to_string();
             let selected = choices.iter().position(|c| c.input.text() == current).unwrap_or(0);
             form.jump.clear();
-            form.dropdown = Some(Dropdown { choices, selected });
+            form.mode = FormMode::Choosing(Dropdown { choices, selected });
         }
         Widget::Line => {}
     }
 }
 
-fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
+fn on_dropdown_key(state: &mut State, press: &Press) {
     let backend = Arc::clone(&state.backend);
     let Some(form) = state.form.as_mut() else { return };
-    let Some(mut dropdown) = form.dropdown.take() else { return };
+    let mode = form.mode.take();
+    let FormMode::Choosing(mut dropdown) = mode else {
+        form.mode = mode;
+        return;
+    };
     let last = dropdown.choices.len().saturating_sub(1);
-    match action {
+    match press.action() {
         Some(Action::Up) => dropdown.selected = dropdown.selected.saturating_sub(1),
         Some(Action::Down) => dropdown.selected = (dropdown.selected + 1).min(last),
         Some(Action::PageUp) => dropdown.selected = dropdown.selected.saturating_sub(10),
@@ -453,12 +460,12 @@ fn on_dropdown_key(state: &mut State, action: Option<Action>, key: KeyEvent) {
         }
         Some(Action::Close) => return,
         _ => {
-            if let Some(c) = typed_char(&key)
+            if let Some(c) = press.typed_char()
                 && let Some(found) = form.jump_to(c, &dropdown.choices, true)
             {
                 dropdown.selected = found;
             }
         }
     }
-    form.dropdown = Some(dropdown);
+    form.mode = FormMode::Choosing(dropdown);
 }

@@ -1,82 +1,39 @@
-//! The change history in the app: noting each send so its answer is recorded, the history
-//! screen (list, details), and preparing the reverting change as a draft in the form.
+//! The change history in the app: the history screen (list, details), and preparing the
+//! reverting change as a draft in the form. Each send's entry rides with the send in
+//! [`super::Requests`] until its answer is recorded.
 //! The file itself is [`crate::history`]; the event loop reads and writes it, off its own thread.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::keymap::Action;
-use super::{Effect, Form, Overlay, State, Tag};
+use super::{Effect, Form, Overlay, Purpose, State};
 use crate::history::{HistoryEntry, Loaded};
-use crate::http::{Fetched, HttpError, Verdict};
+use crate::http::{Fetched, HttpError};
 use crate::record::input_from_record;
 
-/// The history as the app knows it: what the screen shows, and sends awaiting their answer.
+/// The history as the app knows it: what the screen shows. Sends awaiting their answer carry
+/// their entries in [`super::Requests`].
 #[derive(Debug, Default)]
 pub struct HistoryView {
     /// The entries read when the screen opened, newest first.
     pub entries: Vec<HistoryEntry>,
     /// Lines of the file that could not be read.
     pub skipped: usize,
-    /// The read in flight.
-    pub loading: Option<Tag>,
     /// Why the history could not be read.
     pub error: Option<String>,
-    /// Sends in flight, with what they change, recorded once answered.
-    pub(super) pending: HashMap<Tag, HistoryEntry>,
-    /// The contact being fetched to prepare a revert, and the entry to revert.
-    pub(super) reverting: Option<(Tag, HistoryEntry)>,
-}
-
-/// Notes the form's send `tag`, so its answer is recorded.
-pub(super) fn note_send(state: &mut State, tag: Tag) {
-    if let Some(form) = &state.form {
-        let entry = HistoryEntry::of(&form.draft, &state.session.profile);
-        state.history.pending.insert(tag, entry);
-    }
-}
-
-/// Notes a send of `entry` made under `tag` (bulk edit).
-pub(super) fn note_entry(state: &mut State, tag: Tag, entry: HistoryEntry) {
-    state.history.pending.insert(tag, entry);
-}
-
-/// The effect recording the outcome of send `tag`, if that send was noted.
-pub(super) fn on_outcome(state: &mut State, tag: Tag, outcome: Verdict, status: Option<u16>) -> Option<Effect> {
-    let entry = state.history.pending.remove(&tag)?;
-    Some(Effect::RecordHistory(entry.answered(status, outcome)))
-}
-
-/// On quitting: every send still in flight is abandoned, and it may have reached the server,
-/// so each is recorded as unknown.
-pub(super) fn abandon_all(state: &mut State) -> Vec<Effect> {
-    let mut pending: Vec<(Tag, HistoryEntry)> = state.history.pending.drain().collect();
-    pending.sort_by_key(|(tag, _)| *tag);
-    pending.into_iter().map(|(_, entry)| Effect::RecordHistory(entry.answered(None, Verdict::Unknown))).collect()
-}
-
-/// True when `tag` is the fetch for a revert.
-pub(super) fn owns_contact(state: &State, tag: Tag) -> bool {
-    state.history.reverting.as_ref().is_some_and(|(t, _)| *t == tag)
 }
 
 /// `H` in the list: opens the history screen and reads the file.
 pub(super) fn open(state: &mut State) -> Vec<Effect> {
-    let tag = state.tag();
-    let view = &mut state.history;
-    view.loading = Some(tag);
-    view.error = None;
+    let tag = state.requests.issue(Purpose::HistoryRead);
+    state.history.error = None;
     state.overlay = Some(Overlay::History { selected: 0, detail: false });
     vec![Effect::LoadHistory { tag }]
 }
 
 /// The file was read.
-pub(super) fn on_loaded(state: &mut State, tag: Tag, result: Result<Loaded, String>) -> Vec<Effect> {
+pub(super) fn on_loaded(state: &mut State, result: Result<Loaded, String>) -> Vec<Effect> {
     let view = &mut state.history;
-    if view.loading != Some(tag) {
-        return Vec::new();
-    }
-    view.loading = None;
     match result {
         Ok(loaded) => {
             view.entries = loaded.entries.into_iter().rev().collect();
@@ -93,7 +50,7 @@ pub(super) fn on_loaded(state: &mut State, tag: Tag, result: Result<Loaded, Stri
 
 /// Keys on the history screen.
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
-    let Some(Overlay::History { selected, detail }) = state.overlay.clone() else { return Vec::new() };
+    let Some(Overlay::History { selected, detail }) = state.overlay else { return Vec::new() };
     let last = state.history.entries.len().saturating_sub(1);
     let set = |state: &mut State, selected: usize, detail: bool| {
         state.overlay = Some(Overlay::History { selected, detail });
@@ -107,8 +64,7 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
         Some(Action::Close) if detail => set(state, selected, false),
         Some(Action::Close) => {
             state.overlay = None;
-            let effects = state.history.loading.take().map(|tag| Effect::Cancel { tag });
-            return effects.into_iter().collect();
+            return state.requests.cancel(|p| *p == Purpose::HistoryRead);
         }
         Some(Action::Revert) => return revert(state, selected),
         Some(Action::Quit) => return super::request_quit(state),
@@ -132,17 +88,18 @@ fn revert(state: &mut State, selected: usize) -> Vec<Effect> {
         state.notify("This entry changed no field: nothing to revert", false);
         return Vec::new();
     }
-    let tag = state.tag();
+    // A revert asked for earlier and not yet answered gives way to this one.
+    let mut effects = state.requests.cancel(|p| matches!(p, Purpose::HistoryRevert { .. }));
     let id = entry.contact_id.clone();
     state.notify(format!("Fetching {} to prepare the revert…", entry.title), false);
-    state.history.reverting = Some((tag, entry));
+    let tag = state.requests.issue(Purpose::HistoryRevert { entry: Box::new(entry) });
     state.overlay = None;
-    vec![Effect::LoadContact { tag, id }]
+    effects.push(Effect::LoadContact { tag, id });
+    effects
 }
 
-/// The contact for a revert arrived: its form opens with each changed field set back.
-pub(super) fn on_contact(state: &mut State, result: Result<Fetched, HttpError>) -> Vec<Effect> {
-    let Some((_, entry)) = state.history.reverting.take() else { return Vec::new() };
+/// The contact for reverting `entry` arrived: its form opens with each changed field set back.
+pub(super) fn on_contact(state: &mut State, entry: HistoryEntry, result: Result<Fetched, HttpError>) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
     let fetched = match result {
         Ok(fetched) => fetched,
@@ -163,8 +120,7 @@ pub(super) fn on_contact(state: &mut State, result: Result<Fetched, HttpError>) 
     }
     state.list.replace(&backend, contact.clone());
     // Opened without a refresh: the contact was fetched just now.
-    let mut form = Form::open(&backend, contact.clone(), 0);
-    form.refreshing = None;
+    let mut form = Form::open(&backend, contact.clone());
     let mut missing = Vec::new();
     for change in &entry.changes {
         let Some(index) = backend.fields.iter().position(|f| f.key.as_str() == change.field) else {

@@ -1,10 +1,9 @@
 //! The contact list: loaded pages, the cursor, the filter, and loading more on demand.
 
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{Key, TextArea};
 
-use super::keymap::{Action, Context};
-use super::{Effect, Filter, Form, Overlay, State, Tag};
+use super::keymap::{Action, Context, Press};
+use super::{Effect, Filter, Form, Overlay, Purpose, Requests, State};
 use crate::backend::Backend;
 use crate::http::{HttpError, Page, Pager, Progress};
 use crate::record::Contact;
@@ -31,21 +30,19 @@ pub struct ContactList {
     pub cursor: usize,
     /// Which page comes next, or why there is none; lists each contact once.
     pager: Pager,
-    /// The page request in flight.
-    pub loading: Option<Tag>,
     /// Why the last page failed to load.
     pub error: Option<String>,
 }
 
 impl ContactList {
     /// Forgets what was loaded and starts a new pass through the list with `pager`.
-    pub fn reload(&mut self, pager: Pager, next_tag: &mut Tag) -> Option<Effect> {
+    pub fn reload(&mut self, pager: Pager, requests: &mut Requests) -> Option<Effect> {
         self.contacts.clear();
         self.filter.clear();
         self.cursor = 0;
         self.error = None;
         self.pager = pager;
-        self.load_more(next_tag)
+        self.load_more(requests)
     }
 
     /// True while the server has more pages and paging has not stopped.
@@ -64,14 +61,12 @@ impl ContactList {
     }
 
     /// Asks for the next page unless one is in flight or there is none.
-    fn load_more(&mut self, next_tag: &mut Tag) -> Option<Effect> {
-        if self.loading.is_some() {
+    fn load_more(&mut self, requests: &mut Requests) -> Option<Effect> {
+        if requests.any(|p| *p == Purpose::ListPage) {
             return None;
         }
         let page = self.pager.next()?.clone();
-        let tag = *next_tag;
-        *next_tag += 1;
-        self.loading = Some(tag);
+        let tag = requests.issue(Purpose::ListPage);
         Some(Effect::LoadPage { tag, page })
     }
 
@@ -135,7 +130,8 @@ pub fn search_text(backend: &Backend, contact: &Contact) -> String {
     text
 }
 
-pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
+    let action = press.action();
     let mut effects = Vec::new();
     let page = state.list.page_rows(state.screen_rows);
     let list = &mut state.list;
@@ -149,10 +145,8 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         Some(Action::StartFilter) => list.typing = true,
         Some(Action::AcceptFilter) => list.typing = false,
         // Esc first abandons a page still loading (nothing else is in flight on the list).
-        Some(Action::ClearFilter) if context == Context::List && list.loading.is_some() => {
-            if let Some(tag) = list.loading.take() {
-                effects.push(Effect::Cancel { tag });
-            }
+        Some(Action::ClearFilter) if context == Context::List && state.requests.any(|p| *p == Purpose::ListPage) => {
+            effects.extend(state.requests.cancel(|p| *p == Purpose::ListPage));
             list.error = Some("Loading cancelled. Press r to load again.".into());
             state.retrying = None;
             state.notify("Loading cancelled; r loads again", false);
@@ -175,27 +169,32 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
         }
         Some(Action::ClearMarks) => super::bulk::clear_marks(state),
         Some(Action::OpenBulk) => return super::bulk::open(state),
-        // The filter is one line: Enter with a modifier must not start a second.
-        _ if context == Context::Filter && key.code != KeyCode::Enter && list.filter_input.input(key) => {
-            let query = list.filter_input.lines().concat();
-            list.filter.set_query(&query);
-            list.cursor = 0;
+        _ => {
+            // The filter is one line: Enter with a modifier must not start a second.
+            if context == Context::Filter
+                && let Press::Text(input) = press
+                && input.key != Key::Enter
+                && list.filter_input.input(input)
+            {
+                let query = list.filter_input.lines().concat();
+                list.filter.set_query(&query);
+                list.cursor = 0;
+            }
         }
-        _ => {}
     }
     let at_end = matches!(action, Some(Action::Bottom | Action::PageDown | Action::Down));
     if state.list.wants_more()
         || (at_end && state.list.error.is_none() && state.list.cursor + 1 >= state.list.filter.visible_len())
     {
-        effects.extend(state.list.load_more(&mut state.next_tag));
+        effects.extend(state.list.load_more(&mut state.requests));
     }
     effects
 }
 
 fn reload(state: &mut State) -> Vec<Effect> {
-    let mut effects: Vec<Effect> = state.list.loading.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
+    let mut effects = state.requests.cancel(|p| *p == Purpose::ListPage);
     let pager = state.pager();
-    effects.extend(state.list.reload(pager, &mut state.next_tag));
+    effects.extend(state.list.reload(pager, &mut state.requests));
     state.notice = None;
     effects
 }
@@ -217,18 +216,15 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
         let saved = state.restorable.remove(pending);
         return super::restore::open_restored(state, saved);
     }
-    let tag = state.tag();
+    let tag = state.requests.issue(Purpose::FormRefresh);
     let id = contact.id.clone();
-    state.form = Some(Form::open(&state.backend, contact, tag));
+    state.form = Some(Form::open(&state.backend, contact));
     state.notice = None;
     vec![Effect::LoadContact { tag, id }]
 }
 
-pub(super) fn on_page(state: &mut State, tag: Tag, result: Result<Page, HttpError>) -> Vec<Effect> {
-    if state.list.loading != Some(tag) {
-        return Vec::new();
-    }
-    state.list.loading = None;
+/// A page of the list arrived.
+pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec<Effect> {
     match result {
         Ok(mut page) => {
             state.record_exchange(&page.exchange);
@@ -245,7 +241,7 @@ pub(super) fn on_page(state: &mut State, tag: Tag, result: Result<Page, HttpErro
                 state.notify(format!("{} records without an id were left out", page.skipped), true);
             }
             if state.list.wants_more() {
-                state.list.load_more(&mut state.next_tag).into_iter().collect()
+                state.list.load_more(&mut state.requests).into_iter().collect()
             } else {
                 Vec::new()
             }

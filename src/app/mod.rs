@@ -14,6 +14,7 @@ pub mod keymap;
 mod list;
 pub mod palette;
 mod preview;
+mod requests;
 mod restore;
 mod sending;
 mod undo;
@@ -21,17 +22,18 @@ mod undo;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use serde_json::Value;
 
 pub use bulk::{BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkStep, compact as bulk_body};
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 pub use filter::Filter;
-pub use form::{Dropdown, Form, Outcome, ServerChange};
+pub use form::{Dropdown, Form, FormMode, Outcome, ServerChange};
 pub use history::HistoryView;
 pub use list::{ContactList, search_text};
 pub use preview::Preview;
+pub use requests::{Purpose, Requests};
 pub use sending::READ_ONLY;
 
 use crate::backend::Backend;
@@ -39,7 +41,7 @@ use crate::http::{
     Client, DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Written,
 };
 use crate::journal::{Found, Offered, SavedDraft, Unreadable};
-use keymap::{Action, Context};
+use keymap::{Action, Context, Press, TextInput};
 
 /// Identifies one request, so an answer to a request the user has moved on from is dropped.
 pub type Tag = u64;
@@ -116,8 +118,8 @@ pub struct Session {
     pub read_only: bool,
 }
 
-/// A screen drawn over the others.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A screen drawn over the others, with what only it shows.
+#[derive(Debug)]
 pub enum Overlay {
     /// The keymap; `search` narrows it while it is `Some`.
     Help { scroll: u16, search: Option<String> },
@@ -128,13 +130,13 @@ pub enum Overlay {
     /// Drafts left by an earlier run: restore, discard, or decide later.
     Restore { selected: usize },
     /// The request about to be sent, and the changes as a diff.
-    Preview { scroll: u16 },
+    Preview(Preview),
     /// Every action of the screen `under`, by name.
     Palette { query: String, selected: usize, under: Context },
     /// The change history; `detail` shows the selected entry's fields.
     History { selected: usize, detail: bool },
     /// Bulk edit of the marked contacts.
-    Bulk,
+    Bulk(Box<BulkEdit>),
 }
 
 /// The last request, for the status line.
@@ -184,10 +186,10 @@ pub struct State {
     pub restorable: Vec<Offered>,
     /// Files in the drafts folder that cannot be restored, named at start and left alone.
     pub unreadable_drafts: Vec<Unreadable>,
+    /// Every request in flight and what its answer is for.
+    pub requests: Requests,
     /// The retry a read in flight is waiting for, for the status line.
     pub retrying: Option<Retry>,
-    /// The request shown by the preview screen.
-    pub preview: Option<Preview>,
     /// Show the preview before every send (`[ui] preview_before_send`).
     pub preview_first: bool,
     /// Describes requests for previews (redacted); `update` never sends through it.
@@ -198,13 +200,12 @@ pub struct State {
     pub editor_format: crate::config::EditorFormat,
     /// The change history screen and the sends awaiting an answer to record.
     pub history: HistoryView,
-    /// Marked contacts and the bulk edit.
+    /// Marked contacts (the bulk edit itself is [`Overlay::Bulk`]).
     pub bulk: BulkView,
     /// Leave out what changes from run to run (request latency), for `rolo render`.
     pub deterministic: bool,
     /// The terminal's height (from [`Message::Resized`]), for paging through the list.
     pub screen_rows: u16,
-    next_tag: Tag,
 }
 
 impl State {
@@ -223,8 +224,8 @@ impl State {
             quitting: false,
             restorable: Vec::new(),
             unreadable_drafts: Vec::new(),
+            requests: Requests::default(),
             retrying: None,
-            preview: None,
             preview_first: false,
             wire: None,
             keymap: Arc::default(),
@@ -233,7 +234,6 @@ impl State {
             bulk: BulkView::default(),
             deterministic: false,
             screen_rows: 0,
-            next_tag: 1,
         }
     }
 
@@ -249,7 +249,7 @@ impl State {
     /// The effects to run at start-up: load the first page.
     pub fn start(&mut self) -> Vec<Effect> {
         let pager = self.pager();
-        self.list.reload(pager, &mut self.next_tag).into_iter().collect()
+        self.list.reload(pager, &mut self.requests).into_iter().collect()
     }
 
     /// A new pass through the contact list, under the client's `max_contacts`.
@@ -259,9 +259,17 @@ impl State {
 
     /// True while a request is in flight (the spinner turns).
     pub fn is_busy(&self) -> bool {
-        self.list.loading.is_some()
-            || self.form.as_ref().is_some_and(Form::is_busy)
-            || self.bulk.edit.as_ref().is_some_and(BulkEdit::in_flight)
+        self.requests.is_busy()
+    }
+
+    /// The bulk edit on screen, if any.
+    pub fn bulk_edit(&self) -> Option<&BulkEdit> {
+        bulk::edit_of(&self.overlay)
+    }
+
+    /// True when the open form's focused field is typed as text (Space types a space there).
+    fn focus_is_text(&self) -> bool {
+        self.form.as_ref().is_some_and(|form| self.backend.fields[form.focus].kind.is_text_like())
     }
 
     /// Where keys go now.
@@ -272,24 +280,20 @@ impl State {
             Some(Overlay::Palette { .. }) => Context::Palette,
             Some(Overlay::ConfirmDiscard { .. }) => Context::Confirm,
             Some(Overlay::Restore { .. }) => Context::Restore,
-            Some(Overlay::Preview { .. }) => Context::Preview,
+            Some(Overlay::Preview(_)) => Context::Preview,
             Some(Overlay::History { .. }) => Context::History,
-            Some(Overlay::Bulk) => self.bulk.edit.as_ref().map_or(Context::BulkResults, BulkEdit::context),
+            Some(Overlay::Bulk(edit)) => edit.context(),
             None => match &self.form {
-                Some(form) if form.dropdown.is_some() => Context::Dropdown,
-                Some(form) if form.conflicts.is_some() => Context::Conflict,
-                Some(form) if form.entries.is_some() => Context::KeyValue,
-                Some(_) => Context::Form,
+                Some(form) => match form.mode {
+                    FormMode::Editing => Context::Form,
+                    FormMode::Choosing(_) => Context::Dropdown,
+                    FormMode::Settling(_) => Context::Conflict,
+                    FormMode::EditingEntries(_) => Context::KeyValue,
+                },
                 None if self.list.typing => Context::Filter,
                 None => Context::List,
             },
         }
-    }
-
-    fn tag(&mut self) -> Tag {
-        let tag = self.next_tag;
-        self.next_tag += 1;
-        tag
     }
 
     fn record_exchange(&mut self, exchange: &Exchange) {
@@ -319,6 +323,10 @@ impl State {
 }
 
 /// Applies one message to the state and returns the work it calls for.
+///
+/// A key is resolved once, here, into a [`Press`]: the action the keymap binds it to where the
+/// user is, or text for the text boxes. An answer is routed by the [`Purpose`] its request was
+/// issued for in [`State::requests`].
 pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(state, key),
@@ -339,26 +347,33 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.spinner = state.spinner.wrapping_add(1);
             Vec::new()
         }
+        // Every answer goes where its request's purpose says; one with no entry is stale.
         Message::PageLoaded { tag, result } => {
             state.retrying = None;
-            list::on_page(state, tag, result)
+            match state.requests.answer(tag) {
+                Some(Purpose::ListPage) => list::on_page(state, result),
+                _ => Vec::new(),
+            }
         }
-        Message::ContactLoaded { tag, result } if bulk::owns_contact(state, tag) => {
-            bulk::on_contact(state, tag, result)
-        }
-        Message::ContactLoaded { tag, result } if history::owns_contact(state, tag) => {
-            history::on_contact(state, result)
-        }
-        Message::ContactLoaded { tag, result } => {
-            state.retrying = None;
-            sending::on_contact(state, tag, result)
-        }
-        Message::Saved { tag, written } if bulk::owns_save(state, tag) => bulk::on_saved(state, tag, written),
-        Message::Saved { tag, written } => sending::on_saved(state, tag, written),
+        Message::ContactLoaded { tag, result } => match state.requests.answer(tag) {
+            Some(Purpose::BulkFetch { contact_id }) => bulk::on_contact(state, &contact_id, result),
+            Some(Purpose::HistoryRevert { entry }) => history::on_contact(state, *entry, result),
+            purpose => {
+                state.retrying = None;
+                match purpose {
+                    Some(Purpose::FormConflictCheck) => conflict::on_checked(state, result),
+                    Some(Purpose::FormRefresh) => sending::on_refreshed(state, result),
+                    _ => Vec::new(),
+                }
+            }
+        },
+        Message::Saved { tag, written } => match state.requests.answer(tag) {
+            Some(Purpose::BulkSave { contact_id, entry }) => bulk::on_saved(state, &contact_id, *entry, written),
+            Some(Purpose::FormSave { entry }) => sending::on_saved(state, *entry, written),
+            _ => Vec::new(),
+        },
         Message::Retrying { tag, retry } => {
-            let current = state.list.loading == Some(tag)
-                || state.form.as_ref().is_some_and(|f| f.refreshing == Some(tag) || f.checking == Some(tag));
-            if current {
+            if state.requests.purpose(tag).is_some_and(Purpose::shows_retry) {
                 state.retrying = Some(retry);
             }
             Vec::new()
@@ -370,7 +385,10 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::EditedExternally { contact_id, sent, result } => {
             external::on_edited(state, &contact_id, &sent, result)
         }
-        Message::HistoryLoaded { tag, result } => history::on_loaded(state, tag, result),
+        Message::HistoryLoaded { tag, result } => match state.requests.answer(tag) {
+            Some(Purpose::HistoryRead) => history::on_loaded(state, result),
+            _ => Vec::new(),
+        },
         Message::HistoryFailed(error) => {
             state.notify(format!("Could not write the change history: {error}"), true);
             Vec::new()
@@ -378,16 +396,27 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     }
 }
 
+/// Resolves the key once, into what it means here, and does that.
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     // A notice answers the last thing done; the next key moves on from it.
     state.notice = None;
     let context = state.context();
-    let action = state.keymap.action_for(context, &key);
-    perform(state, context, action, key)
+    let press = match state.keymap.action_for(context, &key) {
+        // On a text field Space is a character; on other fields it opens or toggles them.
+        Some(Action::Activate)
+            if context == Context::Form && key.code == KeyCode::Char(' ') && state.focus_is_text() =>
+        {
+            Press::Text(TextInput::from(key))
+        }
+        Some(action) => Press::Action(action),
+        None => Press::Text(TextInput::from(key)),
+    };
+    perform(state, context, press)
 }
 
-/// Does what `action` (from `key`) means in `context`; the palette runs commands through here.
-fn perform(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+/// Does what `press` means in `context`; the palette runs commands through here.
+fn perform(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
+    let action = press.action();
     if action == Some(Action::Suspend) {
         // Nothing changes: the same screen comes back after `fg`.
         return vec![Effect::Suspend];
@@ -397,24 +426,24 @@ fn perform(state: &mut State, context: Context, action: Option<Action>, key: Key
         return Vec::new();
     }
     match context {
-        Context::Palette => palette::on_key(state, action, key),
-        Context::Search => on_search(state, action, key),
+        Context::Palette => palette::on_key(state, press),
+        Context::Search => on_search(state, press),
         Context::Viewer => on_viewer(state, action),
         Context::Confirm => on_confirm(state, action),
         Context::Restore => restore::on_key(state, action),
         Context::Preview => preview::on_key(state, action),
         Context::Conflict => conflict::on_key(state, action),
-        Context::List | Context::Filter => list::on_key(state, context, action, key),
-        Context::Form | Context::Dropdown => form::on_key(state, context, action, key),
+        Context::List | Context::Filter => list::on_key(state, context, press),
+        Context::Form | Context::Dropdown => form::on_key(state, context, press),
         Context::History => history::on_key(state, action),
         Context::BulkPick | Context::BulkText | Context::BulkPreview | Context::BulkResults => {
-            bulk::on_key(state, context, action, key)
+            bulk::on_key(state, context, press)
         }
         Context::KeyValue if action == Some(Action::Quit) => request_quit(state),
         Context::KeyValue => {
             if let Some(form) = state.form.as_mut() {
                 let backend = std::sync::Arc::clone(&state.backend);
-                entries::on_key(form, &backend, action, key);
+                entries::on_key(form, &backend, press);
             }
             Vec::new()
         }
@@ -433,10 +462,8 @@ fn request_quit(state: &mut State) -> Vec<Effect> {
     state.quitting = true;
     state.retrying = None;
     // The form stays: leaving without a "yes" keeps unsent edits in the journal for next time.
-    let mut effects: Vec<Effect> = state.form.as_ref().map(Form::cancel_all).unwrap_or_default();
-    effects.extend(state.list.loading.take().map(|tag| Effect::Cancel { tag }));
-    effects.extend(bulk::cancel_all(state));
-    effects.extend(history::abandon_all(state));
+    // Every send still in flight may have reached the server: its history entry says unknown.
+    let mut effects = state.requests.cancel_all();
     effects.push(Effect::Quit);
     effects
 }
@@ -467,41 +494,40 @@ fn on_viewer(state: &mut State, action: Option<Action>) -> Vec<Effect> {
 }
 
 /// Typing a search into the help screen.
-fn on_search(state: &mut State, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+fn on_search(state: &mut State, press: Press) -> Vec<Effect> {
     let Some(Overlay::Help { scroll, search: Some(query) }) = &mut state.overlay else { return Vec::new() };
-    match action {
+    match press.action() {
         Some(Action::Quit) => return request_quit(state),
         Some(Action::ClearFilter) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
         Some(Action::Up) => *scroll = scroll.saturating_sub(1),
         Some(Action::Down) => *scroll = scroll.saturating_add(1),
-        _ => match key.code {
-            crossterm::event::KeyCode::Backspace => {
-                query.pop();
+        _ if press.is_backspace() => {
+            query.pop();
+            *scroll = 0;
+        }
+        _ => {
+            if let Some(c) = press.typed_char() {
+                query.push(c);
                 *scroll = 0;
             }
-            _ => {
-                if let Some(c) = keymap::typed_char(&key) {
-                    query.push(c);
-                    *scroll = 0;
-                }
-            }
-        },
+        }
     }
     Vec::new()
 }
 
 fn on_confirm(state: &mut State, action: Option<Action>) -> Vec<Effect> {
-    let Some(Overlay::ConfirmDiscard { then_quit }) = state.overlay.clone() else {
+    let Some(Overlay::ConfirmDiscard { then_quit }) = state.overlay else {
         return Vec::new();
     };
     match action {
         Some(Action::Yes) => {
             state.overlay = None;
-            let mut effects: Vec<Effect> = state.form.take().into_iter().flat_map(|f| f.cancel_all()).collect();
+            state.form = None;
+            let mut effects = state.requests.cancel(Purpose::is_form);
             restore::offer_rest(state);
             if then_quit {
                 state.quitting = true;
-                effects.extend(history::abandon_all(state));
+                effects.extend(state.requests.cancel_all());
                 effects.push(Effect::Quit);
             } else {
                 state.notify("Changes discarded", false);

@@ -1,11 +1,10 @@
 //! The command palette (`:` or Ctrl-P): every action of the screen underneath, by name,
 //! fuzzy-matched, with its key shown so the user learns it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use super::keymap::{Action, Context, Keymap};
+use super::keymap::{Action, Context, Keymap, Press};
 use super::{Effect, Overlay, State};
 
 /// One command offered by the palette.
@@ -48,11 +47,11 @@ pub(super) fn open(state: &mut State, under: Context) {
 }
 
 /// Keys in the palette: typing narrows, ↑/↓ choose, Enter runs, Esc closes.
-pub(super) fn on_key(state: &mut State, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, press: Press) -> Vec<Effect> {
     let Some(Overlay::Palette { query, selected, under }) = &mut state.overlay else { return Vec::new() };
     let under = *under;
     let count = commands(&state.keymap, under, query).len();
-    match action {
+    match press.action() {
         Some(Action::Quit) => return super::request_quit(state),
         Some(Action::Close) => state.overlay = None,
         Some(Action::Up) => *selected = selected.saturating_sub(1),
@@ -61,28 +60,20 @@ pub(super) fn on_key(state: &mut State, action: Option<Action>, key: KeyEvent) -
             let chosen = commands(&state.keymap, under, query).into_iter().nth(*selected);
             state.overlay = None;
             if let Some(command) = chosen {
-                let key = state
-                    .keymap
-                    .bindings()
-                    .iter()
-                    .find(|b| b.context == under && b.action == command.action)
-                    .and_then(|b| b.keys.first())
-                    .map_or(KeyEvent::new(KeyCode::Null, KeyModifiers::NONE), |k| KeyEvent::new(k.code, k.mods));
-                return super::perform(state, under, Some(command.action), key);
+                // The command runs as its action: the screen underneath does what it means.
+                return super::perform(state, under, Press::Action(command.action));
             }
         }
-        _ => match key.code {
-            KeyCode::Backspace => {
-                query.pop();
+        _ if press.is_backspace() => {
+            query.pop();
+            *selected = 0;
+        }
+        _ => {
+            if let Some(c) = press.typed_char() {
+                query.push(c);
                 *selected = 0;
             }
-            _ => {
-                if let Some(c) = super::keymap::typed_char(&key) {
-                    query.push(c);
-                    *selected = 0;
-                }
-            }
-        },
+        }
     }
     Vec::new()
 }

@@ -14,6 +14,8 @@ pub struct Preview {
     pub outgoing: Outgoing,
     /// Every field whose value in the body differs from the record as received.
     pub changes: Vec<Difference>,
+    /// First line shown.
+    pub scroll: u16,
 }
 
 /// Opens the preview of the open form's update, or explains why there is nothing to show.
@@ -40,26 +42,21 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     let changes = draft.differences(&body);
     let id = draft.loaded.update_id(&state.backend);
     let outgoing = state.describe_update(&id, body);
-    state.preview = Some(Preview { outgoing, changes });
-    state.overlay = Some(Overlay::Preview { scroll: 0 });
+    state.overlay = Some(Overlay::Preview(Preview { outgoing, changes, scroll: 0 }));
     Vec::new()
 }
 
 /// Keys on the preview: send, scroll, or back to the form.
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
-    let Some(Overlay::Preview { scroll }) = &mut state.overlay else { return Vec::new() };
+    let Some(Overlay::Preview(Preview { scroll, .. })) = &mut state.overlay else { return Vec::new() };
     match action {
         Some(Action::Up) => *scroll = scroll.saturating_sub(1),
         Some(Action::Down) => *scroll = scroll.saturating_add(1),
         Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
         Some(Action::PageDown) => *scroll = scroll.saturating_add(10),
-        Some(Action::Close) => {
-            state.overlay = None;
-            state.preview = None;
-        }
+        Some(Action::Close) => state.overlay = None,
         Some(Action::Save) => {
             state.overlay = None;
-            state.preview = None;
             return super::sending::save_now(state);
         }
         Some(Action::Quit) => return super::request_quit(state),

@@ -2,11 +2,11 @@
 //! leave them all on disk for later. Files that cannot be restored are only named.
 
 use super::keymap::Action;
-use super::{Effect, Form, Overlay, State};
+use super::{Effect, Form, Overlay, Purpose, State};
 use crate::journal::{Offered, Unreadable};
 
 pub(super) fn on_key(state: &mut State, action: Option<Action>) -> Vec<Effect> {
-    let Some(Overlay::Restore { selected }) = state.overlay.clone() else { return Vec::new() };
+    let Some(Overlay::Restore { selected }) = state.overlay else { return Vec::new() };
     let last = state.restorable.len().saturating_sub(1);
     match action {
         Some(Action::Up) => state.overlay = Some(Overlay::Restore { selected: selected.saturating_sub(1) }),
@@ -43,9 +43,9 @@ pub(super) fn open_restored(state: &mut State, offered: Offered) -> Vec<Effect> 
         state.unreadable_drafts.push(Unreadable { file: offered.file, reason });
         return Vec::new();
     };
-    let tag = state.tag();
+    let tag = state.requests.issue(Purpose::FormRefresh);
     let id = draft.loaded.id.clone();
-    let mut form = Form::open(&state.backend, draft.loaded.clone(), tag);
+    let mut form = Form::open(&state.backend, draft.loaded.clone());
     form.restore(&state.backend, draft);
     state.form = Some(form);
     state.notify(format!("Restored your unsent draft for {}: review it, then Ctrl-S sends", saved.title), false);

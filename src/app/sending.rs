@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
-use super::{Effect, Outcome, Overlay, ServerChange, State, Tag};
+use super::requests::record;
+use super::{Effect, Outcome, Overlay, Purpose, ServerChange, State};
 use crate::backend::Backend;
+use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Verdict, WriteOutcome, Written};
 use crate::record::input_from_record;
 use crate::validate::{FieldError, validate};
@@ -25,11 +27,14 @@ pub(super) fn save_now(state: &mut State) -> Vec<Effect> {
     if refuse_if_read_only(state) {
         return Vec::new();
     }
-    let Some(form) = state.form.as_mut() else { return Vec::new() };
-    if form.saving.is_some() {
+    if state.form.is_none() {
+        return Vec::new();
+    }
+    if state.requests.any(|p| matches!(p, Purpose::FormSave { .. })) {
         state.notify("Already sending; Esc cancels", false);
         return Vec::new();
     }
+    let Some(form) = state.form.as_mut() else { return Vec::new() };
     if let Some(first) = form.errors.first().map(|e| e.field) {
         form.outcome = form.invalid_outcome();
         form.focus = first;
@@ -40,14 +45,13 @@ pub(super) fn save_now(state: &mut State) -> Vec<Effect> {
         state.notify("Nothing to send: no field has changed", false);
         return Vec::new();
     }
-    if form.checking.is_some() {
+    if state.requests.any(|p| *p == Purpose::FormConflictCheck) {
         return Vec::new();
     }
     // First make sure nobody changed the contact since the draft began.
-    let tag = state.tag();
+    let tag = state.requests.issue(Purpose::FormConflictCheck);
+    let mut effects = state.requests.cancel(|p| *p == Purpose::FormRefresh);
     let form = state.form.as_mut().expect("checked above");
-    let mut effects: Vec<Effect> = form.refreshing.take().map(|tag| Effect::Cancel { tag }).into_iter().collect();
-    form.checking = Some(tag);
     form.outcome = None;
     effects.push(Effect::LoadContact { tag, id: form.draft.loaded.id.clone() });
     effects
@@ -80,57 +84,48 @@ pub(super) fn send(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let tag = state.tag();
-    let form = state.form.as_mut().expect("checked above");
-    let mut effects = Vec::new();
+    // Its answer is recorded in the history, whatever it is.
+    let entry = Box::new(HistoryEntry::of(&form.draft, &state.session.profile));
+    let tag = state.requests.issue(Purpose::FormSave { entry });
     // A fetch answering after the save would roll the form back to the version before it.
-    if let Some(refreshing) = form.refreshing.take() {
-        effects.push(Effect::Cancel { tag: refreshing });
-    }
-    form.saving = Some(tag);
+    let mut effects = state.requests.cancel(|p| *p == Purpose::FormRefresh);
+    let form = state.form.as_mut().expect("checked above");
     form.server_changed.clear();
     form.sent = form.draft.inputs().to_vec();
     form.outcome = None;
     let (id, contact_id) = (form.draft.loaded.update_id(&state.backend), form.draft.loaded.id.clone());
     effects.push(Effect::Save { tag, id, contact_id, body });
-    super::history::note_send(state, tag);
     effects
 }
 
 /// Esc: cancels a check or send in flight, else leaves the form (asking first if changed).
 pub(super) fn back(state: &mut State) -> Vec<Effect> {
     let Some(form) = state.form.as_mut() else { return Vec::new() };
-    if let Some(tag) = form.checking.take() {
+    if state.requests.any(|p| *p == Purpose::FormConflictCheck) {
         form.outcome = Some(Outcome::Cancelled);
         state.retrying = None;
-        return vec![Effect::Cancel { tag }];
+        return state.requests.cancel(|p| *p == Purpose::FormConflictCheck);
     }
-    if let Some(tag) = form.saving.take() {
-        // The request may already have reached the server: that is all rolo knows.
+    if state.requests.any(|p| matches!(p, Purpose::FormSave { .. })) {
+        // The request may already have reached the server: that is all rolo knows, and what
+        // its history entry says.
         form.outcome = Some(Outcome::cancelled_in_flight());
-        let mut effects = vec![Effect::Cancel { tag }];
-        effects.extend(super::history::on_outcome(state, tag, Verdict::Unknown, None));
-        return effects;
+        return state.requests.cancel(|p| matches!(p, Purpose::FormSave { .. }));
     }
     if form.draft.is_dirty() {
         state.overlay = Some(Overlay::ConfirmDiscard { then_quit: false });
         return Vec::new();
     }
-    let effects = form.cancel_all();
+    let effects = state.requests.cancel(Purpose::is_form);
     state.form = None;
     super::restore::offer_rest(state);
     effects
 }
 
-/// A contact fetched for the open form: the pre-send check, or the refresh after opening.
-pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
-    if state.form.as_ref().is_some_and(|f| f.checking == Some(tag)) {
-        return super::conflict::on_checked(state, result);
-    }
-    let Some(form) = state.form.as_mut().filter(|f| f.refreshing == Some(tag)) else {
-        return Vec::new();
-    };
-    form.refreshing = None;
+/// The open form's contact, fetched again after opening: taken as the baseline while nothing
+/// is edited.
+pub(super) fn on_refreshed(state: &mut State, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+    let Some(form) = state.form.as_mut() else { return Vec::new() };
     match result {
         Ok(Fetched { contact, exchange }) => {
             match contact {
@@ -163,15 +158,13 @@ pub(super) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, Ht
 /// The server's answer to a send, judged ([`WriteOutcome::decide`]): stored, the record
 /// becomes the baseline and the draft is cleared; not stored, the server's errors go under
 /// their fields; unknown, nothing changes. The draft is never lost.
-pub(super) fn on_saved(state: &mut State, tag: Tag, written: Written) -> Vec<Effect> {
+/// `entry` is the send's history entry, recorded with the outcome.
+pub(super) fn on_saved(state: &mut State, entry: HistoryEntry, written: Written) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
-    let Some(form) = state.form.as_mut().filter(|f| f.saving == Some(tag)) else {
-        // A send the form no longer waits for (cancelled): its history entry says unknown.
-        return super::history::on_outcome(state, tag, Verdict::Unknown, written.exchange().status)
-            .into_iter()
-            .collect();
+    let Some(form) = state.form.as_mut() else {
+        // A send no form waits for any more: its history entry says unknown.
+        return vec![record(entry, Verdict::Unknown, written.exchange().status)];
     };
-    form.saving = None;
     let sent = std::mem::take(&mut form.sent);
     let outcome = WriteOutcome::decide(&form.draft, &sent, written);
     form.outcome = Some(Outcome::sent(&outcome));
@@ -213,7 +206,7 @@ pub(super) fn on_saved(state: &mut State, tag: Tag, written: Written) -> Vec<Eff
         WriteOutcome::Unknown { .. } => {}
     }
     state.record_exchange(outcome.exchange());
-    super::history::on_outcome(state, tag, outcome.verdict(), outcome.exchange().status).into_iter().collect()
+    vec![record(entry, outcome.verdict(), outcome.exchange().status)]
 }
 
 fn mismatch(answered: &str, asked: &str) -> String {

@@ -6,12 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
 
 use super::theme::{self, Theme};
-use crate::app::{BulkEdit, BulkStep, ItemStatus, State};
+use crate::app::{BulkEdit, BulkStep, ItemStatus, Purpose, State};
 use crate::http::{ALREADY_STORED, Verdict, unknown_summary};
 
 /// Draws the bulk edit screen over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) {
-    let Some(edit) = &state.bulk.edit else { return };
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, edit: &BulkEdit) {
     let popup = area;
     frame.render_widget(Clear, popup);
     let count = edit.targets.len();
@@ -19,7 +18,9 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) {
         BulkStep::Field => format!(" Bulk edit of {count} contacts: 1. the field "),
         BulkStep::Value => format!(" Bulk edit of {count} contacts: 2. the value "),
         BulkStep::Preview => format!(" Bulk edit of {count} contacts: 3. the requests "),
-        BulkStep::Results if edit.in_flight() => format!(" Bulk edit of {count} contacts: sending "),
+        BulkStep::Results if state.requests.any(Purpose::is_bulk) => {
+            format!(" Bulk edit of {count} contacts: sending ")
+        }
         BulkStep::Results => format!(" Bulk edit of {count} contacts: results "),
     };
     let block = Block::bordered().title(title).border_style(theme.key);
@@ -132,8 +133,8 @@ fn preview_lines(theme: &Theme, state: &State, edit: &BulkEdit) -> Vec<Line<'sta
 fn result_line(theme: &Theme, item: &crate::app::BulkItem) -> Line<'static> {
     let (mark, text, style) = match &item.status {
         ItemStatus::Waiting => ("·", "waiting".to_string(), theme.dim),
-        ItemStatus::Fetching(_) => ("…", "fetching".to_string(), theme.dim),
-        ItemStatus::Sending(_) => ("…", "sending".to_string(), theme.dim),
+        ItemStatus::Fetching => ("…", "fetching".to_string(), theme.dim),
+        ItemStatus::Sending => ("…", "sending".to_string(), theme.dim),
         ItemStatus::Stored(summary) => (theme::OK_MARK, summary.clone(), theme.ok),
         ItemStatus::Unchanged => (theme::OK_MARK, ALREADY_STORED.to_string(), theme.ok),
         ItemStatus::NotStored(why) => {

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::{self, Theme};
 use super::{conflict, dropdown, entries, field, long_line};
 use crate::app::keymap::{Action, Context};
-use crate::app::{Form, Outcome, State};
+use crate::app::{Form, FormMode, Outcome, Purpose, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
 use crate::record::{Input, kept_reason};
 
@@ -66,16 +66,15 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, 
         if let Some(editor) = &form.editor {
             long_line::draw(frame, value_area, editor, &mut scroll.first_char);
         }
-        if let Some(open) = &form.dropdown {
+        if let FormMode::Choosing(open) = &form.mode {
             dropdown::draw(frame, area, value_area, theme, open);
         }
     }
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), footer_area);
-    if let Some(editor) = &form.entries {
-        entries::draw(frame, area, theme, state, form, editor);
-    }
-    if let Some(conflicts) = &form.conflicts {
-        conflict::draw(frame, area, theme, state, conflicts);
+    match &form.mode {
+        FormMode::EditingEntries(editor) => entries::draw(frame, area, theme, state, form, editor),
+        FormMode::Settling(conflicts) => conflict::draw(frame, area, theme, state, conflicts),
+        FormMode::Editing | FormMode::Choosing(_) => {}
     }
 }
 
@@ -95,11 +94,11 @@ fn header_line(theme: &Theme, state: &State, form: &Form) -> Line<'static> {
         spans.push(Span::styled(format!("   {} {problems} {noun}", theme::ERROR_MARK), theme.error));
     }
     let spinner = theme::SPINNER[state.spinner % theme::SPINNER.len()];
-    if form.saving.is_some() {
+    if state.requests.any(|p| matches!(p, Purpose::FormSave { .. })) {
         spans.push(Span::styled(format!("   {spinner} sending… (Esc cancels)"), theme.key));
-    } else if form.checking.is_some() {
+    } else if state.requests.any(|p| *p == Purpose::FormConflictCheck) {
         spans.push(Span::styled(format!("   {spinner} checking for changes by others… (Esc cancels)"), theme.key));
-    } else if form.refreshing.is_some() {
+    } else if state.requests.any(|p| *p == Purpose::FormRefresh) {
         spans.push(Span::styled(format!("   {spinner} fetching latest…"), theme.dim));
     }
     Line::from(spans)

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::shown;
 use super::theme::{self, Theme};
-use crate::app::State;
+use crate::app::{Purpose, State};
 use crate::history::HistoryEntry;
 use crate::http::Verdict;
 
@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, selecte
     frame.render_widget(Clear, popup);
     let inner_rows = popup.height.saturating_sub(2) as usize;
     let mut lines = Vec::new();
-    if view.loading.is_some() {
+    if state.requests.any(|p| *p == Purpose::HistoryRead) {
         lines.push(Line::styled("Reading the history…", theme.dim));
     } else if let Some(error) = &view.error {
         lines.push(Line::styled(format!("{} {error}", theme::ERROR_MARK), theme.error));

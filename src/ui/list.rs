@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::theme::Theme;
-use crate::app::State;
+use crate::app::{Purpose, State};
 
 /// Columns at most this wide keep their width when the terminal is narrow.
 const NARROW: u16 = 10;
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
     if visible == 0 {
         let text = if let Some(error) = &list.error {
             super::shown(error)
-        } else if list.loading.is_some() {
+        } else if state.requests.any(|p| *p == Purpose::ListPage) {
             "Loading contacts…".to_string()
         } else if show_filter {
             "No contact matches the filter. Esc clears it.".to_string()

@@ -91,9 +91,9 @@ pub fn draw(frame: &mut Frame, state: &State, look: Look, scroll: &mut Scroll) {
         Some(Overlay::Response { scroll }) => response::draw(frame, body, theme, state, *scroll),
         Some(Overlay::ConfirmDiscard { then_quit }) => confirm::draw(frame, body, theme, state, *then_quit),
         Some(Overlay::Restore { selected }) => restore::draw(frame, body, theme, state, *selected),
-        Some(Overlay::Preview { scroll }) => preview::draw(frame, body, theme, state, *scroll),
+        Some(Overlay::Preview(preview)) => preview::draw(frame, body, theme, state, preview),
         Some(Overlay::History { selected, detail }) => history::draw(frame, body, theme, state, *selected, *detail),
-        Some(Overlay::Bulk) => bulk::draw(frame, body, theme, state),
+        Some(Overlay::Bulk(edit)) => bulk::draw(frame, body, theme, state, edit),
         None => {}
     }
     // Hidden characters go first, so none can split an echoed secret past the masking.

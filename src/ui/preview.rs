@@ -6,12 +6,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme::{self, Theme};
-use crate::app::State;
 use crate::app::keymap::{Action, Context};
+use crate::app::{Preview, State};
 
 /// Draws the pending request over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, scroll: u16) {
-    let Some(preview) = &state.preview else { return };
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, preview: &Preview) {
     let mut lines = Vec::new();
     let outgoing = &preview.outgoing;
     lines.push(Line::styled(format!("{} {}", outgoing.method, super::shown(&outgoing.url)), theme.heading));
@@ -40,5 +39,6 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, scroll:
     };
     frame.render_widget(Clear, area);
     let block = Block::bordered().title(title).border_style(theme.key);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
+    frame
+        .render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((preview.scroll, 0)), area);
 }

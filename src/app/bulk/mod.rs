@@ -6,16 +6,15 @@
 mod send;
 
 pub use send::compact;
-pub(in crate::app) use send::{cancel_all, on_contact, on_saved, retry, start_sending, stop_or_close};
+pub(in crate::app) use send::{on_contact, on_saved, retry, start_sending, stop_or_close};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{Key, TextArea};
 use serde_json::Value;
 
-use super::keymap::{Action, Context, jump, typed_char};
-use super::{Effect, Overlay, State, Tag};
+use super::keymap::{Action, Context, Press, jump};
+use super::{Effect, Overlay, Purpose, State};
 use crate::backend::{Backend, Widget};
 use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Outgoing, WriteOutcome, Written};
@@ -23,13 +22,28 @@ use crate::journal::SavedDraft;
 use crate::record::{Choice, Contact, Draft, Input};
 use crate::validate::{check_field, validate};
 
-/// Marks in the list, and the bulk edit under way (if any).
+/// Marks in the list: the contacts a bulk edit would change. The edit itself lives in
+/// [`Overlay::Bulk`], as long as its screen is open.
 #[derive(Debug, Default)]
 pub struct BulkView {
     /// Ids of the marked contacts.
     pub marks: HashSet<String>,
-    /// The open bulk edit.
-    pub edit: Option<BulkEdit>,
+}
+
+/// The bulk edit open over the list, if any.
+pub(in crate::app) fn edit_of(overlay: &Option<Overlay>) -> Option<&BulkEdit> {
+    match overlay {
+        Some(Overlay::Bulk(edit)) => Some(edit),
+        _ => None,
+    }
+}
+
+/// The bulk edit open over the list, to change.
+pub(in crate::app) fn edit_mut(overlay: &mut Option<Overlay>) -> Option<&mut BulkEdit> {
+    match overlay {
+        Some(Overlay::Bulk(edit)) => Some(edit),
+        _ => None,
+    }
 }
 
 /// Where a bulk edit is.
@@ -66,9 +80,9 @@ pub enum ItemStatus {
     /// Not started yet.
     Waiting,
     /// Being fetched fresh.
-    Fetching(Tag),
+    Fetching,
     /// The update is in flight.
-    Sending(Tag),
+    Sending,
     /// Stored: the outcome's summary (`Stored: 200`, and any field stored differently).
     Stored(String),
     /// It already had the value: nothing sent.
@@ -199,19 +213,6 @@ impl BulkEdit {
     pub fn progress(&self) -> (usize, usize) {
         (self.items.iter().filter(|i| i.is_done()).count(), self.items.len())
     }
-
-    /// True while a fetch or update is in flight.
-    pub fn in_flight(&self) -> bool {
-        self.items.iter().any(|i| matches!(i.status, ItemStatus::Fetching(_) | ItemStatus::Sending(_)))
-    }
-
-    fn tags(&self) -> Vec<Tag> {
-        let sends = self.items.iter().filter_map(|i| match i.status {
-            ItemStatus::Fetching(tag) | ItemStatus::Sending(tag) => Some(tag),
-            _ => None,
-        });
-        sends.collect()
-    }
 }
 
 /// Space: marks or unmarks the contact under the cursor, then moves down.
@@ -245,50 +246,38 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         state.notify(format!("No contact is marked: {key} marks the one under the cursor"), true);
         return Vec::new();
     }
-    state.bulk.edit = Some(BulkEdit::new(&state.backend, targets));
-    state.overlay = Some(Overlay::Bulk);
+    state.overlay = Some(Overlay::Bulk(Box::new(BulkEdit::new(&state.backend, targets))));
     Vec::new()
 }
 
-/// True when `tag` is a fetch of the bulk run.
-pub(super) fn owns_contact(state: &State, tag: Tag) -> bool {
-    state.bulk.edit.as_ref().is_some_and(|e| e.items.iter().any(|i| i.status == ItemStatus::Fetching(tag)))
-}
-
-/// True when `tag` is an update of the bulk run.
-pub(super) fn owns_save(state: &State, tag: Tag) -> bool {
-    state.bulk.edit.as_ref().is_some_and(|e| e.items.iter().any(|i| i.status == ItemStatus::Sending(tag)))
-}
-
 /// Keys on the bulk screen.
-pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
+    let action = press.action();
     if action == Some(Action::Quit) {
         return super::request_quit(state);
     }
     let backend = Arc::clone(&state.backend);
-    let Some(edit) = state.bulk.edit.as_mut() else {
-        state.overlay = None;
-        return Vec::new();
-    };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     match (edit.step, action) {
         (Step::Field | Step::Value, Some(Action::Back)) => {
             if edit.step == Step::Field {
                 state.overlay = None;
-                state.bulk.edit = None;
             } else {
                 edit.step = Step::Field;
                 edit.error = None;
             }
         }
-        (Step::Field, _) => pick_field(edit, &backend, action, key),
+        (Step::Field, _) => pick_field(edit, &backend, &press),
         (Step::Value, Some(Action::Choose)) => return choose_value(state),
         (Step::Value, _) if context == Context::BulkText => {
-            let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'));
-            if !newline && edit.editor.input(key) {
+            if let Press::Text(input) = press
+                && !matches!(input.key, Key::Enter | Key::Char('\n' | '\r'))
+                && edit.editor.input(input)
+            {
                 edit.error = None;
             }
         }
-        (Step::Value, _) => pick_value(edit, action, key),
+        (Step::Value, _) => pick_value(edit, &press),
         (Step::Preview, Some(Action::Up)) => edit.scroll = edit.scroll.saturating_sub(1),
         (Step::Preview, Some(Action::Down)) => edit.scroll = edit.scroll.saturating_add(1),
         (Step::Preview, Some(Action::PageUp)) => edit.scroll = edit.scroll.saturating_sub(10),
@@ -306,9 +295,9 @@ pub(super) fn on_key(state: &mut State, context: Context, action: Option<Action>
     Vec::new()
 }
 
-fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, key: KeyEvent) {
+fn pick_field(edit: &mut BulkEdit, backend: &Backend, press: &Press) {
     let last = edit.fields.len().saturating_sub(1);
-    match action {
+    match press.action() {
         Some(Action::Up) => edit.field_cursor = edit.field_cursor.saturating_sub(1),
         Some(Action::Down) => edit.field_cursor = (edit.field_cursor + 1).min(last),
         Some(Action::PageUp) => edit.field_cursor = edit.field_cursor.saturating_sub(10),
@@ -324,7 +313,7 @@ fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, ke
             edit.step = Step::Value;
         }
         _ => {
-            if let Some(c) = typed_char(&key) {
+            if let Some(c) = press.typed_char() {
                 let labels: Vec<String> = edit.fields.iter().map(|&i| backend.fields[i].label.clone()).collect();
                 if let Some(found) = jump_to(&mut edit.jump, c, &labels) {
                     edit.field_cursor = found;
@@ -334,15 +323,15 @@ fn pick_field(edit: &mut BulkEdit, backend: &Backend, action: Option<Action>, ke
     }
 }
 
-fn pick_value(edit: &mut BulkEdit, action: Option<Action>, key: KeyEvent) {
+fn pick_value(edit: &mut BulkEdit, press: &Press) {
     let last = edit.choices.len().saturating_sub(1);
-    match action {
+    match press.action() {
         Some(Action::Up) => edit.choice_cursor = edit.choice_cursor.saturating_sub(1),
         Some(Action::Down) => edit.choice_cursor = (edit.choice_cursor + 1).min(last),
         Some(Action::PageUp) => edit.choice_cursor = edit.choice_cursor.saturating_sub(10),
         Some(Action::PageDown) => edit.choice_cursor = (edit.choice_cursor + 10).min(last),
         _ => {
-            if let Some(c) = typed_char(&key) {
+            if let Some(c) = press.typed_char() {
                 let labels: Vec<String> = edit.choices.iter().map(|c| c.label.clone()).collect();
                 if let Some(found) = jump_to(&mut edit.jump, c, &labels) {
                     edit.choice_cursor = found;
@@ -377,7 +366,7 @@ fn problem(backend: &Backend, draft: &Draft) -> Option<String> {
 /// Enter on a value: checks it, then describes each contact's request for the preview.
 fn choose_value(state: &mut State) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
-    let Some(edit) = state.bulk.edit.as_ref() else { return Vec::new() };
+    let Some(edit) = edit_of(&state.overlay) else { return Vec::new() };
     let Some(index) = edit.field else { return Vec::new() };
     let field = &backend.fields[index];
     let input = if edit.choices.is_empty() {
@@ -390,7 +379,7 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
         }
     };
     if let Err(message) = check_field(field, &input) {
-        if let Some(edit) = state.bulk.edit.as_mut() {
+        if let Some(edit) = edit_mut(&mut state.overlay) {
             edit.error = Some(message);
         }
         return Vec::new();
@@ -423,7 +412,7 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
         };
         preview.push(PreviewItem { title, contact_id: contact.id.clone(), outgoing, problem, change });
     }
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     edit.preview = preview;
     edit.input = Some(input);
     edit.error = None;

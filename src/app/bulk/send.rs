@@ -1,6 +1,8 @@
 //! Sending a bulk edit: one contact at a time, fetched fresh, checked, sent; results and retries.
 
 use super::*;
+use crate::app::requests::record;
+use crate::http::Verdict;
 
 /// Enter or `y` in the preview: sends, one contact at a time.
 pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
@@ -9,7 +11,7 @@ pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let backend = Arc::clone(&state.backend);
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     edit.items = edit
         .targets
         .iter()
@@ -29,23 +31,22 @@ pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
 
 /// Starts the next waiting contact, unless one is in flight or the run was stopped.
 fn launch_next(state: &mut State) -> Vec<Effect> {
-    let tag = state.next_tag;
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
-    if edit.stopping || edit.items.iter().any(|i| matches!(i.status, ItemStatus::Fetching(_) | ItemStatus::Sending(_)))
-    {
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
+    if edit.stopping || state.requests.any(Purpose::is_bulk) {
         return Vec::new();
     }
     let Some(item) = edit.items.iter_mut().find(|i| i.status == ItemStatus::Waiting) else {
         return finished(state);
     };
-    state.next_tag += 1;
-    item.status = ItemStatus::Fetching(tag);
-    vec![Effect::LoadContact { tag, id: item.contact_id.clone() }]
+    let contact_id = item.contact_id.clone();
+    item.status = ItemStatus::Fetching;
+    let tag = state.requests.issue(Purpose::BulkFetch { contact_id: contact_id.clone() });
+    vec![Effect::LoadContact { tag, id: contact_id }]
 }
 
 /// Every contact has been tried: says how it went, and unmarks the stored ones.
 fn finished(state: &mut State) -> Vec<Effect> {
-    let Some(edit) = state.bulk.edit.as_ref() else { return Vec::new() };
+    let Some(edit) = edit_of(&state.overlay) else { return Vec::new() };
     let failed = edit.items.iter().filter(|i| i.is_retryable()).count();
     let unknown = edit.items.iter().filter(|i| matches!(i.status, ItemStatus::Unknown(_))).count();
     let done: Vec<String> = edit.items.iter().filter(|i| !i.is_retryable()).map(|i| i.contact_id.clone()).collect();
@@ -70,14 +71,18 @@ fn finished(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
-/// A contact fetched fresh: builds its draft, checks it, and sends it.
-pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fetched, HttpError>) -> Vec<Effect> {
+/// Contact `contact_id` fetched fresh: builds its draft, checks it, and sends it.
+pub(in crate::app) fn on_contact(
+    state: &mut State,
+    contact_id: &str,
+    result: Result<Fetched, HttpError>,
+) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
     let profile = state.session.profile.clone();
-    let save_tag = state.next_tag;
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     let (Some(index), Some(input)) = (edit.field, edit.input.clone()) else { return Vec::new() };
-    let Some(item) = edit.items.iter_mut().find(|i| i.status == ItemStatus::Fetching(tag)) else {
+    let fetching = |i: &&mut Item| i.contact_id == contact_id && i.status == ItemStatus::Fetching;
+    let Some(item) = edit.items.iter_mut().find(fetching) else {
         return Vec::new();
     };
     let fetched = match result {
@@ -113,13 +118,13 @@ pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fet
                         item.draft = Some(draft);
                     }
                     Ok(body) => {
-                        state.next_tag += 1;
-                        item.status = ItemStatus::Sending(save_tag);
-                        let entry = HistoryEntry::of(&draft, &profile);
+                        item.status = ItemStatus::Sending;
+                        let entry = Box::new(HistoryEntry::of(&draft, &profile));
                         item.draft = Some(draft);
                         let (id, contact_id) = (contact.update_id(&backend), contact.id.clone());
-                        effects.push(Effect::Save { tag: save_tag, id, contact_id, body });
-                        crate::app::history::note_entry(state, save_tag, entry);
+                        let save = Purpose::BulkSave { contact_id: contact_id.clone(), entry };
+                        let tag = state.requests.issue(save);
+                        effects.push(Effect::Save { tag, id, contact_id, body });
                         state.record_exchange(&fetched.exchange);
                         return effects;
                     }
@@ -132,14 +137,21 @@ pub(in crate::app) fn on_contact(state: &mut State, tag: Tag, result: Result<Fet
     effects
 }
 
-/// The answer to one contact's update, judged as the form judges it.
-pub(in crate::app) fn on_saved(state: &mut State, tag: Tag, written: Written) -> Vec<Effect> {
+/// The answer to contact `contact_id`'s update, judged as the form judges it; `entry` is its
+/// history entry, recorded with the outcome.
+pub(in crate::app) fn on_saved(
+    state: &mut State,
+    contact_id: &str,
+    entry: HistoryEntry,
+    written: Written,
+) -> Vec<Effect> {
     let backend = Arc::clone(&state.backend);
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
-    let Some(item) = edit.items.iter_mut().find(|i| i.status == ItemStatus::Sending(tag)) else {
-        return Vec::new();
-    };
-    let Some(draft) = item.draft.as_ref() else { return Vec::new() };
+    // No bulk edit waits for it any more: its history entry says unknown.
+    let unknown = |entry, written: Written| vec![record(entry, Verdict::Unknown, written.exchange().status)];
+    let Some(edit) = edit_mut(&mut state.overlay) else { return unknown(entry, written) };
+    let sending = |i: &&mut Item| i.contact_id == contact_id && i.status == ItemStatus::Sending;
+    let Some(item) = edit.items.iter_mut().find(sending) else { return unknown(entry, written) };
+    let Some(draft) = item.draft.as_ref() else { return unknown(entry, written) };
     let outcome = WriteOutcome::decide(draft, draft.inputs(), written);
     let mut effects = Vec::new();
     match &outcome {
@@ -167,7 +179,7 @@ pub(in crate::app) fn on_saved(state: &mut State, tag: Tag, written: Written) ->
         }
     }
     state.record_exchange(outcome.exchange());
-    effects.extend(crate::app::history::on_outcome(state, tag, outcome.verdict(), outcome.exchange().status));
+    effects.push(record(entry, outcome.verdict(), outcome.exchange().status));
     effects.extend(launch_next(state));
     effects
 }
@@ -190,8 +202,9 @@ pub(in crate::app) fn retry(state: &mut State) -> Vec<Effect> {
         state.notify("read-only profile: bulk edit is refused", true);
         return Vec::new();
     }
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
-    if edit.in_flight() {
+    let in_flight = state.requests.any(Purpose::is_bulk);
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
+    if in_flight {
         state.notify("Still sending; wait for the run to finish", false);
         return Vec::new();
     }
@@ -210,8 +223,9 @@ pub(in crate::app) fn retry(state: &mut State) -> Vec<Effect> {
 
 /// Esc in the results: stops launching new sends (those in flight finish), or closes.
 pub(in crate::app) fn stop_or_close(state: &mut State) -> Vec<Effect> {
-    let Some(edit) = state.bulk.edit.as_mut() else { return Vec::new() };
-    if edit.in_flight() && !edit.stopping {
+    let in_flight = state.requests.any(Purpose::is_bulk);
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
+    if in_flight && !edit.stopping {
         edit.stopping = true;
         for item in edit.items.iter_mut().filter(|i| i.status == ItemStatus::Waiting) {
             item.status = ItemStatus::Stopped;
@@ -219,22 +233,11 @@ pub(in crate::app) fn stop_or_close(state: &mut State) -> Vec<Effect> {
         state.notify("Stopping: the request in flight finishes, no new one starts", false);
         return Vec::new();
     }
-    if edit.in_flight() {
+    if in_flight {
         return Vec::new();
     }
     state.overlay = None;
-    state.bulk.edit = None;
     Vec::new()
-}
-
-/// Effects that abandon the bulk run's requests (on quitting).
-pub(in crate::app) fn cancel_all(state: &State) -> Vec<Effect> {
-    state
-        .bulk
-        .edit
-        .as_ref()
-        .map(|e| e.tags().into_iter().map(|tag| Effect::Cancel { tag }).collect())
-        .unwrap_or_default()
 }
 
 /// The body as one line, for the preview.

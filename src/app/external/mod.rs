@@ -258,7 +258,7 @@ fn shown_draft(state: &State, draft: &Draft) -> Draft {
 /// The key: write the open draft to a document and ask for the editor.
 pub(super) fn open(state: &mut State) -> Vec<Effect> {
     let Some(form) = &state.form else { return Vec::new() };
-    if form.saving.is_some() || form.checking.is_some() {
+    if state.requests.any(|p| matches!(p, super::Purpose::FormSave { .. } | super::Purpose::FormConflictCheck)) {
         state.notify("Wait for the send to finish (or Esc to cancel it) before editing", true);
         return Vec::new();
     }

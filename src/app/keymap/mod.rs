@@ -4,8 +4,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 mod custom;
+mod press;
 
 pub use custom::{Bound, KeyError, Keymap, KeymapError, parse_key};
+pub use press::{Press, TextInput, typed_char};
 
 /// Where the user is; the same key can mean different things in different places.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,14 +355,6 @@ impl Key {
             (KeyCode::BackTab, KeyCode::BackTab) => true,
             (a, b) => a == b && (event.modifiers & (relevant | KeyModifiers::SHIFT)) == self.mods,
         }
-    }
-}
-
-/// The character `key` types, if it types one (Ctrl and Alt combinations do not).
-pub fn typed_char(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
-        _ => None,
     }
 }
 
