@@ -75,20 +75,11 @@ fn mask(src: &str) -> (String, String) {
                     break;
                 }
             }
-        } else if s[i] == '"' {
+        } else if s[i] == '"' || (s[i] == '\'' && (next == Some('\\') || s.get(i + 2) == Some(&'\''))) {
+            // A string, or a char literal ('"', '{', '\''); a lifetime ('a) has no closing quote.
+            let quote = s[i];
             i += 1;
-            while i < s.len() && s[i] != '"' {
-                let step = if s[i] == '\\' { 2 } else { 1 };
-                for j in i..(i + step).min(s.len()) {
-                    blank(&mut code, j);
-                }
-                i += step;
-            }
-            i += 1;
-        } else if s[i] == '\'' && (next == Some('\\') || s.get(i + 2) == Some(&'\'')) {
-            // A char literal ('"', '{', '\''); a lifetime ('a) has no closing quote.
-            i += 1;
-            while i < s.len() && s[i] != '\'' {
+            while i < s.len() && s[i] != quote {
                 let step = if s[i] == '\\' { 2 } else { 1 };
                 for j in i..(i + step).min(s.len()) {
                     blank(&mut code, j);
