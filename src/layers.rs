@@ -157,6 +157,18 @@ fn module_dir(path: &str) -> String {
     }
 }
 
+/// One file, masked, its test items marked; and the test modules it declares (`mod tests;`).
+fn read(path: &str, src: &str) -> (Source, Vec<String>) {
+    let (code, text) = mask(src);
+    let (items, modules) = test_items(&code);
+    let code: Vec<String> = code.lines().map(str::to_string).collect();
+    let mut test = vec![false; code.len()];
+    for (first, last) in items {
+        test[first..=last.min(code.len().saturating_sub(1))].iter_mut().for_each(|t| *t = true);
+    }
+    (Source { path: path.into(), code, text: text.lines().map(str::to_string).collect(), test }, modules)
+}
+
 /// Every `.rs` file under `src/`, masked, with its test lines marked.
 fn sources() -> Vec<Source> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -177,19 +189,13 @@ fn sources() -> Vec<Source> {
     let mut sources: Vec<Source> = files
         .iter()
         .map(|(path, src)| {
-            let (code, text) = mask(src);
-            let (items, modules) = test_items(&code);
+            let (source, modules) = read(path, src);
             let dir = module_dir(path);
             for module in modules {
                 let base = if dir.is_empty() { module } else { format!("{dir}/{module}") };
                 test_prefixes.extend([format!("{base}.rs"), format!("{base}/")]);
             }
-            let code: Vec<String> = code.lines().map(str::to_string).collect();
-            let mut test = vec![false; code.len()];
-            for (first, last) in items {
-                test[first..=last.min(code.len() - 1)].iter_mut().for_each(|t| *t = true);
-            }
-            Source { path: path.clone(), code, text: text.lines().map(str::to_string).collect(), test }
+            source
         })
         .collect();
     for source in &mut sources {
@@ -422,14 +428,7 @@ fn the_layers_keep_their_rules() {
 
 /// One made-up file, read as the real ones are.
 fn source(path: &str, src: &str) -> Source {
-    let (code, text) = mask(src);
-    let (items, _) = test_items(&code);
-    let code: Vec<String> = code.lines().map(str::to_string).collect();
-    let mut test = vec![false; code.len()];
-    for (first, last) in items {
-        test[first..=last.min(code.len() - 1)].iter_mut().for_each(|t| *t = true);
-    }
-    Source { path: path.into(), code, text: text.lines().map(str::to_string).collect(), test }
+    read(path, src).0
 }
 
 #[test]
