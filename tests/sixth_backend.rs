@@ -381,44 +381,64 @@ fn imported_backends_differ_from_the_hand_kept_ones_only_as_known() {
     assert_eq!(counts, known, "{report}");
 }
 
-#[tokio::test]
-async fn an_imported_backend_edits_through_the_whole_app() {
-    // Informly: names read from `contact.*` but written flat, segments read from
-    // `segments[].segmentId`, errors in `error.details[].path`: all from the description.
+/// Opens the first contact of `vendor` through its imported backend, changes `key`, meets a
+/// server error `fault` that must show `message` under the field labelled `label`, sends, and
+/// returns the stored record before and after.
+async fn edit_through_the_app(
+    vendor: &str,
+    key: &str,
+    value: &str,
+    fault: Value,
+    label: &str,
+    message: &str,
+) -> (Value, Value) {
     let server = sandbox().await;
-    let client = sandbox_client(&server, "informly", imported("informly"));
-    let mut app = common::start_with(client, (120, 40)).await;
+    let client = sandbox_client(&server, vendor, imported(vendor));
+    let mut app = common::start_with(client, (120, 60)).await;
     app.sandbox = Some(server);
-    assert!(app.runtime.state.list.contacts.len() >= 100, "the first page is listed");
+    assert!(app.runtime.state.list.contacts.len() >= 100, "{vendor}: the first page is listed");
     app.press(KeyCode::Enter);
     app.settle().await;
     let id = app.runtime.state.form.as_ref().expect("the form is open").draft.loaded.id.clone();
-    let before = app.stored("informly", &id);
+    let before = app.stored(vendor, &id);
 
-    app.focus_field("jobtitle");
-    app.replace_text("Head of Ångström Labs");
-    let fault = rolo::sandbox::Fault {
-        status: 422,
-        body: json!({"error": {"code": "VALIDATION_ERROR", "message": "Invalid request body",
-            "details": [{"path": "email", "message": "Invalid email"}]}})
-        .to_string(),
-        content_type: "application/json".into(),
-        only_writes: true,
-        ..Default::default()
-    };
-    app.sandbox.as_ref().unwrap().set_fault(Some(fault));
+    app.focus_field(key);
+    app.replace_text(value);
+    app.fail_writes(422, &fault.to_string(), "application/json");
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
-    let email_row = screen.lines().position(|l| l.contains("Email")).expect("an Email row");
-    assert!(screen.lines().nth(email_row + 1).unwrap().contains("✗ Invalid email"), "{screen}");
+    let row = screen.lines().position(|l| l.contains(label)).unwrap_or_else(|| panic!("no row {label}:\n{screen}"));
+    assert!(screen.lines().nth(row + 1).unwrap().contains(&format!("✗ {message}")), "{vendor}:\n{screen}");
     app.sandbox.as_ref().unwrap().set_fault(None);
 
     app.ctrl('s');
     app.settle().await;
-    assert!(app.screen().contains("✓ Stored: 200"), "{}", app.screen());
-    let after = app.stored("informly", &id);
+    assert!(app.screen().contains("✓ Stored: 200"), "{vendor}:\n{}", app.screen());
+    (before, app.stored(vendor, &id))
+}
+
+#[tokio::test]
+async fn an_imported_informly_backend_edits_through_the_whole_app() {
+    // Names read from `contact.*` but written flat, segments read from `segments[].segmentId`,
+    // a partial PUT, errors in `error.details[].path`: all from the description.
+    let fault = json!({"error": {"code": "VALIDATION_ERROR", "message": "Invalid request body",
+        "details": [{"path": "email", "message": "Invalid email"}]}});
+    let (before, after) =
+        edit_through_the_app("informly", "jobtitle", "Head of Ångström Labs", fault, "Email", "Invalid email").await;
     assert_eq!(after["contact"]["jobtitle"], "Head of Ångström Labs");
     assert_eq!(after["contact"]["firstname"], before["contact"]["firstname"], "names were not sent, not lost");
     assert_eq!(after["segments"], before["segments"], "segments were not sent, not replaced");
+}
+
+#[tokio::test]
+async fn an_imported_corporatemerch_backend_edits_through_the_whole_app() {
+    // A full-body PUT (the request schema has required fields), Laravel's `errors` map.
+    let fault = json!({"message": "The given data was invalid.", "errors": {"city": ["The city is unknown."]}});
+    let (before, after) =
+        edit_through_the_app("corporatemerch", "position", "Jefa de Compras", fault, "City", "The city is unknown.")
+            .await;
+    assert_eq!(after["position"], "Jefa de Compras");
+    assert_eq!(after["email"], before["email"], "every other field was sent back as it was");
+    assert_eq!(after["lists"], before["lists"]);
 }
