@@ -442,3 +442,145 @@ async fn an_imported_corporatemerch_backend_edits_through_the_whole_app() {
     assert_eq!(after["email"], before["email"], "every other field was sent back as it was");
     assert_eq!(after["lists"], before["lists"]);
 }
+
+// ---- A HubSpot-like CRM (tests/data/openapi/hubbub.yaml), served by a mock of that shape ----
+
+type Hub = Arc<Mutex<BTreeMap<String, Value>>>;
+
+fn hub_authorised(headers: &HeaderMap) -> bool {
+    headers.get("authorization").is_some_and(|v| v == "Bearer hubbub-secret")
+}
+
+fn hub_error(status: StatusCode, message: &str, errors: Value) -> (StatusCode, Json<Value>) {
+    (status, Json(json!({"status": "error", "message": message, "category": "VALIDATION_ERROR", "errors": errors})))
+}
+
+async fn hub_list(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> (StatusCode, Json<Value>) {
+    if !hub_authorised(&headers) {
+        return hub_error(StatusCode::UNAUTHORIZED, "bad token", json!([]));
+    }
+    let limit: usize = query.get("limit").and_then(|l| l.parse().ok()).unwrap_or(10).min(100);
+    let hub = hub.lock().unwrap();
+    let after = query.get("after");
+    let rest: Vec<&Value> =
+        hub.iter().filter(|(id, _)| after.is_none_or(|a| id.as_str() > a.as_str())).map(|(_, c)| c).collect();
+    let page: Vec<&Value> = rest.iter().take(limit).copied().collect();
+    let mut answer = json!({ "results": page });
+    if rest.len() > limit {
+        answer["paging"] = json!({"next": {"after": page.last().unwrap()["id"], "link": "?after=…"}});
+    }
+    (StatusCode::OK, Json(answer))
+}
+
+async fn hub_get(State(hub): State<Hub>, headers: HeaderMap, Path(id): Path<String>) -> (StatusCode, Json<Value>) {
+    if !hub_authorised(&headers) {
+        return hub_error(StatusCode::UNAUTHORIZED, "bad token", json!([]));
+    }
+    match hub.lock().unwrap().get(&id) {
+        Some(contact) => (StatusCode::OK, Json(contact.clone())),
+        None => hub_error(StatusCode::NOT_FOUND, "no such contact", json!([])),
+    }
+}
+
+async fn hub_patch(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    if !hub_authorised(&headers) {
+        return hub_error(StatusCode::UNAUTHORIZED, "bad token", json!([]));
+    }
+    let Some(changes) =
+        body.get("properties").and_then(Value::as_object).filter(|_| body.as_object().unwrap().len() == 1)
+    else {
+        return hub_error(StatusCode::BAD_REQUEST, "expected {properties: {...}}", json!([]));
+    };
+    if let Some(email) = changes.get("email").and_then(Value::as_str)
+        && email.ends_with(".invalid")
+    {
+        let error = json!([{"message": "Email domain cannot receive mail", "code": "INVALID_EMAIL",
+            "context": {"propertyName": ["email"]}}]);
+        return hub_error(StatusCode::BAD_REQUEST, "Property values were not valid", error);
+    }
+    let mut hub = hub.lock().unwrap();
+    let Some(contact) = hub.get_mut(&id) else { return hub_error(StatusCode::NOT_FOUND, "no such contact", json!([])) };
+    for (key, value) in changes {
+        contact["properties"][key] = value.clone();
+    }
+    contact["updatedAt"] = json!("2026-12-02T12:00:00Z");
+    (StatusCode::OK, Json(contact.clone()))
+}
+
+fn hub_contact(id: u32, first: &str, last: &str, email: &str) -> (String, Value) {
+    let contact = json!({"id": format!("{id:03}"), "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-02T00:00:00Z",
+        "archived": false, "properties": {"firstname": first, "lastname": last, "email": email, "phone": null,
+        "company": "Hubbub Oy", "lifecyclestage": "lead", "hs_lead_status": null, "hs_object_id": format!("{id:03}")}});
+    (format!("{id:03}"), contact)
+}
+
+#[tokio::test]
+async fn an_imported_hubspot_like_backend_edits_through_the_whole_app() {
+    let options = rolo::import::Options::default();
+    let generated = rolo::import::import(include_str!("data/openapi/hubbub.yaml"), &options).unwrap();
+    let backend = rolo::backend::parse(&generated.text, "hubbub (imported)").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((backend.name.as_str(), backend.title.as_str()), ("hubbubcrm", "Hubbub CRM"));
+
+    let hub: Hub = Arc::new(Mutex::new(BTreeMap::from([
+        hub_contact(1, "Aino", "Virtanen", "aino@hubbub.test"),
+        hub_contact(2, "Eero", "Mäkinen", "eero@hubbub.test"),
+        hub_contact(3, "Sanna", "Korhonen", "sanna@hubbub.test"),
+    ])));
+    let app = Router::new()
+        .route("/crm/v3/objects/contacts", get(hub_list))
+        .route("/crm/v3/objects/contacts/{id}", get(hub_get).patch(hub_patch))
+        .with_state(Arc::clone(&hub));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let timeouts =
+        rolo::http::Timeouts { connect: std::time::Duration::from_secs(2), total: std::time::Duration::from_secs(5) };
+    let secret = Some(secrecy::SecretString::from("hubbub-secret".to_string()));
+    let client =
+        rolo::http::Client::new(Arc::new(backend), &format!("http://{addr}"), secret, Default::default(), timeouts)
+            .unwrap()
+            .with_retry(common::FAST_RETRY);
+    let report = rolo::commands::check(&client, "hubbub").await.unwrap();
+    assert!(report.contains("3 contacts on the first page, no more pages"), "{report}");
+    assert!(report.contains("every form field was found"), "{report}");
+
+    let mut app = common::start_with(client, (120, 40)).await;
+    assert!(app.screen().contains("Sanna Korhonen"), "{}", app.screen());
+    app.press(KeyCode::Down);
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    app.focus_field("properties.lifecyclestage");
+    app.press(KeyCode::Enter);
+    app.type_text("c");
+    app.press(KeyCode::Enter);
+    app.focus_field("properties.email");
+    app.replace_text("eero@hubbub.invalid");
+    app.ctrl('s');
+    app.settle().await;
+    // HubSpot names the property (`email`), not the field's key (`properties.email`): until the
+    // format can match such names, the message is shown under the form, not under the field.
+    let screen = app.screen();
+    assert!(screen.contains("Email domain cannot receive mail"), "{screen}");
+    let email_row = screen.lines().position(|l| l.contains("Email")).unwrap();
+    assert!(!screen.lines().nth(email_row + 1).unwrap().contains('✗'), "the known gap closed? {screen}");
+
+    app.replace_text("eero.makinen@hubbub.test");
+    app.ctrl('s');
+    app.settle().await;
+    assert!(app.screen().contains("✓ Stored: 200"), "{}", app.screen());
+    let stored = hub.lock().unwrap()["002"].clone();
+    assert_eq!(stored["properties"]["lifecyclestage"], "customer");
+    assert_eq!(stored["properties"]["email"], "eero.makinen@hubbub.test");
+    assert_eq!(stored["properties"]["firstname"], "Eero", "unchanged properties were not sent");
+    server.abort();
+}

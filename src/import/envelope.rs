@@ -128,10 +128,15 @@ pub fn list<'a>(doc: &'a Document, resource: &Resource<'a>, notes: &mut Notes) -
     section.set("path", string(&op.path)).set("items", string(&items));
     let meta: Vec<(String, &Value)> =
         members(doc, answer).into_iter().filter(|(p, _)| !p.starts_with(&items) || items.is_empty()).collect();
+    // The first name wins over later ones, wherever it sits; a cursor is a string.
     let find = |names: &[&str], integer: bool| {
-        meta.iter()
-            .find(|(p, s)| names.contains(&leaf(p).as_str()) && (!integer || is_integer(doc, s)))
-            .map(|(p, _)| p.clone())
+        names.iter().find_map(|name| {
+            meta.iter()
+                .find(|(p, s)| {
+                    leaf(p) == *name && if integer { is_integer(doc, s) } else { doc.types(s) == ["string"] }
+                })
+                .map(|(p, _)| p.clone())
+        })
     };
     if let Some(total) = find(&["total", "totalcount", "count", "totalitems", "totalresults"], true) {
         section.set("total", string(&total));
