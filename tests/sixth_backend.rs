@@ -584,3 +584,41 @@ async fn an_imported_hubspot_like_backend_edits_through_the_whole_app() {
     assert_eq!(stored["properties"]["firstname"], "Eero", "unchanged properties were not sent");
     server.abort();
 }
+
+#[test]
+fn a_json_api_description_is_imported_with_its_gaps_visible() {
+    // tests/data/openapi/ledgerly.json: JSON (not YAML), two resources, `page[number]` paging,
+    // records in `data` with `attributes`, errors with `source.pointer`.
+    let spec = include_str!("data/openapi/ledgerly.json");
+    let people = rolo::import::import(spec, &Default::default()).unwrap();
+    assert!(people.notes.contains(&rolo::import::Note::Guess(
+        "resource `people` of organizations, people (pick another with --resource)".into()
+    )));
+    let backend = rolo::backend::parse(&people.text, "ledgerly").unwrap_or_else(|e| panic!("{e}"));
+    let rolo::backend::Paging::Page { page_param, size_param, size, last_page, .. } = &backend.list.paging else {
+        panic!("page paging: {:?}", backend.list.paging)
+    };
+    assert_eq!((page_param.as_str(), size_param.as_str(), *size), ("page[number]", "page[size]", 50));
+    assert_eq!(last_page.as_ref().map(|p| p.as_str()), Some("meta.page-count"));
+    assert_eq!((backend.get.record.as_str(), backend.update.record.as_str()), ("data", "data"));
+    let email = backend.field("data.attributes.email").expect("attributes are written inside `data`");
+    assert_eq!((email.read_path().as_str(), email.kind), ("attributes.email", rolo::backend::FieldKind::Email));
+    assert!(backend.field("data.attributes.updated-at").unwrap().read_only, "readOnly is kept");
+    let rolo::backend::FieldErrorShape::List { at, field, message } = &backend.errors.field_shapes[0] else {
+        panic!("a list of errors")
+    };
+    assert_eq!((at.as_str(), field.as_str(), message.as_str()), ("errors", "source.pointer", "detail"));
+    // The gap: JSON:API wants `data.type` and `data.id` in every PATCH, and the format has no
+    // "always send this value"; they come out as fields, sent only when changed.
+    let kind = backend.field("data.type").unwrap();
+    assert!(kind.kind == rolo::backend::FieldKind::Enum && !kind.read_only);
+
+    let options = rolo::import::Options { resource: Some("organizations".into()), ..Default::default() };
+    let organizations = rolo::import::import(spec, &options).unwrap();
+    let backend = rolo::backend::parse(&organizations.text, "ledgerly").unwrap();
+    assert_eq!(backend.list.path, "/organizations");
+    assert_eq!(backend.field("data.attributes.website").unwrap().kind, rolo::backend::FieldKind::Url);
+    let options = rolo::import::Options { resource: Some("nope".into()), ..Default::default() };
+    let error = rolo::import::import(spec, &options).unwrap_err();
+    assert_eq!(error.0, "no resource `nope`; the description has: organizations, people");
+}

@@ -59,7 +59,7 @@ pub fn record_path(doc: &Document, answer: &Value, id: &str) -> Option<String> {
 
 /// The last segment of a path, lowercased, without `_`: `meta.total_pages` → `totalpages`.
 fn leaf(path: &str) -> String {
-    path.rsplit('.').next().unwrap_or(path).replace(['_', '-'], "").to_lowercase()
+    path.rsplit('.').next().unwrap_or(path).replace(['_', '-', '[', ']'], "").to_lowercase()
 }
 
 fn is_integer(doc: &Document, schema: &Value) -> bool {
@@ -283,10 +283,22 @@ pub fn errors(doc: &Document, op: &Operation, notes: &mut Notes) -> Section {
 /// A list of entries naming a field (`path`, `loc`, `field`, `param`, `context.propertyName`) and a message.
 fn list_shape(doc: &Document, at: &str, entry: &Value) -> Option<String> {
     let entry_members = members(doc, entry);
-    let named =
-        |names: &[&str]| entry_members.iter().find(|(p, _)| names.contains(&leaf(p).as_str())).map(|(p, _)| p.clone());
-    let field =
-        named(&["field", "path", "loc", "param", "propertyname", "property", "attribute", "name", "parameter"])?;
+    // The first name that fits wins: `detail` before `title` in a JSON:API error.
+    let named = |names: &[&str]| {
+        names.iter().find_map(|name| entry_members.iter().find(|(p, _)| leaf(p) == *name).map(|(p, _)| p.clone()))
+    };
+    let field = named(&[
+        "field",
+        "path",
+        "loc",
+        "param",
+        "propertyname",
+        "property",
+        "attribute",
+        "name",
+        "parameter",
+        "pointer",
+    ])?;
     let message = named(&["message", "msg", "text", "detail", "description", "title"])?;
     Some(inline(&[
         ("shape", string("list")),
