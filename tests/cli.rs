@@ -181,9 +181,9 @@ fn import_writes_a_backend_file_and_lists_its_guesses_on_stderr() {
     assert!(text.contains("# guessed: read from `segments[].segmentId`"), "{text}");
     rolo::backend::load_file(&out).unwrap();
 
-    let swagger = home.path().join("old.json");
-    std::fs::write(&swagger, r#"{"swagger": "2.0", "paths": {}}"#).unwrap();
-    let output = rolo(home.path()).args(["import"]).arg(&swagger).output().unwrap();
+    let other = home.path().join("other.json");
+    std::fs::write(&other, r#"{"asyncapi": "2.6.0"}"#).unwrap();
+    let output = rolo(home.path()).args(["import"]).arg(&other).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("Swagger 2.0"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not an OpenAPI description"));
 }

@@ -1,4 +1,4 @@
-//! Reading an OpenAPI description (YAML or JSON, 3.0 or 3.1) into JSON, following local
+//! Reading an OpenAPI description (YAML or JSON, 3.0 or 3.1, or Swagger 2.0) into JSON, following local
 //! `$ref`s, and the questions every other part asks of a schema: its types, whether it is
 //! nullable, its properties (through `allOf`) and which of them are required.
 
@@ -12,6 +12,7 @@ const MAX_DEPTH: usize = 32;
 /// A parsed OpenAPI description.
 pub struct Document {
     root: Value,
+    upgraded: bool,
 }
 
 impl Document {
@@ -26,18 +27,23 @@ impl Document {
                 from_yaml(yaml)
             }
         };
-        if root.get("swagger").is_some() {
-            return Err(ImportError(
-                "this is a Swagger 2.0 description; rolo import reads OpenAPI 3.0 and 3.1 \
-                 (convert it first, e.g. with swagger2openapi)"
-                    .into(),
-            ));
+        let mut root = root;
+        let upgraded = root.get("swagger").is_some_and(|v| v == "2.0");
+        if upgraded {
+            super::swagger::upgrade(&mut root);
         }
         let version = root.get("openapi").and_then(Value::as_str).unwrap_or_default();
         if !version.starts_with('3') {
-            return Err(ImportError("no `openapi: 3.x` at the top: not an OpenAPI 3 description".into()));
+            return Err(ImportError(
+                "no `openapi: 3.x` (or `swagger: \"2.0\"`) at the top: not an OpenAPI description".into(),
+            ));
         }
-        Ok(Self { root })
+        Ok(Self { root, upgraded })
+    }
+
+    /// True when the description was Swagger 2.0, read as OpenAPI 3.
+    pub fn upgraded(&self) -> bool {
+        self.upgraded
     }
 
     /// The whole document.
@@ -109,6 +115,7 @@ impl Document {
     pub fn nullable(&self, schema: &Value) -> bool {
         let schema = self.resolve(schema);
         schema.get("nullable").and_then(Value::as_bool) == Some(true)
+            || schema.get("x-nullable").and_then(Value::as_bool) == Some(true)
             || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
             || schema.get("type").is_some_and(|t| t == "null")
             || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
@@ -212,9 +219,9 @@ mod tests {
     }
 
     #[test]
-    fn swagger_2_is_named_and_refused() {
-        let Err(error) = Document::parse("{\"swagger\": \"2.0\", \"paths\": {}}") else { panic!("refused") };
-        assert!(error.0.contains("Swagger 2.0"), "{}", error.0);
+    fn neither_openapi_nor_swagger_is_refused() {
+        let Err(error) = Document::parse("{\"swagger\": \"1.2\", \"paths\": {}}") else { panic!("refused") };
+        assert!(error.0.contains("not an OpenAPI description"), "{}", error.0);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod document;
 mod envelope;
 mod fields;
 mod operations;
+mod swagger;
 mod write;
 
 use std::fmt;
@@ -81,10 +82,13 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-/// Generates a backend file from the text of an OpenAPI 3.0 or 3.1 description (YAML or JSON).
+/// Generates a backend file from the text of an OpenAPI 3.0, 3.1 or Swagger 2.0 description (YAML or JSON).
 pub fn import(text: &str, options: &Options) -> Result<Imported, ImportError> {
     let doc = Document::parse(text)?;
     let mut notes = Notes::default();
+    if doc.upgraded() {
+        notes.guess("read as Swagger 2.0: bodies taken as JSON, OAuth 2 as a bearer token".into());
+    }
     let resource = operations::find(&doc, options.resource.as_deref(), &mut notes)?;
 
     let (list, record) = envelope::list(&doc, &resource, &mut notes);
@@ -225,4 +229,83 @@ fn rules(doc: &Document, update: &Value, known: &[Known], notes: &mut Notes) -> 
         notes.skipped("the update body's `allOf` conditions (e.g. one field's values depending on another's)".into());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SWAGGER: &str = r##"
+swagger: "2.0"
+info: { title: Oldcrm API, version: "1" }
+host: oldcrm.example
+basePath: /v1
+schemes: [https]
+securityDefinitions:
+  key: { type: apiKey, in: query, name: token }
+security: [{ key: [] }]
+parameters:
+  Id: { name: id, in: path, required: true, type: integer }
+paths:
+  /clients:
+    get:
+      parameters:
+        - { name: page, in: query, type: integer, minimum: 0 }
+        - { name: per_page, in: query, type: integer, maximum: 250 }
+      responses:
+        200:
+          description: clients
+          schema: { type: array, items: { $ref: "#/definitions/Client" } }
+  /clients/{id}:
+    parameters: [{ $ref: "#/parameters/Id" }]
+    get:
+      responses:
+        200: { description: one, schema: { $ref: "#/definitions/Client" } }
+    put:
+      parameters:
+        - { name: body, in: body, schema: { $ref: "#/definitions/ClientInput" } }
+      responses:
+        200: { description: saved, schema: { $ref: "#/definitions/Client" } }
+        422: { description: invalid, schema: { $ref: "#/definitions/Invalid" } }
+definitions:
+  Client:
+    type: object
+    properties:
+      id: { type: integer, readOnly: true }
+      name: { type: string }
+      email: { type: string, format: email, x-nullable: true }
+      modified: { type: string, format: date-time }
+  ClientInput:
+    type: object
+    required: [name]
+    properties:
+      name: { type: string }
+      email: { type: string, format: email, x-nullable: true }
+  Invalid:
+    type: object
+    properties:
+      message: { type: string }
+      errors: { type: object, additionalProperties: { type: array, items: { type: string } } }
+"##;
+
+    #[test]
+    fn swagger_2_is_read_as_openapi_3() {
+        let imported = import(SWAGGER, &Options::default()).unwrap();
+        let backend =
+            crate::backend::parse(&imported.text, "oldcrm").unwrap_or_else(|e| panic!("{e}\n{}", imported.text));
+        assert_eq!(backend.base_url.as_deref(), Some("https://oldcrm.example/v1"));
+        assert_eq!(backend.auth, crate::backend::Auth::Query { param: "token".into() });
+        assert_eq!((backend.list.path.as_str(), backend.list.items.as_str()), ("/clients", ""));
+        let crate::backend::Paging::Page { page_param, size, first, .. } = &backend.list.paging else {
+            panic!("{:?}", backend.list.paging)
+        };
+        assert_eq!((page_param.as_str(), *size, *first), ("page", 100, 0));
+        assert_eq!(backend.update.send, crate::backend::SendFields::All, "the body requires `name`");
+        let email = backend.field("email").unwrap();
+        assert!(email.nullable && email.kind == crate::backend::FieldKind::Email && !email.read_only);
+        assert!(backend.field("name").unwrap().required);
+        assert!(backend.field("id").unwrap().read_only);
+        assert!(imported.notes.iter().any(|n| n.to_string().contains("Swagger 2.0")));
+        assert!(matches!(backend.errors.field_shapes[0], crate::backend::FieldErrorShape::Map { .. }));
+    }
 }
