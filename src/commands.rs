@@ -98,6 +98,10 @@ pub fn import(spec: &Path, mut options: crate::import::Options, out: Option<&Pat
     let (fields, guesses) =
         (checked.fields.len(), imported.notes.iter().filter(|n| matches!(n, crate::import::Note::Guess(_))).count());
     match out {
+        // A backend file the user may have edited by hand is never overwritten.
+        Some(path) if std::fs::symlink_metadata(path).is_ok() => {
+            return Err(eyre!("{} exists; remove it or write elsewhere with --out", path.display()));
+        }
         Some(path) => std::fs::write(path, &imported.text).wrap_err_with(|| format!("writing {}", path.display()))?,
         None => std::io::stdout().write_all(imported.text.as_bytes())?,
     }

@@ -180,6 +180,10 @@ fn import_writes_a_backend_file_and_lists_its_guesses_on_stderr() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("# guessed: read from `segments[].segmentId`"), "{text}");
     rolo::backend::load_file(&out).unwrap();
+    let again = rolo(home.path()).args(["import", spec, "--out"]).arg(&out).output().unwrap();
+    assert_eq!(again.status.code(), Some(1), "an existing file is not overwritten");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
 
     let other = home.path().join("other.json");
     std::fs::write(&other, r#"{"asyncapi": "2.6.0"}"#).unwrap();

@@ -313,3 +313,22 @@ fn push(list: &mut Vec<String>, item: String) {
         list.push(item);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_custom_prefix_is_read_from_the_scheme_description() {
+        assert_eq!(prefix_in("Value `AccessKey <access key>`."), Some("AccessKey ".into()));
+        assert_eq!(prefix_in("Secret key from Settings -> Account -> API"), None);
+        assert_eq!(prefix_in("send it as <key>"), None);
+    }
+
+    #[test]
+    fn leaves_compare_without_case_separators_or_brackets() {
+        assert_eq!(leaf("meta.total_pages"), "totalpages");
+        assert_eq!(leaf("page[number]"), "pagenumber");
+        assert_eq!(leaf("paging.next.after"), "after");
+    }
+}
