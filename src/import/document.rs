@@ -6,8 +6,12 @@ use serde_json::{Map, Value};
 
 use super::ImportError;
 
-/// How deep `$ref` chains and schema nesting are followed before giving up (a cycle).
-const MAX_DEPTH: usize = 32;
+/// How long a `$ref` chain is followed before giving up (a cycle).
+const MAX_REFS: usize = 32;
+
+/// How deep `allOf`/`oneOf`/`anyOf` nesting is followed (a schema may contain itself; each
+/// level may branch, so this stays small).
+const MAX_DEPTH: usize = 8;
 
 /// A parsed OpenAPI description.
 pub struct Document {
@@ -53,7 +57,7 @@ impl Document {
 
     /// Follows `$ref` until a value without one; an unknown or external reference gives `null`.
     pub fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
-        for _ in 0..MAX_DEPTH {
+        for _ in 0..MAX_REFS {
             let Some(reference) = value.get("$ref").and_then(Value::as_str) else { return value };
             value = reference.strip_prefix('#').and_then(|pointer| self.root.pointer(pointer)).unwrap_or(&Value::Null);
         }
@@ -113,13 +117,18 @@ impl Document {
     /// True when `null` is a value of this schema (3.0 `nullable`, 3.1 `type: [.., "null"]`,
     /// `null` among the enum values or the alternatives).
     pub fn nullable(&self, schema: &Value) -> bool {
+        self.nullable_at(schema, 0)
+    }
+
+    fn nullable_at(&self, schema: &Value, depth: usize) -> bool {
         let schema = self.resolve(schema);
-        schema.get("nullable").and_then(Value::as_bool) == Some(true)
-            || schema.get("x-nullable").and_then(Value::as_bool) == Some(true)
-            || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
-            || schema.get("type").is_some_and(|t| t == "null")
-            || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
-            || self.alternatives(schema).iter().any(|alternative| self.nullable(alternative))
+        depth <= MAX_DEPTH
+            && (schema.get("nullable").and_then(Value::as_bool) == Some(true)
+                || schema.get("x-nullable").and_then(Value::as_bool) == Some(true)
+                || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
+                || schema.get("type").is_some_and(|t| t == "null")
+                || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
+                || self.alternatives(schema).iter().any(|alternative| self.nullable_at(alternative, depth + 1)))
     }
 
     /// The resolved parts of an `allOf`.
@@ -129,10 +138,17 @@ impl Document {
 
     /// The named properties of an object schema, in order, with those of its `allOf` parts.
     pub fn properties<'a>(&'a self, schema: &'a Value) -> Vec<(&'a str, &'a Value)> {
+        self.properties_at(schema, 0)
+    }
+
+    fn properties_at<'a>(&'a self, schema: &'a Value, depth: usize) -> Vec<(&'a str, &'a Value)> {
         let schema = self.resolve(schema);
         let mut out: Vec<(&str, &Value)> = Vec::new();
+        if depth > MAX_DEPTH {
+            return out;
+        }
         let own = schema.get("properties").and_then(Value::as_object).into_iter().flatten();
-        let inherited = self.all_of(schema).into_iter().flat_map(|part| self.properties(part));
+        let inherited = self.all_of(schema).into_iter().flat_map(|part| self.properties_at(part, depth + 1));
         for (name, property) in own.map(|(n, p)| (n.as_str(), self.resolve(p))).chain(inherited) {
             if !out.iter().any(|(known, _)| *known == name) {
                 out.push((name, property));
@@ -148,11 +164,17 @@ impl Document {
 
     /// The names the schema (or its `allOf` parts) lists as `required`.
     pub fn required(&self, schema: &Value) -> Vec<String> {
+        self.required_at(schema, 0)
+    }
+
+    fn required_at(&self, schema: &Value, depth: usize) -> Vec<String> {
         let schema = self.resolve(schema);
         let own = schema.get("required").and_then(Value::as_array).into_iter().flatten();
         let mut names: Vec<String> = own.filter_map(Value::as_str).map(str::to_string).collect();
-        for part in self.all_of(schema) {
-            names.extend(self.required(part));
+        if depth < MAX_DEPTH {
+            for part in self.all_of(schema) {
+                names.extend(self.required_at(part, depth + 1));
+            }
         }
         names
     }
@@ -228,5 +250,16 @@ mod tests {
     fn a_reference_cycle_ends() {
         let doc = Document::parse("openapi: 3.0.3\nA: { $ref: '#/B' }\nB: { $ref: '#/A' }\n").unwrap();
         assert!(doc.resolve(&doc.root()["A"]).is_null());
+        // Schemas that contain themselves through allOf and oneOf end too.
+        let doc = Document::parse(
+            "openapi: 3.1.0\nS:\n  required: [a]\n  properties: { a: { type: string } }\n\
+             \x20 allOf: [{ $ref: '#/S' }]\n  oneOf: [{ $ref: '#/S' }]\n",
+        )
+        .unwrap();
+        let schema = &doc.root()["S"];
+        assert_eq!(doc.properties(schema).len(), 1);
+        assert!(!doc.nullable(schema));
+        assert_eq!(doc.types(schema), ["object"]);
+        assert!(doc.required(schema).len() > 1, "repeated, but finite");
     }
 }
