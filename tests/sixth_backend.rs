@@ -622,3 +622,33 @@ fn a_json_api_description_is_imported_with_its_gaps_visible() {
     let error = rolo::import::import(spec, &options).unwrap_err();
     assert_eq!(error.0, "no resource `nope`; the description has: organizations, people");
 }
+
+#[tokio::test]
+async fn the_other_imported_vendors_edit_through_the_whole_app() {
+    // Insighto: the key as `?api_key=`, items at `data.items`, FastAPI's `detail[].loc`.
+    let fault = json!({"detail": [{"loc": ["body", "email"], "msg": "value is not a valid email address", "type": "value_error"}]});
+    let (_, after) =
+        edit_through_the_app("insighto", "first_name", "Ólafur", fault, "Email", "value is not a valid email address")
+            .await;
+    assert_eq!(after["first_name"], "Ólafur");
+
+    // Vixiees: a custom header, a bare record, an integer enum, Laravel's `errors`.
+    let fault = json!({"message": "The selected priority is invalid.", "errors": {"priority": ["The selected priority is invalid."]}});
+    let (_, after) = edit_through_the_app(
+        "vixiees",
+        "company_name",
+        "Panadería Sol",
+        fault,
+        "Priority",
+        "The selected priority is invalid.",
+    )
+    .await;
+    assert_eq!(after["company_name"], "Panadería Sol");
+
+    // Bird: `{workspaceId}` from the profile's vars, the `AccessKey` prefix, cursor paging, PATCH.
+    let fault = json!({"code": "InvalidPayload", "message": "Invalid payload",
+        "details": {"companyRefs": ["unknown company reference"]}});
+    let (_, after) =
+        edit_through_the_app("bird", "companyRefs", "acme-1", fault, "Company refs", "unknown company reference").await;
+    assert_eq!(after["companyRefs"], json!(["acme-1"]));
+}
