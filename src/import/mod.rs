@@ -107,6 +107,15 @@ pub fn import(text: &str, options: &Options) -> Result<Imported, ImportError> {
     if let Some(update) = update_schema {
         sections.extend(rules(&doc, update, &built.known, &mut notes));
     }
+    // What was left out is said at the end of the file too, where a reader finishes.
+    let skipped: Vec<String> =
+        notes.0.iter().filter(|n| matches!(n, Note::Skipped(_))).map(|n| format!("  {n}")).collect();
+    if !skipped.is_empty() {
+        let mut tail = Section::default();
+        tail.comments.push("Left out (the backend format cannot say these, or they are not values):".into());
+        tail.comments.extend(skipped);
+        sections.push(tail);
+    }
     let text = write::render(&sections);
     Ok(Imported { text, notes: notes.0 })
 }
