@@ -71,3 +71,45 @@ pub async fn check(client: &Client, profile: &str) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// `rolo import`: reads an OpenAPI description, writes the backend file to `out` (or standard
+/// output) and the summary of guesses and skipped parts to standard error. The description
+/// is not held to the 1 MiB of backend files: vendors' descriptions run to megabytes.
+pub fn import(spec: &Path, mut options: crate::import::Options, out: Option<&Path>) -> color_eyre::Result<()> {
+    use color_eyre::eyre::{WrapErr, eyre};
+    use std::io::Write as _;
+    // `rolo import acme.yaml` makes backend `acme`, the name a profile will use.
+    if options.name.is_none() {
+        options.name = spec.file_stem().map(|stem| stem.to_string_lossy().to_lowercase());
+    }
+    if !std::fs::metadata(spec).wrap_err_with(|| format!("reading {}", spec.display()))?.is_file() {
+        return Err(eyre!("{}: not a regular file", spec.display()));
+    }
+    let text = std::fs::read_to_string(spec).wrap_err_with(|| format!("reading {}", spec.display()))?;
+    let imported = crate::import::import(&text, &options).map_err(|e| eyre!("{}: {e}", spec.display()))?;
+    // The file is checked as `rolo backends` would before anyone is told it is ready.
+    let checked = backend::parse(&imported.text, "the generated file").map_err(|e| {
+        eyre!("{}: the generated backend file does not load (a bug in rolo import): {e}", spec.display())
+    })?;
+    let mut summary = String::new();
+    for note in &imported.notes {
+        writeln!(summary, "  {note}").expect("writing to a String");
+    }
+    let (fields, guesses) =
+        (checked.fields.len(), imported.notes.iter().filter(|n| matches!(n, crate::import::Note::Guess(_))).count());
+    match out {
+        // A backend file the user may have edited by hand is never overwritten.
+        Some(path) if std::fs::symlink_metadata(path).is_ok() => {
+            return Err(eyre!("{} exists; remove it or write elsewhere with --out", path.display()));
+        }
+        Some(path) => std::fs::write(path, &imported.text).wrap_err_with(|| format!("writing {}", path.display()))?,
+        None => std::io::stdout().write_all(imported.text.as_bytes())?,
+    }
+    let written = out.map_or_else(|| "standard output".to_string(), |p| p.display().to_string());
+    let _ = write!(
+        std::io::stderr(),
+        "rolo import: backend `{}` with {fields} fields written to {written}; {guesses} guesses to check:\n{summary}",
+        checked.name
+    );
+    Ok(())
+}

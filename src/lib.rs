@@ -15,6 +15,7 @@ pub mod files;
 pub mod headless;
 pub mod history;
 pub mod http;
+pub mod import;
 pub mod journal;
 pub mod private;
 pub mod record;

@@ -124,6 +124,21 @@ enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Write a backend file from a vendor's OpenAPI 3.0/3.1 description (YAML or JSON); guesses
+    /// are marked `# guessed:` in the file and listed on standard error.
+    Import {
+        /// The OpenAPI description.
+        spec: PathBuf,
+        /// The resource to import when the description has several (e.g. `contacts`).
+        #[arg(long, value_name = "NAME")]
+        resource: Option<String>,
+        /// The backend's name (default: from the description's title).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Write the file here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -181,6 +196,9 @@ async fn main() -> ExitCode {
         Some(Command::Backends) => {
             let backends = commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref());
             return finish(output.emit(&backends), &output);
+        }
+        Some(Command::Import { spec, resource, name, out }) => {
+            commands::import(&spec, rolo::import::Options { resource, name }, out.as_deref())
         }
         Some(Command::Check) => check(cli.config, cli.profile, dirs).await,
         None => run_tui(request, dirs).await,

@@ -166,3 +166,28 @@ fn a_secret_file_that_is_a_fifo_is_refused_not_waited_on() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains(&fifo.display().to_string()) && stderr.contains("a FIFO"), "{stderr}");
 }
+
+#[test]
+fn import_writes_a_backend_file_and_lists_its_guesses_on_stderr() {
+    let home = tempfile::tempdir().unwrap();
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/openapi/informly.yaml");
+    let out = home.path().join("informly.toml");
+    let output = rolo(home.path()).args(["import", spec, "--out"]).arg(&out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("backend `informly` with 11 fields"), "{stderr}");
+    assert!(stderr.contains("guessed: field `segmentIds`: read from `segments[].segmentId`"), "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("# guessed: read from `segments[].segmentId`"), "{text}");
+    rolo::backend::load_file(&out).unwrap();
+    let again = rolo(home.path()).args(["import", spec, "--out"]).arg(&out).output().unwrap();
+    assert_eq!(again.status.code(), Some(1), "an existing file is not overwritten");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+
+    let other = home.path().join("other.json");
+    std::fs::write(&other, r#"{"asyncapi": "2.6.0"}"#).unwrap();
+    let output = rolo(home.path()).args(["import"]).arg(&other).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not an OpenAPI description"));
+}
