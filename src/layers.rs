@@ -325,45 +325,43 @@ fn uses_names(source: &Source, names: &[&str], why: &str) -> Vec<String> {
         .collect()
 }
 
-/// What `app` may not do: import the views, the loop, the sandbox or the commands; do I/O;
-/// keep state behind a shared reference.
-fn app_rules(source: &Source) -> Vec<String> {
+/// `file:line: path (why)` for each path of `source` that `rule` forbids, saying why.
+fn forbidden_paths(source: &Source, rule: impl Fn(&[&str]) -> Option<&'static str>) -> Vec<String> {
     let mut found = Vec::new();
     for named in named_paths(source) {
         let p: Vec<&str> = named.path.iter().map(String::as_str).collect();
-        let wrong = match p.as_slice() {
-            ["crate", "ui" | "tui" | "sandbox" | "headless", ..] => Some("app imports nothing above it"),
-            ["std" | "core", "fs" | "io" | "process" | "env" | "net", ..] => Some("app does no I/O"),
-            ["tokio" | "reqwest", ..] => Some("app does no I/O"),
-            ["std" | "core", "cell", ..] => Some("no interior mutability in app"),
-            _ => None,
-        };
-        if let Some(why) = wrong {
+        if let Some(why) = rule(&p) {
             found.push(format!("src/{}:{}: `{}` ({why})", source.path, named.line, p.join("::")));
         }
     }
+    found
+}
+
+/// What `app` may not do: import the views, the loop, the sandbox or the commands; do I/O;
+/// keep state behind a shared reference.
+fn app_rules(source: &Source) -> Vec<String> {
+    let mut found = forbidden_paths(source, |p| match p {
+        ["crate", "ui" | "tui" | "sandbox" | "headless", ..] => Some("app imports nothing above it"),
+        ["std" | "core", "fs" | "io" | "process" | "env" | "net", ..] => Some("app does no I/O"),
+        ["tokio" | "reqwest", ..] => Some("app does no I/O"),
+        ["std" | "core", "cell", ..] => Some("no interior mutability in app"),
+        _ => None,
+    });
     found.extend(uses_names(source, &INTERIOR, "no interior mutability in app"));
     found
 }
 
 /// What `ui` may not do: keep state of its own between frames, reach the loop, send, or do I/O.
 fn ui_rules(source: &Source) -> Vec<String> {
-    let mut found = Vec::new();
-    for named in named_paths(source) {
-        let p: Vec<&str> = named.path.iter().map(String::as_str).collect();
-        let wrong = match p.as_slice() {
-            ["crate", "tui", ..] => Some("ui does not reach the loop"),
-            ["crate", "http", "Client" | "*", ..] => Some("ui sends nothing"),
-            ["std" | "core", "cell", ..] => Some("ui keeps no state of its own"),
-            ["std" | "core", "fs" | "io" | "process" | "env" | "net", ..] | ["tokio" | "reqwest", ..] => {
-                Some("ui draws; the loop does the I/O")
-            }
-            _ => None,
-        };
-        if let Some(why) = wrong {
-            found.push(format!("src/{}:{}: `{}` ({why})", source.path, named.line, p.join("::")));
+    let mut found = forbidden_paths(source, |p| match p {
+        ["crate", "tui", ..] => Some("ui does not reach the loop"),
+        ["crate", "http", "Client" | "*", ..] => Some("ui sends nothing"),
+        ["std" | "core", "cell", ..] => Some("ui keeps no state of its own"),
+        ["std" | "core", "fs" | "io" | "process" | "env" | "net", ..] | ["tokio" | "reqwest", ..] => {
+            Some("ui draws; the loop does the I/O")
         }
-    }
+        _ => None,
+    });
     // ratatui's table `Cell` is fine; `std::cell::Cell` is caught by its path above.
     found.extend(uses_names(source, &INTERIOR[1..], "ui keeps no state of its own"));
     found
