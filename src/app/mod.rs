@@ -43,6 +43,10 @@ use crate::http::{
 use crate::journal::{Found, Offered, SavedDraft, Unreadable};
 use keymap::{Action, Context, Press, TextInput};
 
+/// The smallest terminal rolo draws into (width, height); a smaller one shows only a notice
+/// saying so, and no list to page through. The views draw by it; the app pages by it.
+pub const MIN_SIZE: (u16, u16) = (50, 12);
+
 /// Identifies one request, so an answer to a request the user has moved on from is dropped.
 pub type Tag = u64;
 
@@ -204,7 +208,9 @@ pub struct State {
     pub bulk: BulkView,
     /// Leave out what changes from run to run (request latency), for `rolo render`.
     pub deterministic: bool,
-    /// The terminal's height (from [`Message::Resized`]), for paging through the list.
+    /// The height of the terminal the screens were last drawn in (from [`Message::Resized`]),
+    /// for paging through the list. A terminal below [`MIN_SIZE`] draws no list, so it leaves
+    /// this alone: paging keeps moving by the page last shown.
     pub screen_rows: u16,
 }
 
@@ -331,8 +337,10 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(state, key),
         Message::Key(_) => Vec::new(),
-        Message::Resized { height, .. } => {
-            state.screen_rows = height;
+        Message::Resized { width, height } => {
+            if width >= MIN_SIZE.0 && height >= MIN_SIZE.1 {
+                state.screen_rows = height;
+            }
             Vec::new()
         }
         Message::Paste(text) => {
