@@ -337,11 +337,14 @@ fn forbidden_paths(source: &Source, rule: impl Fn(&[&str]) -> Option<&'static st
     found
 }
 
-/// What `app` may not do: import the views, the loop, the sandbox or the commands; do I/O;
-/// keep state behind a shared reference.
+/// What `app` may not do: import the views, the loop, the sandbox, the commands or what opens a
+/// connection; hold a client; do I/O; keep state behind a shared reference.
 fn app_rules(source: &Source) -> Vec<String> {
     let mut found = forbidden_paths(source, |p| match p {
-        ["crate", "ui" | "tui" | "sandbox" | "headless", ..] => Some("app imports nothing above it"),
+        ["crate", "ui" | "tui" | "sandbox" | "headless" | "import" | "connect", ..] => {
+            Some("app imports nothing above it")
+        }
+        ["crate", "http", "Client" | "*", ..] => Some("app holds no live client: `update` sends nothing"),
         ["std" | "core", "fs" | "io" | "process" | "env" | "net", ..] => Some("app does no I/O"),
         ["tokio" | "reqwest", ..] => Some("app does no I/O"),
         ["std" | "core", "cell", ..] => Some("no interior mutability in app"),
@@ -435,7 +438,7 @@ fn each_rule_catches_what_it_forbids() {
         "app/keymap/press.rs",
         "use crate::{app::State, ui::{Look, theme::Theme}};\nuse super::super::super::tui::runtime;\n\
          use std::{fmt, io::Write};\nfn f() { let _ = std::fs::read(\"x\"); }\nthread_local! {}\n\
-         use std::cell::RefCell;\n",
+         use std::cell::RefCell;\nuse crate::http::{Client, Wire};\n",
     );
     let found = app_rules(&app);
     for expected in [
@@ -447,10 +450,11 @@ fn each_rule_catches_what_it_forbids() {
         "press.rs:5: `thread_local`",
         "press.rs:6: `std::cell::RefCell`",
         "press.rs:6: `RefCell`",
+        "press.rs:7: `crate::http::Client`",
     ] {
         assert!(found.iter().any(|f| f.contains(expected)), "{expected} not in {found:#?}");
     }
-    assert_eq!(found.len(), 8, "{found:#?}");
+    assert_eq!(found.len(), 9, "{found:#?}");
 
     let ui = source(
         "ui/list.rs",
