@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::pager::{DEFAULT_MAX_CONTACTS, Pager};
 use crate::backend::{Auth, Backend, Paging};
-use crate::redact::Redactor;
+use crate::redact::{Redactor, percent_encode};
 
 /// Which page of the list to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,19 +207,6 @@ impl Wire {
         shown.query_pairs_mut().clear().extend_pairs(pairs);
         shown.to_string().replace("%2A%2A%2A", "***")
     }
-}
-
-/// Percent-encodes a path segment (ids may hold anything).
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
