@@ -27,7 +27,7 @@ use std::io::{self, Write};
 use crate::backend::{Backend, Field, FieldKind};
 use crate::connect::{self, Request};
 use crate::http::{Client, HttpError};
-use crate::record::{Input, input_to_json};
+use crate::record::Input;
 use crate::sandbox::Sandbox;
 use crate::visible::visible;
 
@@ -186,7 +186,7 @@ pub fn show_input(field: &Field, input: &Input) -> String {
         Input::Null => "null".to_string(),
         Input::Kept(value) => value.to_string(),
         Input::Map(entries) if entries.is_empty() && field.kind == FieldKind::KeyValue => String::new(),
-        Input::Map(_) => match input_to_json(field, input) {
+        Input::Map(_) => match field.to_json(input) {
             Ok(Some(value)) => value.to_string(),
             Ok(None) => String::new(),
             Err(error) => format!("({error})"),

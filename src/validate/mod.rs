@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::backend::{Backend, Field, FieldKind, Rule, SendFields, ValueType};
-use crate::record::{Draft, Entry, Input, input_to_json, list_items};
+use crate::record::{Draft, Entry, Input, list_items};
 
 /// A problem with one field, shown under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
         Input::Map(entries) => return check_entries(field, entries),
         _ => {}
     }
-    input_to_json(field, input)?;
+    field.to_json(input)?;
     let text = input.text().trim();
     match field.kind {
         FieldKind::Enum if !field.values.iter().any(|v| v.matches(text)) => {
@@ -169,7 +169,7 @@ fn check_entries(field: &Field, entries: &[Entry]) -> Result<(), String> {
             return Err(format!("`{}`: values here are {}", entry.key, allowed.join(" or ")));
         }
     }
-    input_to_json(field, &Input::Map(entries.to_vec()))?;
+    field.to_json(&Input::Map(entries.to_vec()))?;
     check_count(field, entries.len())
 }
 
