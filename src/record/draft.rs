@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::Contact;
 use super::input::Input;
-use crate::backend::{Backend, FieldKind, MapLayout, SendFields};
+use crate::backend::{Backend, SendFields};
 
 /// The unsent edits to one contact.
 #[derive(Debug, Clone)]
@@ -161,12 +161,7 @@ impl Draft {
         if value.is_null() && !field.nullable {
             return None;
         }
-        if field.kind == FieldKind::KeyValue
-            && field.layout == MapLayout::Object
-            && let Value::Object(map) = &mut value
-        {
-            map.retain(|key, _| !field.exclude.contains(key));
-        }
+        field.drop_others_keys(&mut value);
         Some(value)
     }
 
@@ -192,8 +187,7 @@ impl Draft {
                     Some(value) if field.merge => merge_patch(value, self.received(i)),
                     Some(value) => value,
                     None if field.nullable => Value::Null,
-                    None if only_changed && field.kind.is_list() => Value::Array(Vec::new()),
-                    None if only_changed => Value::String(String::new()),
+                    None if only_changed => field.emptied_json(),
                     None => continue,
                 }
             } else if only_changed {

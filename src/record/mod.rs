@@ -2,7 +2,9 @@
 //!
 //! What a field's type means (its choices, how its value is shown, typed, read from and
 //! written to JSON and the editor document) lives on [`Field`](crate::backend::Field) in
-//! `field_type`; the draft and the differences use those methods.
+//! `field_type`; the draft, the differences and every layer above ask the field through
+//! those methods instead of matching on its kind (only `validate`, the home of the
+//! validators, does).
 
 pub mod countries;
 mod difference;

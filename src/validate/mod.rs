@@ -1,7 +1,9 @@
 //! Checks a draft against the backend description before anything is sent.
 //!
 //! Field rules (required, enum, email, date, pattern) come from each `[[field]]`; rules over
-//! several fields come from `[[rule]]`. Nothing here knows a vendor.
+//! several fields come from `[[rule]]`. Nothing here knows a vendor. This is each field
+//! type's validator; the shape of a value (a list item that is not a number) is checked by the
+//! type itself (`Field::to_json`), like everything else a type means.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

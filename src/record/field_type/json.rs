@@ -51,6 +51,24 @@ impl Field {
         }
     }
 
+    /// The JSON an emptied value is sent as when an update holds only the changed fields
+    /// (leaving the field out would not change it) and the field takes no null: `[]` for a
+    /// list, else `""`.
+    pub fn emptied_json(&self) -> Value {
+        if self.kind.is_list() { Value::Array(Vec::new()) } else { Value::String(String::new()) }
+    }
+
+    /// Leaves out of a key/value object the keys other fields show (`exclude`): those are
+    /// read, sent and compared through their own fields. Other values are left as they are.
+    pub fn drop_others_keys(&self, value: &mut Value) {
+        if self.kind == FieldKind::KeyValue
+            && self.layout == MapLayout::Object
+            && let Value::Object(map) = value
+        {
+            map.retain(|key, _| !self.exclude.contains(key));
+        }
+    }
+
     /// The JSON of a key/value field's entries, in the field's layout: an object, or a list
     /// of key/value pairs.
     pub(super) fn entries_to_json(&self, entries: &[Entry]) -> Result<Value, String> {

@@ -90,9 +90,7 @@ impl Field {
             _ => return None,
         };
         let mut expected = value.clone();
-        if let Value::Object(map) = &mut expected {
-            map.retain(|k, _| !self.exclude.contains(k));
-        }
+        self.drop_others_keys(&mut expected);
         (self.entries_to_json(&entries).ok()? == expected).then_some(entries)
     }
 
