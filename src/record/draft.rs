@@ -72,13 +72,8 @@ impl Draft {
             return false;
         }
         let field = &self.backend.fields[index];
-        // Plain text is sent trimmed (empty as nothing, or null): comparing the trimmed texts
-        // says the same without copying them, which matters on every keystroke into a long value.
-        if let (Input::Text(now), Input::Text(before)) = (&self.inputs[index], &self.original[index])
-            && field.kind.is_text_like()
-            && !field.kind.is_list()
-        {
-            return now.trim() != before.trim();
+        if let Some(changed) = field.text_changed(&self.inputs[index], &self.original[index]) {
+            return changed;
         }
         // For a nullable field, emptied text is sent as null, so it is no change from null.
         let sent =

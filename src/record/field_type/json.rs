@@ -51,6 +51,18 @@ impl Field {
         }
     }
 
+    /// Whether plain text `now` sends other JSON than `before`: such text is sent trimmed
+    /// (empty as nothing, or null), so the trimmed texts say it without building the JSON,
+    /// which matters on every keystroke into a long value. `None` for any other input.
+    pub fn text_changed(&self, now: &Input, before: &Input) -> Option<bool> {
+        match (now, before) {
+            (Input::Text(now), Input::Text(before)) if self.kind.is_text_like() && !self.kind.is_list() => {
+                Some(now.trim() != before.trim())
+            }
+            _ => None,
+        }
+    }
+
     /// The JSON an emptied value is sent as when an update holds only the changed fields
     /// (leaving the field out would not change it) and the field takes no null: `[]` for a
     /// list, else `""`.
