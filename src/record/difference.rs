@@ -36,7 +36,7 @@ impl Draft {
                 // Keys other fields write into the same object are compared there; an object
                 // holding only those is theirs, not this field's.
                 let had = value.as_object().map_or(0, Map::len);
-                field.drop_others_keys(value);
+                field.drop_other_fields_keys(value);
                 if value.as_object().is_some_and(Map::is_empty) && had > 0 {
                     sent = None;
                 }

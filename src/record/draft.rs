@@ -156,7 +156,7 @@ impl Draft {
         if value.is_null() && !field.nullable {
             return None;
         }
-        field.drop_others_keys(&mut value);
+        field.drop_other_fields_keys(&mut value);
         Some(value)
     }
 

@@ -72,7 +72,7 @@ impl Field {
 
     /// Leaves out of a key/value object the keys other fields show (`exclude`): those are
     /// read, sent and compared through their own fields. Other values are left as they are.
-    pub fn drop_others_keys(&self, value: &mut Value) {
+    pub fn drop_other_fields_keys(&self, value: &mut Value) {
         if self.kind == FieldKind::KeyValue
             && self.layout == MapLayout::Object
             && let Value::Object(map) = value
@@ -178,5 +178,23 @@ mod tests {
         let seats = Entry { text: "3".into(), ..entry };
         let dup = vec![seats.clone(), seats];
         assert!(field("key_value", "").entries_to_json(&dup).unwrap_err().contains("twice"));
+    }
+
+    #[test]
+    fn emptied_values_other_fields_keys_and_trimmed_text() {
+        assert_eq!(field("int_list", "").emptied_json(), json!([]));
+        assert_eq!(field("date", "").emptied_json(), json!(""));
+        let attributes = field("key_value", "exclude = [\"firstName\"]");
+        let mut value = json!({"firstName": "Ana", "vip": true});
+        attributes.drop_other_fields_keys(&mut value);
+        assert_eq!(value, json!({"vip": true}));
+        let mut pairs = json!([{"key": "firstName", "value": "Ana"}]);
+        field("key_value", "exclude = [\"firstName\"]\nlayout = \"pairs\"").drop_other_fields_keys(&mut pairs);
+        assert_eq!(pairs, json!([{"key": "firstName", "value": "Ana"}]));
+        let (padded, plain) = (Input::Text(" Ana ".into()), Input::Text("Ana".into()));
+        assert_eq!(field("text", "").text_changed(&padded, &plain), Some(false));
+        assert_eq!(field("text", "").text_changed(&padded, &Input::Text("Bo".into())), Some(true));
+        assert_eq!(field("string_list", "").text_changed(&padded, &plain), None);
+        assert_eq!(field("enum", "values = [\"Ana\"]").text_changed(&padded, &plain), None);
     }
 }

@@ -6,7 +6,8 @@
 //!   text it reads as ([`Field::parse`]);
 //! - [`choices`]: the values it offers to pick from (dropdown, bulk edit) and a picked value's name;
 //! - [`reading`]: the input a record's JSON gives it, faithfully ([`Input::Kept`] otherwise);
-//! - [`json`]: the JSON its input sends;
+//! - [`json`]: the JSON its input sends, what an emptied value sends, and which keys of a
+//!   key/value object are its own;
 //! - [`document`]: its value in the external editor's document, and reading it back.
 //!
 //! A new type adds its variant to [`FieldKind`] with the [`Widget`] that edits it (in

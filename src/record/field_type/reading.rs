@@ -90,7 +90,7 @@ impl Field {
             _ => return None,
         };
         let mut expected = value.clone();
-        self.drop_others_keys(&mut expected);
+        self.drop_other_fields_keys(&mut expected);
         (self.entries_to_json(&entries).ok()? == expected).then_some(entries)
     }
 
