@@ -1,6 +1,7 @@
 //! The field types: everything a field's type decides, as methods on [`Field`], so the form,
-//! bulk edit, `rolo get`/`rolo update`, the history, conflicts, the editor document, `validate`
-//! and the views ask the field instead of matching on its kind.
+//! bulk edit, `rolo get`/`rolo update`, the history, conflicts, the editor document and the
+//! views ask the field instead of matching on its kind. Only the validators (`validate`) and
+//! the widget a kind is edited with ([`FieldKind::widget`]) match on it elsewhere.
 //!
 //! - here: what a value looks like in the type's widget ([`Field::shown`]) and what typed
 //!   text it reads as ([`Field::parse`]);
@@ -11,8 +12,10 @@
 //! - [`document`]: its value in the external editor's document, and reading it back.
 //!
 //! A new type adds its variant to [`FieldKind`] with the [`Widget`] that edits it (in
-//! `backend::spec`), its cases in these files, its validator in `validate`, and, when no
-//! existing widget fits, its widget in `ui::field`.
+//! `backend::spec`), its cases in these files where it differs from plain text (their
+//! matches end in a text case, so the compiler does not ask), and its validator in
+//! `validate`. Only when no existing widget fits does it add a [`Widget`], a [`Shown`] case,
+//! its drawing in `ui::field` and its keys in `app::form`.
 
 mod choices;
 mod document;
