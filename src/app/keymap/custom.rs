@@ -262,7 +262,7 @@ pub fn parse_key(text: &str) -> Result<Key, KeyError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ch, ctrl, plain};
+    use super::super::table::{ch, ctrl, plain};
     use super::*;
 
     #[test]
