@@ -127,6 +127,14 @@ fn check(backend: &mut Backend) -> Result<(), (Option<String>, String)> {
         if field.pattern.is_some() && (!field.kind.is_text_like() || field.kind.is_list()) {
             return Err((at, format!("field `{}`: `pattern` applies to single-line text kinds only", field.key)));
         }
+        let may_be_empty = field.kind.is_text_like() && !field.kind.is_list()
+            || matches!(field.kind, FieldKind::Enum | FieldKind::Country);
+        if field.empty_ok && (field.required || !may_be_empty) {
+            return Err((
+                at,
+                format!("field `{}`: `empty_ok` is for an optional single-line text, enum or country field", field.key),
+            ));
+        }
         if let Some(pattern) = &field.pattern {
             let anchored = format!("^(?:{pattern})$");
             let regex = regex::Regex::new(&anchored).map_err(|e| {

@@ -442,6 +442,10 @@ pub struct Field {
     /// The vendor accepts `null` for this field.
     #[serde(default)]
     pub nullable: bool,
+    /// The vendor accepts `""` for this field although its kind (an email, a date, an enum)
+    /// has no empty value: emptying it sends `""`.
+    #[serde(default)]
+    pub empty_ok: bool,
     /// Allowed values of an `enum` field (strings, or integers sent as numbers).
     #[serde(default)]
     pub values: Vec<EnumValue>,

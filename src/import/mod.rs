@@ -298,6 +298,27 @@ definitions:
 "##;
 
     #[test]
+    fn a_value_that_may_also_be_empty_is_marked_empty_ok() {
+        let spec = include_str!("../../tests/data/openapi/hubbub.yaml")
+            .replacen(
+                "email: { type: [string, 'null'], format: email }",
+                "email: { anyOf: [{ type: string, format: email }, { type: string, maxLength: 0 }] }",
+                1,
+            )
+            .replacen("enum: [subscriber, lead, opportunity, customer]", "enum: ['', subscriber, lead]", 1);
+        let imported = import(&spec, &Options::default()).unwrap();
+        let backend =
+            crate::backend::parse(&imported.text, "hubbub").unwrap_or_else(|e| panic!("{e}\n{}", imported.text));
+        let email = backend.field("properties.email").unwrap();
+        assert!(email.empty_ok && email.kind == crate::backend::FieldKind::Email, "{}", imported.text);
+        let stage = backend.field("properties.lifecyclestage").unwrap();
+        assert!(stage.empty_ok, "{}", imported.text);
+        let values: Vec<String> = stage.values.iter().map(|v| v.text()).collect();
+        assert_eq!(values, ["subscriber", "lead"]);
+        assert!(!backend.field("properties.firstname").unwrap().empty_ok);
+    }
+
+    #[test]
     fn swagger_2_is_read_as_openapi_3() {
         let imported = import(SWAGGER, &Options::default()).unwrap();
         let backend =
