@@ -11,7 +11,7 @@ use crate::backend::{self, Auth, Backend, BackendError};
 use crate::config::{self, Config, ConfigError, Dirs, ProfileError, SecretError, UiSettings};
 use crate::http::{Client, ClientError, DEFAULT_MAX_CONTACTS, Timeouts};
 use crate::sandbox::{self, Sandbox, SandboxError, SandboxOptions, Storage};
-use crate::ui::theme::Theme;
+use crate::ui::theme::{Theme, ThemeError};
 
 /// Why rolo cannot connect: a mistake in the config, the profile or the backend file (most
 /// name the `file:line` and profile they are about), or a sandbox that would not start.
@@ -96,12 +96,12 @@ pub enum ConnectError {
         error: KeymapError,
     },
     /// A mistake in the colours (`[ui] theme`, `[theme]`).
-    #[error("{}{message}", at.as_ref().map(|at| format!("{at}: ")).unwrap_or_default())]
+    #[error("{}{error}", at.as_ref().map(|at| format!("{at}: ")).unwrap_or_default())]
     Theme {
         /// `file:line` of the setting, when there is a config file.
         at: Option<String>,
         /// What is wrong.
-        message: String,
+        error: ThemeError,
     },
     /// `--sandbox NAME` names a dialect the sandbox does not speak.
     #[error("the sandbox speaks {names}, not `{0}`", names = sandbox::dialect_names())]
@@ -158,7 +158,9 @@ pub struct Opened {
 pub async fn open(request: Request) -> Result<Opened, ConnectError> {
     let config = load_config(request.config.clone(), request.dirs.as_ref())?;
     let ui = config.as_ref().map(|(_, c)| c.ui.clone()).unwrap_or_default();
-    let (keymap, theme) = presentation(config.as_ref().map(|(_, c)| c))?;
+    // https://no-color.org: set and not empty means no colour.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (keymap, theme) = presentation(config.as_ref().map(|(_, c)| c), no_color)?;
     let target = match &request.sandbox {
         Some(_) => Target::Sandbox,
         None => resolve(request.config.clone(), request.profile.as_deref(), request.dirs.as_ref())?,
@@ -206,13 +208,12 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
     }
 }
 
-/// The keymap and theme the config asks for; a mistake names its `file:line`.
-fn presentation(config: Option<&Config>) -> Result<(Keymap, Theme), ConnectError> {
-    // https://no-color.org: set and not empty means no colour.
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+/// The keymap and theme the config asks for (`no_color`: `NO_COLOR` is set); a mistake names
+/// its `file:line`.
+fn presentation(config: Option<&Config>, no_color: bool) -> Result<(Keymap, Theme), ConnectError> {
     let Some(config) = config else {
         let theme = Theme::chosen(None, &Default::default(), no_color)
-            .map_err(|message| ConnectError::Theme { at: None, message })?;
+            .map_err(|error| ConnectError::Theme { at: None, error })?;
         return Ok((Keymap::default(), theme));
     };
     let lists: Vec<(&str, Vec<String>)> = config.keys.iter().map(|(name, keys)| (name.as_str(), keys.keys())).collect();
@@ -233,12 +234,12 @@ fn presentation(config: Option<&Config>) -> Result<(Keymap, Theme), ConnectError
             };
             ConnectError::Keys { at: config.locate_in("keys", named.unwrap_or("")), error }
         })?;
-    let theme = Theme::chosen(config.ui.theme.as_deref(), &config.theme, no_color).map_err(|message| {
-        let at = match config.theme.keys().find(|k| message.contains(k.as_str())) {
-            Some(key) => config.locate_in("theme", key),
+    let theme = Theme::chosen(config.ui.theme.as_deref(), &config.theme, no_color).map_err(|error| {
+        let at = match error.entry() {
+            Some(entry) => config.locate_in("theme", entry),
             None => config.locate_in("ui", "theme"),
         };
-        ConnectError::Theme { at: Some(at), message }
+        ConnectError::Theme { at: Some(at), error }
     })?;
     Ok((keymap, theme))
 }
@@ -363,4 +364,29 @@ fn missing_var(backend: &Backend, vars: &std::collections::BTreeMap<String, Stri
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme_error_at(text: &str) -> Option<String> {
+        let config = config::parse(text, std::path::Path::new("c.toml")).unwrap();
+        match presentation(Some(&config), false) {
+            Err(ConnectError::Theme { at, .. }) => at,
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn a_theme_mistake_names_the_line_of_the_setting_at_fault() {
+        // A theme named like a [theme] entry is still a mistake in [ui] theme.
+        let text = "[ui]\ntheme = \"dim\"\n\n[theme]\ndim = \"red\"\n";
+        assert_eq!(theme_error_at(text).as_deref(), Some("c.toml:2"));
+        let text = "[theme]\nerror = \"plaid\"\n";
+        assert_eq!(theme_error_at(text).as_deref(), Some("c.toml:2"));
+        // The list of themable elements in the message names `badge` too: the entry at fault is `zzz`.
+        let text = "[theme]\nbadge = \"red\"\nzzz = \"red\"\n";
+        assert_eq!(theme_error_at(text).as_deref(), Some("c.toml:3"));
+    }
 }

@@ -255,3 +255,52 @@ pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use serde_json::json;
+
+    use super::*;
+    use crate::app::{MIN_SIZE, Message, Session, update};
+
+    /// A state listing 100 contacts, on a terminal `width` x `height`.
+    fn listing(width: u16, height: u16) -> State {
+        let backend = Arc::new(crate::backend::find("corporatemerch", None).expect("built-in backend"));
+        let mut state = State::new(Arc::clone(&backend), Session::default());
+        for id in 1..=100 {
+            let record = json!({"id": id, "first_name": format!("Ada{id}"), "last_name": "Tester"});
+            let contact = Contact::from_record(&backend, record).expect("has an id");
+            state.list.filter.extend([search_text(&backend, &contact)]);
+            state.list.contacts.push(contact);
+        }
+        update(&mut state, Message::Resized { width, height });
+        state
+    }
+
+    fn page_down(state: &mut State) -> usize {
+        let before = state.list.cursor;
+        update(state, Message::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)));
+        state.list.cursor - before
+    }
+
+    #[test]
+    fn a_terminal_too_small_to_show_the_list_pages_by_the_page_last_shown() {
+        // 24 rows: title, heading, 20 contacts, status, hints.
+        let mut state = listing(80, 24);
+        assert_eq!(page_down(&mut state), 20);
+        // Too short, too narrow: only a notice is drawn, and paging keeps the last page shown.
+        update(&mut state, Message::Resized { width: 80, height: MIN_SIZE.1 - 1 });
+        assert_eq!(page_down(&mut state), 20);
+        update(&mut state, Message::Resized { width: MIN_SIZE.0 - 1, height: 40 });
+        assert_eq!(page_down(&mut state), 20);
+        // Just big enough: the list shows again, 8 rows of it.
+        update(&mut state, Message::Resized { width: MIN_SIZE.0, height: MIN_SIZE.1 });
+        assert_eq!(page_down(&mut state), 8);
+        // Never shown at all: a page is one row.
+        let mut small = listing(MIN_SIZE.0 - 1, 40);
+        assert_eq!(page_down(&mut small), 1);
+    }
+}

@@ -37,11 +37,13 @@ pub use requests::{Purpose, Requests};
 pub use sending::READ_ONLY;
 
 use crate::backend::Backend;
-use crate::http::{
-    Client, DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Written,
-};
+use crate::http::{DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Wire, Written};
 use crate::journal::{Found, Offered, SavedDraft, Unreadable};
 use keymap::{Action, Context, Press, TextInput};
+
+/// The smallest terminal rolo draws into (width, height); a smaller one shows only a notice
+/// saying so, and no list to page through. The views draw by it; the app pages by it.
+pub const MIN_SIZE: (u16, u16) = (50, 12);
 
 /// Identifies one request, so an answer to a request the user has moved on from is dropped.
 pub type Tag = u64;
@@ -192,8 +194,8 @@ pub struct State {
     pub retrying: Option<Retry>,
     /// Show the preview before every send (`[ui] preview_before_send`).
     pub preview_first: bool,
-    /// Describes requests for previews (redacted); `update` never sends through it.
-    pub wire: Option<Client>,
+    /// Describes requests for previews (redacted) and holds the secret's mask; it cannot send.
+    pub wire: Option<Wire>,
     /// The keys in use (defaults plus the user's `[keys]`).
     pub keymap: Arc<keymap::Keymap>,
     /// The format drafts are written in for the external editor (`[ui] editor_format`).
@@ -204,7 +206,9 @@ pub struct State {
     pub bulk: BulkView,
     /// Leave out what changes from run to run (request latency), for `rolo render`.
     pub deterministic: bool,
-    /// The terminal's height (from [`Message::Resized`]), for paging through the list.
+    /// The height of the terminal the screens were last drawn in (from [`Message::Resized`]),
+    /// for paging through the list. A terminal below [`MIN_SIZE`] draws no list, so it leaves
+    /// this alone: paging keeps moving by the page last shown.
     pub screen_rows: u16,
 }
 
@@ -252,9 +256,9 @@ impl State {
         self.list.reload(pager, &mut self.requests).into_iter().collect()
     }
 
-    /// A new pass through the contact list, under the client's `max_contacts`.
+    /// A new pass through the contact list, under the profile's `max_contacts`.
     pub fn pager(&self) -> Pager {
-        self.wire.as_ref().map_or_else(|| Pager::new(&self.backend.list.paging, DEFAULT_MAX_CONTACTS), Client::pager)
+        self.wire.as_ref().map_or_else(|| Pager::new(&self.backend.list.paging, DEFAULT_MAX_CONTACTS), Wire::pager)
     }
 
     /// True while a request is in flight (the spinner turns).
@@ -308,7 +312,7 @@ impl State {
     /// The update request for `id` and `body` as it would go out (secret redacted).
     fn describe_update(&self, id: &str, body: Value) -> crate::http::Outgoing {
         match &self.wire {
-            Some(client) => client.outgoing_update(id, body),
+            Some(wire) => wire.outgoing_update(id, body),
             None => {
                 crate::http::Outgoing { method: self.backend.update.method.as_str().into(), url: id.to_string(), body }
             }
@@ -331,8 +335,10 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(state, key),
         Message::Key(_) => Vec::new(),
-        Message::Resized { height, .. } => {
-            state.screen_rows = height;
+        Message::Resized { width, height } => {
+            if width >= MIN_SIZE.0 && height >= MIN_SIZE.1 {
+                state.screen_rows = height;
+            }
             Vec::new()
         }
         Message::Paste(text) => {

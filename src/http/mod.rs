@@ -1,9 +1,11 @@
-//! The HTTP client: turns a backend description into requests, and answers into contacts.
+//! The HTTP client: sends the requests a [`Wire`] describes (from the backend description),
+//! and turns answers into contacts.
 
 mod answer;
 mod outcome;
 mod pager;
 mod retry;
+mod wire;
 mod write;
 
 use std::collections::BTreeMap;
@@ -18,6 +20,7 @@ pub use answer::{Exchange, HttpError, ServerFieldError, read_error_body};
 pub use outcome::{ALREADY_STORED, Verdict, WriteOutcome, differences_note, unknown as unknown_summary};
 pub use pager::{DEFAULT_MAX_CONTACTS, Pager, Progress, Stop};
 pub use retry::{Retry, RetryPolicy};
+pub use wire::{BaseUrlError, Outgoing, PageRequest, Wire};
 pub use write::Written;
 
 use crate::backend::{Auth, Backend, Method, Paging, path::Path};
@@ -29,28 +32,6 @@ const MAX_BODY: usize = 16 << 20;
 
 /// How much of a cut answer is kept for the raw view.
 const SHOWN_OF_HUGE_BODY: usize = 64 << 10;
-
-/// Which page of the list to ask for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageRequest {
-    /// A numbered page.
-    Number(u32),
-    /// A cursor page; `None` is the first.
-    Cursor(Option<String>),
-    /// The whole list in one request.
-    All,
-}
-
-impl PageRequest {
-    /// The first page for a paging style.
-    pub fn first(paging: &Paging) -> Self {
-        match paging {
-            Paging::Page { first, .. } => PageRequest::Number(*first),
-            Paging::Cursor { .. } => PageRequest::Cursor(None),
-            Paging::None => PageRequest::All,
-        }
-    }
-}
 
 /// One page of the contact list.
 #[derive(Debug, Clone)]
@@ -76,17 +57,6 @@ pub struct Fetched {
     pub exchange: Exchange,
 }
 
-/// A request described before it is sent, for previews and `--dry-run`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outgoing {
-    /// `PUT`, `PATCH`…
-    pub method: String,
-    /// The full URL, its secret (if any) redacted.
-    pub url: String,
-    /// The JSON body.
-    pub body: Value,
-}
-
 /// Time limits for requests.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -106,35 +76,28 @@ impl Default for Timeouts {
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// The profile's (or backend's) base URL does not parse.
-    #[error("base_url `{base_url}` is not a URL: {reason}")]
-    BaseUrl {
-        /// The base URL as given.
-        base_url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
+    #[error(transparent)]
+    BaseUrl(#[from] BaseUrlError),
     /// The HTTP machinery (TLS) could not be set up.
     #[error("cannot set up HTTP: {0}")]
     Setup(reqwest::Error),
 }
 
-/// Talks to one vendor on behalf of one profile.
+/// Talks to one vendor on behalf of one profile: sends the requests its [`Wire`] describes.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
-    backend: Arc<Backend>,
-    base_url: String,
-    secret: Option<SecretString>,
-    /// Masks the secret in everything that comes back from the server.
-    redactor: Redactor,
-    vars: BTreeMap<String, String>,
+    /// What each request is; its redactor masks the secret in everything that comes back.
+    wire: Wire,
     retry: RetryPolicy,
-    max_contacts: u64,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("backend", &self.backend.name).field("base_url", &self.base_url).finish()
+        f.debug_struct("Client")
+            .field("backend", &self.wire.backend().name)
+            .field("base_url", &self.wire.base_url())
+            .finish()
     }
 }
 
@@ -147,8 +110,7 @@ impl Client {
         vars: BTreeMap<String, String>,
         timeouts: Timeouts,
     ) -> Result<Self, ClientError> {
-        Url::parse(base_url)
-            .map_err(|e| ClientError::BaseUrl { base_url: base_url.to_string(), reason: e.to_string() })?;
+        let wire = Wire::new(backend, base_url, secret, vars)?;
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.total)
@@ -157,18 +119,7 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(ClientError::Setup)?;
-        let base_url = base_url.trim_end_matches('/').to_string();
-        let redactor = Redactor::new(secret.as_ref());
-        Ok(Self {
-            http,
-            backend,
-            base_url,
-            secret,
-            redactor,
-            vars,
-            retry: RetryPolicy::default(),
-            max_contacts: DEFAULT_MAX_CONTACTS,
-        })
+        Ok(Self { http, wire, retry: RetryPolicy::default() })
     }
 
     /// The same client with another retry policy for reads.
@@ -179,24 +130,29 @@ impl Client {
 
     /// The same client listing at most `max` contacts per pass (the profile's `max_contacts`).
     pub fn with_max_contacts(mut self, max: u64) -> Self {
-        self.max_contacts = max;
+        self.wire = self.wire.with_max_contacts(max);
         self
+    }
+
+    /// What this client's requests are, without the means to send them (for the app layer).
+    pub fn wire(&self) -> &Wire {
+        &self.wire
     }
 
     /// A pass through the contact list from its first page, under this client's cap.
     pub fn pager(&self) -> Pager {
-        Pager::new(&self.backend.list.paging, self.max_contacts)
+        self.wire.pager()
     }
 
     /// The backend this client speaks.
     pub fn backend(&self) -> &Arc<Backend> {
-        &self.backend
+        self.wire.backend()
     }
 
     /// Masks this profile's secret; for records, which are kept as received and redacted only
     /// where they are shown or written.
     pub fn redactor(&self) -> &Redactor {
-        &self.redactor
+        self.wire.redactor()
     }
 
     /// Fetches one page of the contact list, retrying as the policy says.
@@ -206,27 +162,15 @@ impl Client {
 
     /// [`Client::list`], telling `on_retry` before each retry.
     pub async fn list_watched(&self, page: &PageRequest, on_retry: &(dyn Fn(Retry) + Sync)) -> Result<Page, HttpError> {
-        let list = &self.backend.list;
-        let mut query: Vec<(String, String)> = list.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        match (&list.paging, page) {
-            (Paging::Page { page_param, size_param, size, .. }, PageRequest::Number(n)) => {
-                query.push((page_param.clone(), n.to_string()));
-                query.push((size_param.clone(), size.to_string()));
-            }
-            (Paging::Cursor { cursor_param, size_param, size, .. }, PageRequest::Cursor(cursor)) => {
-                query.push((size_param.clone(), size.to_string()));
-                if let Some(cursor) = cursor {
-                    query.push((cursor_param.clone(), cursor.clone()));
-                }
-            }
-            _ => {}
-        }
+        let list = &self.backend().list;
+        let query = self.wire.list_query(page);
         let (body, exchange) = self.read(&list.path, None, &query, on_retry).await?;
         let Some(items) = list.items.get(&body).and_then(|v| v.as_array().cloned()) else {
             return Err(unexpected(format!("no list of contacts at `{}`", list.items), exchange));
         };
         let count = items.len();
-        let contacts: Vec<Contact> = items.into_iter().filter_map(|r| Contact::from_record(&self.backend, r)).collect();
+        let contacts: Vec<Contact> =
+            items.into_iter().filter_map(|r| Contact::from_record(self.backend(), r)).collect();
         let skipped = count - contacts.len();
         let total = list.total.as_ref().and_then(|p| p.get(&body)).and_then(|v| v.as_u64());
         let next = next_page(&list.paging, page, &body, count);
@@ -240,7 +184,7 @@ impl Client {
 
     /// [`Client::get`], telling `on_retry` before each retry.
     pub async fn get_watched(&self, id: &str, on_retry: &(dyn Fn(Retry) + Sync)) -> Result<Fetched, HttpError> {
-        let get = &self.backend.get;
+        let get = &self.backend().get;
         let (body, exchange) = self.read(&get.path, Some(id), &[], on_retry).await?;
         self.fetched(&get.record, body, exchange, true)
     }
@@ -275,7 +219,7 @@ impl Client {
     /// not JSON, too big, no record where the backend file says) answers `contact: None`.
     /// [`Client::write`] adds the fetch that then tells what was stored.
     pub async fn update(&self, id: &str, body: Value) -> Result<Fetched, HttpError> {
-        let update = &self.backend.update;
+        let update = &self.backend().update;
         match self.send(update.method, &update.path, Some(id), &[], Some(body)).await {
             Ok((answer, exchange)) => self.fetched(&update.record, answer, exchange, false),
             Err(HttpError::Unexpected { exchange, .. }) if exchange.status.is_some_and(|s| (200..300).contains(&s)) => {
@@ -287,60 +231,22 @@ impl Client {
 
     /// What [`Client::update`] would send for `id` and `body`, with the secret redacted (from
     /// the body too: a field may hold what a server echoed).
-    pub fn outgoing_update(&self, id: &str, mut body: Value) -> Outgoing {
-        let update = &self.backend.update;
-        self.redactor.json(&mut body);
-        Outgoing { method: update.method.as_str().to_string(), url: self.display_url(&update.path, Some(id)), body }
+    pub fn outgoing_update(&self, id: &str, body: Value) -> Outgoing {
+        self.wire.outgoing_update(id, body)
     }
 
     /// The URL a request would go to, with the secret redacted, for display.
     pub fn display_url(&self, path: &str, id: Option<&str>) -> String {
-        self.url(path, id, &[]).map(|u| self.shown_url(&u)).unwrap_or_default()
-    }
-
-    /// A URL as text for display: the query secret and any other form of the secret masked.
-    fn shown_url(&self, url: &Url) -> String {
-        self.redactor.string(redact(url, &self.backend.auth))
+        self.wire.display_url(path, id)
     }
 
     fn fetched(&self, at: &Path, body: Value, exchange: Exchange, required: bool) -> Result<Fetched, HttpError> {
         let record = at.get(&body).map(|v| v.into_owned()).filter(Value::is_object);
-        match record.and_then(|r| Contact::from_record(&self.backend, r)) {
+        match record.and_then(|r| Contact::from_record(self.backend(), r)) {
             Some(contact) => Ok(Fetched { contact: Some(contact), exchange }),
             None if !required => Ok(Fetched { contact: None, exchange }),
             None => Err(unexpected(format!("no contact with an id at `{at}`"), exchange)),
         }
-    }
-
-    fn url(&self, path: &str, id: Option<&str>, query: &[(String, String)]) -> Result<Url, String> {
-        let mut filled = String::with_capacity(path.len());
-        let mut rest = path;
-        while let Some(open) = rest.find('{') {
-            filled.push_str(&rest[..open]);
-            let close = rest[open..].find('}').map(|c| open + c).ok_or("unclosed `{` in path")?;
-            let name = &rest[open + 1..close];
-            let value = match name {
-                "id" => id.ok_or("this path needs an id")?.to_string(),
-                var => self.vars.get(var).cloned().ok_or_else(|| format!("the profile has no vars.{var}"))?,
-            };
-            filled.push_str(&percent_encode(&value));
-            rest = &rest[close + 1..];
-        }
-        filled.push_str(rest);
-        let mut url = Url::parse(&format!("{}{}", self.base_url, filled)).map_err(|e| e.to_string())?;
-        {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in query {
-                pairs.append_pair(k, v);
-            }
-            if let (Auth::Query { param }, Some(secret)) = (&self.backend.auth, &self.secret) {
-                pairs.append_pair(param, secret.expose_secret());
-            }
-        }
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
-        Ok(url)
     }
 
     /// Sends one request. Every text that came from the server (and every description of the
@@ -356,12 +262,12 @@ impl Client {
     ) -> Result<(Value, Exchange), HttpError> {
         match self.send_unredacted(method, path, id, query, body).await {
             Ok((value, mut exchange)) => {
-                exchange.redact(&self.redactor);
+                exchange.redact(self.redactor());
                 tracing::info!(method = %exchange.method, url = %exchange.url, status = exchange.status.unwrap_or_default(), "answer");
                 Ok((value, exchange))
             }
             Err(error) => {
-                let error = error.redacted(&self.redactor);
+                let error = error.redacted(self.redactor());
                 tracing::warn!(url = %error.exchange().url, "{error}");
                 Err(error)
             }
@@ -379,15 +285,15 @@ impl Client {
     ) -> Result<(Value, Exchange), HttpError> {
         let mut exchange =
             Exchange { method: method.as_str().to_string(), request_body: body.clone(), ..Exchange::default() };
-        let url = match self.url(path, id, query) {
+        let url = match self.wire.url(path, id, query) {
             Ok(url) => url,
             Err(message) => return Err(HttpError::Unexpected { message, exchange: Box::new(exchange) }),
         };
-        exchange.url = redact(&url, &self.backend.auth);
+        exchange.url = self.wire.query_secret_masked(&url);
         let sent_to = url.clone();
         let mut request = self.http.request(to_reqwest(method), url).header("Accept", "application/json");
-        if let Some(secret) = &self.secret {
-            match &self.backend.auth {
+        if let Some(secret) = self.wire.secret() {
+            match &self.backend().auth {
                 Auth::Bearer => request = request.bearer_auth(secret.expose_secret()),
                 Auth::Header { name, prefix } => {
                     request = request.header(name.as_str(), format!("{prefix}{}", secret.expose_secret()));
@@ -457,7 +363,7 @@ impl Client {
         let parsed: Option<Value> = serde_json::from_str(&exchange.body).ok();
         if !(200..300).contains(&status) {
             let (message, field_errors) = match &parsed {
-                Some(body) => read_error_body(&self.backend, body),
+                Some(body) => read_error_body(self.backend(), body),
                 None => (None, Vec::new()),
             };
             return Err(HttpError::Status { status, message, field_errors, exchange: Box::new(exchange) });
@@ -542,36 +448,6 @@ fn is_sensitive_header(name: &str) -> bool {
         || name.contains("token")
 }
 
-/// The URL as text with the secret query parameter's value replaced by `***`.
-fn redact(url: &Url, auth: &Auth) -> String {
-    let Auth::Query { param } = auth else {
-        return url.to_string();
-    };
-    let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == param.as_str() { "***".to_string() } else { v.into_owned() };
-            (k.into_owned(), v)
-        })
-        .collect();
-    shown.query_pairs_mut().clear().extend_pairs(pairs);
-    shown.to_string().replace("%2A%2A%2A", "***")
-}
-
-/// Percent-encodes a path segment (ids may hold anything).
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,13 +485,5 @@ mod tests {
         assert_eq!(next_page(&paging, &page1, &json!({"meta": {"last_page": 1}}), 2), None);
         assert_eq!(next_page(&paging, &page1, &json!({}), 1), None, "a short page is the last");
         assert_eq!(next_page(&paging, &page1, &json!({}), 0), None);
-    }
-
-    #[test]
-    fn a_query_secret_is_redacted_from_shown_urls() {
-        let auth = Auth::Query { param: "api_key".into() };
-        let url = Url::parse("https://api.example/api/v1/contact/list?page=1&api_key=in-SECRET").unwrap();
-        let shown = redact(&url, &auth);
-        assert!(shown.contains("api_key=***") && !shown.contains("SECRET"), "{shown}");
     }
 }

@@ -51,7 +51,7 @@ impl Runtime {
     /// A runtime for `state`, talking through `client`; starts loading the first page.
     pub fn new(mut state: State, client: Client) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
-        state.wire = Some(client.clone());
+        state.wire = Some(client.wire().clone());
         let effects = state.start();
         let mut runtime = Self {
             state,

@@ -27,13 +27,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{Overlay, State};
+use crate::app::{MIN_SIZE, Overlay, State};
 use crate::redact::Redactor;
 use crate::visible::{is_hidden_or_control, visible};
 use theme::Theme;
-
-/// The smallest terminal rolo draws into.
-pub const MIN_SIZE: (u16, u16) = (50, 12);
 
 /// How frames are painted, apart from the state: the user's colours, and the profile's secret,
 /// masked wherever a record shows it.

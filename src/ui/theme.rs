@@ -64,18 +64,18 @@ impl Theme {
 
     /// The theme the user asked for: `name` (`default` or `monochrome`), then `colors`
     /// (`error = "red"`, `heading = "#88c0d0"`); `no_color` (the `NO_COLOR` variable) wins.
-    pub fn chosen(name: Option<&str>, colors: &BTreeMap<String, String>, no_color: bool) -> Result<Self, String> {
+    pub fn chosen(name: Option<&str>, colors: &BTreeMap<String, String>, no_color: bool) -> Result<Self, ThemeError> {
         let mut theme = match name.unwrap_or("default") {
             "default" => Self::default(),
             "monochrome" => Self::monochrome(),
-            other => return Err(format!("unknown theme `{other}`; default or monochrome")),
+            other => return Err(ThemeError::UnknownTheme { name: other.to_string() }),
         };
         if no_color {
             return Ok(Self::monochrome());
         }
         for (element, colour) in colors {
             let colour = Color::from_str(colour)
-                .map_err(|_| format!("[theme] {element}: `{colour}` is not a colour (a name like red, or #rrggbb)"))?;
+                .map_err(|_| ThemeError::NotAColour { element: element.clone(), colour: colour.clone() })?;
             let style = match element.as_str() {
                 "title" => &mut theme.title,
                 "badge" => &mut theme.badge,
@@ -86,11 +86,7 @@ impl Theme {
                 "changed" => &mut theme.changed,
                 "dim" => &mut theme.dim,
                 "key" => &mut theme.key,
-                other => {
-                    return Err(format!(
-                        "[theme] `{other}` is not themable; one of: title, badge, heading, selected, error, ok, changed, dim, key"
-                    ));
-                }
+                _ => return Err(ThemeError::NotThemable { element: element.clone() }),
             };
             // Bars and the selection are coloured backgrounds; the rest colour their text.
             *style = match element.as_str() {
@@ -99,6 +95,43 @@ impl Theme {
             };
         }
         Ok(theme)
+    }
+}
+
+/// A theme the user asked for that cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThemeError {
+    /// `[ui] theme` names no theme.
+    #[error("unknown theme `{name}`; default or monochrome")]
+    UnknownTheme {
+        /// The name given.
+        name: String,
+    },
+    /// A `[theme]` entry's value is not a colour.
+    #[error("[theme] {element}: `{colour}` is not a colour (a name like red, or #rrggbb)")]
+    NotAColour {
+        /// The entry (`error`, `heading`…).
+        element: String,
+        /// Its value.
+        colour: String,
+    },
+    /// A `[theme]` entry names no element of the screen.
+    #[error(
+        "[theme] `{element}` is not themable; one of: title, badge, heading, selected, error, ok, changed, dim, key"
+    )]
+    NotThemable {
+        /// The entry.
+        element: String,
+    },
+}
+
+impl ThemeError {
+    /// The `[theme]` entry the mistake is in; `None` when it is in `[ui] theme`.
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            ThemeError::NotAColour { element, .. } | ThemeError::NotThemable { element } => Some(element),
+            ThemeError::UnknownTheme { .. } => None,
+        }
     }
 }
 
@@ -112,3 +145,29 @@ pub const WARN_MARK: &str = "⚠";
 pub const OK_MARK: &str = "✓";
 /// Frames of the busy spinner.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(name: Option<&str>, colors: &[(&str, &str)]) -> ThemeError {
+        let colors = colors.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Theme::chosen(name, &colors, false).unwrap_err()
+    }
+
+    #[test]
+    fn each_mistake_says_what_is_wrong_and_names_its_theme_entry() {
+        let unknown = refused(Some("solarized"), &[]);
+        assert_eq!(unknown.to_string(), "unknown theme `solarized`; default or monochrome");
+        assert_eq!(unknown.entry(), None, "it is in [ui] theme");
+        let colour = refused(None, &[("error", "plaid")]);
+        assert_eq!(colour.to_string(), "[theme] error: `plaid` is not a colour (a name like red, or #rrggbb)");
+        assert_eq!(colour.entry(), Some("error"));
+        let element = refused(None, &[("zzz", "red")]);
+        assert_eq!(
+            element.to_string(),
+            "[theme] `zzz` is not themable; one of: title, badge, heading, selected, error, ok, changed, dim, key"
+        );
+        assert_eq!(element.entry(), Some("zzz"));
+    }
+}

@@ -228,7 +228,7 @@ pub fn annotate(text: &str, errors: &[String]) -> String {
 /// The draft as the editor may see it: the profile's secret masked in every value. Changes
 /// are read against it, so a masked value that comes back untouched is no change.
 fn shown_draft(state: &State, draft: &Draft) -> Draft {
-    let Some(redactor) = state.wire.as_ref().map(|client| client.redactor()).filter(|r| !r.is_empty()) else {
+    let Some(redactor) = state.wire.as_ref().map(|wire| wire.redactor()).filter(|r| !r.is_empty()) else {
         return draft.clone();
     };
     let mut shown = draft.clone();
@@ -265,7 +265,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     let shown = shown_draft(state, &form.draft);
     let text = document(&state.backend, &shown, state.editor_format);
     let text = match &state.wire {
-        Some(client) => client.redactor().string(text),
+        Some(wire) => wire.redactor().string(text),
         None => text,
     };
     vec![Effect::EditExternally {

@@ -7,7 +7,7 @@ use ratatui::style::Modifier;
 use super::*;
 use crate::app::Effect;
 use crate::history::{FieldChange, HistoryEntry, Loaded};
-use crate::http::{Client, Verdict};
+use crate::http::{Verdict, Wire};
 use crate::journal::{FORMAT, Found, Offered, SavedDraft, SavedEdit, Unreadable};
 use crate::record::Input;
 
@@ -115,8 +115,8 @@ fn a_dropdown_opens_under_its_field_with_the_current_choice_marked() {
 fn the_preview_shows_the_request_each_change_before_and_after_and_the_body() {
     let mut state = dirty_form();
     let backend = Arc::clone(&state.backend);
-    let client = Client::new(backend, "http://127.0.0.1:9", None, Default::default(), Default::default());
-    state.wire = Some(client.expect("client"));
+    let wire = Wire::new(backend, "http://127.0.0.1:9", None, Default::default());
+    state.wire = Some(wire.expect("wire"));
     keys(&mut state, [ctrl('d')]);
     let theme = Theme::default();
     let screen = frame(&state, &theme, 90, 30);
@@ -314,8 +314,8 @@ fn key_value_entries_open_in_their_own_editor() {
 fn bulk_edit_then_asks_the_value_shows_each_request_and_follows_the_sends() {
     let mut state = state_with(3);
     let backend = Arc::clone(&state.backend);
-    let client = Client::new(backend, "http://127.0.0.1:9", None, Default::default(), Default::default());
-    state.wire = Some(client.expect("client"));
+    let wire = Wire::new(backend, "http://127.0.0.1:9", None, Default::default());
+    state.wire = Some(wire.expect("wire"));
     keys(&mut state, [press(KeyCode::Char(' ')), press(KeyCode::Char(' ')), press(KeyCode::Char('B'))]);
     keys(&mut state, [press(KeyCode::Enter)]);
     type_text(&mut state, "Zed");
