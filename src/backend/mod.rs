@@ -42,12 +42,17 @@ impl fmt::Display for BackendError {
 
 impl std::error::Error for BackendError {}
 
+/// True when a profile's `backend` is a path to a file (`/home/me/acme.toml`, `acme.toml`),
+/// not the name of a built-in or of a file in the backends folder.
+pub fn names_a_file(name_or_path: &str) -> bool {
+    name_or_path.contains('/') || name_or_path.ends_with(".toml")
+}
+
 /// Finds a backend by built-in name, user file name, or path, and loads it.
 ///
 /// `user_dir` is the user's `backends/` folder (injected so tests need not touch the environment).
 pub fn find(name_or_path: &str, user_dir: Option<&FsPath>) -> Result<Backend, BackendError> {
-    let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".toml");
-    if looks_like_path {
+    if names_a_file(name_or_path) {
         return load_file(FsPath::new(name_or_path));
     }
     if let Some(dir) = user_dir {
