@@ -25,3 +25,6 @@ pub mod tui;
 pub mod ui;
 pub mod validate;
 pub mod visible;
+
+#[cfg(test)]
+mod layers;

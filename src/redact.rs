@@ -244,8 +244,10 @@ fn query_encode(secret: &str) -> String {
 }
 
 /// The secret as a percent-encoded path segment or strict query value (space as `%20`).
-fn percent_encode(secret: &str) -> String {
-    encode(secret, b"-._~", false)
+/// A path segment or query value percent-encoded as rolo sends it (RFC 3986 unreserved kept);
+/// the wire and the redactor share it, so a secret is masked in exactly the form it travels in.
+pub(crate) fn percent_encode(text: &str) -> String {
+    encode(text, b"-._~", false)
 }
 
 fn encode(text: &str, kept: &[u8], plus_for_space: bool) -> String {

@@ -6,7 +6,7 @@
 use super::keymap::Action;
 use super::{Effect, FormMode, State};
 use crate::http::{Fetched, HttpError};
-use crate::record::{Contact, Input, input_from_record, input_to_json};
+use crate::record::{Contact, Input};
 
 /// Which value of a conflicting field to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,10 +102,7 @@ pub(super) fn on_checked(state: &mut State, result: Result<Fetched, HttpError>) 
 
 /// Fields the user changed that the server also changed, to a different value.
 fn conflicts(backend: &crate::backend::Backend, draft: &crate::record::Draft, latest: &Contact) -> Vec<Conflict> {
-    let same = |field: &crate::backend::Field, a: &Input, b: &Input| match (
-        input_to_json(field, a),
-        input_to_json(field, b),
-    ) {
+    let same = |field: &crate::backend::Field, a: &Input, b: &Input| match (field.to_json(a), field.to_json(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
     };
@@ -113,7 +110,7 @@ fn conflicts(backend: &crate::backend::Backend, draft: &crate::record::Draft, la
         .changed()
         .filter_map(|i| {
             let field = &backend.fields[i];
-            let theirs = input_from_record(field, &latest.record);
+            let theirs = field.input_from(&latest.record);
             let original = draft.original(i).clone();
             let mine = draft.input(i).clone();
             (!same(field, &theirs, &original) && !same(field, &theirs, &mine)).then_some(Conflict {

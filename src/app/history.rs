@@ -9,7 +9,6 @@ use super::keymap::Action;
 use super::{Effect, Form, Overlay, Purpose, State};
 use crate::history::{HistoryEntry, Loaded};
 use crate::http::{Fetched, HttpError};
-use crate::record::input_from_record;
 
 /// The history as the app knows it: what the screen shows. Sends awaiting their answer carry
 /// their entries in [`super::Requests`].
@@ -134,7 +133,7 @@ pub(super) fn on_contact(state: &mut State, entry: HistoryEntry, result: Result<
             missing.push(change.label.clone());
             continue;
         }
-        form.set_input(&backend, index, input_from_record(field, &record));
+        form.set_input(&backend, index, field.input_from(&record));
     }
     let first = form.draft.changed().next();
     match first {

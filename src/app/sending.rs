@@ -6,7 +6,6 @@ use super::requests::record;
 use super::{Effect, Outcome, Overlay, Purpose, ServerChange, State};
 use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Verdict, WriteOutcome, Written};
-use crate::record::input_from_record;
 use crate::validate::{FieldError, validate};
 
 /// Ctrl-S: the preview first when the user asked for one before every send, else [`save_now`].
@@ -177,7 +176,7 @@ pub(super) fn on_saved(state: &mut State, entry: HistoryEntry, written: Written)
                 .map(|&field| ServerChange {
                     field,
                     sent: sent[field].clone(),
-                    ignored: input_from_record(&backend.fields[field], &contact.record) == *form.draft.original(field),
+                    ignored: backend.fields[field].input_from(&contact.record) == *form.draft.original(field),
                 })
                 .collect();
             form.draft.saved(contact.clone(), &sent);

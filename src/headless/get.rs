@@ -5,7 +5,7 @@ use super::{Connection, Failure, Output, show_input};
 use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::{Client, HttpError};
-use crate::record::{Contact, input_from_record};
+use crate::record::Contact;
 use crate::visible::visible;
 
 /// Runs `rolo get ID`: with `json`, the record exactly as the API returned it.
@@ -38,7 +38,7 @@ pub fn lines(backend: &Backend, contact: &Contact, only: Option<&[usize]>) -> St
         if only.is_some_and(|only| !only.contains(&index)) {
             continue;
         }
-        let input = input_from_record(field, &contact.record);
+        let input = field.input_from(&contact.record);
         let line = format!("{}: {}", field.label, show_input(field, &input));
         out.push_str(&visible(line.trim_end()));
         out.push('\n');

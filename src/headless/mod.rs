@@ -15,6 +15,8 @@
 //! | 5 | the output could not be written in full (a full disk); a reader that stops early (`rolo list \| head`) is not an error |
 //!
 //! The JSON each command prints with `--json` is described in `docs/json.md`.
+//! A field's value is read, typed and shown through its type (`Field::input_from`,
+//! `Field::parse`, `Field::shown`), as in the form.
 
 pub mod get;
 pub mod list;
@@ -24,10 +26,10 @@ pub mod update;
 
 use std::io::{self, Write};
 
-use crate::backend::{Backend, Field, FieldKind};
+use crate::backend::{Backend, Field, Widget};
 use crate::connect::{self, Request};
 use crate::http::{Client, HttpError};
-use crate::record::{Input, input_to_json};
+use crate::record::{Input, Shown};
 use crate::sandbox::Sandbox;
 use crate::visible::visible;
 
@@ -180,13 +182,14 @@ pub fn find_field(backend: &Backend, name: &str) -> Result<usize, Failure> {
 /// `null` for an explicit null and compact JSON for key/value fields and for a value the form
 /// shows as received.
 pub fn show_input(field: &Field, input: &Input) -> String {
-    match input {
-        Input::Text(text) => text.replace(['\n', '\r', '\t'], " "),
-        Input::Toggle(on) => (if *on { "yes" } else { "no" }).to_string(),
-        Input::Null => "null".to_string(),
-        Input::Kept(value) => value.to_string(),
-        Input::Map(entries) if entries.is_empty() && field.kind == FieldKind::KeyValue => String::new(),
-        Input::Map(_) => match input_to_json(field, input) {
+    match field.shown(input) {
+        Shown::Text(text) | Shown::Picked(text) => text.replace(['\n', '\r', '\t'], " "),
+        Shown::Toggle(on) => (if on { "yes" } else { "no" }).to_string(),
+        Shown::Null => "null".to_string(),
+        Shown::Kept(value) => value.to_string(),
+        // An empty key/value field shows nothing, as in the form.
+        Shown::Entries([]) if field.kind.widget() == Widget::Entries => String::new(),
+        Shown::Entries(_) => match field.to_json(input) {
             Ok(Some(value)) => value.to_string(),
             Ok(None) => String::new(),
             Err(error) => format!("({error})"),

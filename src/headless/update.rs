@@ -10,7 +10,7 @@ use super::{Connection, Failure, Output, find_field, show_input};
 use crate::backend::Backend;
 use crate::connect::Request;
 use crate::http::{ALREADY_STORED, WriteOutcome, differences_note};
-use crate::record::{Difference, Draft, Input, input_from_record};
+use crate::record::{Difference, Draft, Input};
 use crate::validate::validate;
 use crate::visible::visible;
 
@@ -123,7 +123,7 @@ async fn update(connection: &Connection, output: &Output, options: &Options) -> 
                 let mut text = format!("rolo: warning: {}\n", differences_note(differences.len()));
                 for index in differences {
                     let field = &backend.fields[index];
-                    let stored = show_input(field, &input_from_record(field, &contact.record));
+                    let stored = show_input(field, &field.input_from(&contact.record));
                     text.push_str(&format!(
                         "{}: sent “{}”, stored “{stored}”\n",
                         field.key,

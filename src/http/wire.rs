@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::pager::{DEFAULT_MAX_CONTACTS, Pager};
 use crate::backend::{Auth, Backend, Paging};
-use crate::redact::Redactor;
+use crate::redact::{Redactor, percent_encode};
 
 /// Which page of the list to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,19 +217,6 @@ impl Wire {
 /// A `query` table of the backend file (`[list]`, `[get]`, `[update]`) as the pairs sent.
 pub(super) fn fixed_query(query: &BTreeMap<String, String>) -> Vec<(String, String)> {
     query.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
-/// Percent-encodes a path segment (ids may hold anything).
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

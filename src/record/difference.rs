@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::Draft;
-use crate::backend::{FieldKind, MapLayout, SendFields};
+use crate::backend::SendFields;
 
 /// One field whose value in an update body differs from the record as received.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,15 +32,12 @@ impl Draft {
                 continue;
             }
             let mut sent = field.key.get(body).map(|v| v.into_owned());
-            if field.kind == FieldKind::KeyValue
-                && field.layout == MapLayout::Object
-                && let Some(Value::Object(map)) = &mut sent
-            {
+            if let Some(value) = &mut sent {
                 // Keys other fields write into the same object are compared there; an object
                 // holding only those is theirs, not this field's.
-                let had = map.len();
-                map.retain(|key, _| !field.exclude.contains(key));
-                if map.is_empty() && had > 0 {
+                let had = value.as_object().map_or(0, Map::len);
+                field.drop_other_fields_keys(value);
+                if value.as_object().is_some_and(Map::is_empty) && had > 0 {
                     sent = None;
                 }
             }

@@ -5,9 +5,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::Contact;
-use super::input::{Input, input_to_json};
-use super::reading::input_from_record;
-use crate::backend::{Backend, FieldKind, MapLayout, SendFields};
+use super::input::Input;
+use crate::backend::{Backend, SendFields};
 
 /// The unsent edits to one contact.
 #[derive(Debug, Clone)]
@@ -29,7 +28,7 @@ pub type UpdateBody = Result<Value, (usize, String)>;
 impl Draft {
     /// A draft with no edits yet.
     pub fn new(backend: &Arc<Backend>, loaded: Contact) -> Self {
-        let original: Vec<Input> = backend.fields.iter().map(|f| input_from_record(f, &loaded.record)).collect();
+        let original: Vec<Input> = backend.fields.iter().map(|f| f.input_from(&loaded.record)).collect();
         Self { backend: Arc::clone(backend), loaded, inputs: original.clone(), original, revision: 0 }
     }
 
@@ -73,18 +72,12 @@ impl Draft {
             return false;
         }
         let field = &self.backend.fields[index];
-        // Plain text is sent trimmed (empty as nothing, or null): comparing the trimmed texts
-        // says the same without copying them, which matters on every keystroke into a long value.
-        if let (Input::Text(now), Input::Text(before)) = (&self.inputs[index], &self.original[index])
-            && field.kind.is_text_like()
-            && !field.kind.is_list()
-        {
-            return now.trim() != before.trim();
+        if let Some(changed) = field.text_changed(&self.inputs[index], &self.original[index]) {
+            return changed;
         }
         // For a nullable field, emptied text is sent as null, so it is no change from null.
-        let sent = |input: &Input| {
-            input_to_json(field, input).map(|v| if field.nullable { v.or(Some(Value::Null)) } else { v })
-        };
+        let sent =
+            |input: &Input| field.to_json(input).map(|v| if field.nullable { v.or(Some(Value::Null)) } else { v });
         match (sent(&self.inputs[index]), sent(&self.original[index])) {
             (Ok(now), Ok(before)) => now != before,
             _ => self.inputs[index] != self.original[index],
@@ -125,7 +118,7 @@ impl Draft {
         let only_changed = self.backend.update.send == SendFields::Changed;
         let as_sent = |i: usize, input: &Input| -> Option<Value> {
             let field = &self.backend.fields[i];
-            match input_to_json(field, input) {
+            match field.to_json(input) {
                 Ok(Some(Value::Null)) | Ok(None) => None,
                 Ok(Some(Value::String(s))) if s.is_empty() => None,
                 Ok(Some(Value::Array(a))) if a.is_empty() => None,
@@ -137,7 +130,7 @@ impl Draft {
             .filter(|&i| !self.backend.fields[i].read_only)
             .filter(|&i| !only_changed || as_sent(i, &sent[i]) != as_sent(i, &self.original[i]))
             .filter(|&i| {
-                let now = input_from_record(&self.backend.fields[i], &stored.record);
+                let now = self.backend.fields[i].input_from(&stored.record);
                 as_sent(i, &sent[i]) != as_sent(i, &now)
             })
             .collect()
@@ -163,12 +156,7 @@ impl Draft {
         if value.is_null() && !field.nullable {
             return None;
         }
-        if field.kind == FieldKind::KeyValue
-            && field.layout == MapLayout::Object
-            && let Value::Object(map) = &mut value
-        {
-            map.retain(|key, _| !field.exclude.contains(key));
-        }
+        field.drop_other_fields_keys(&mut value);
         Some(value)
     }
 
@@ -191,13 +179,12 @@ impl Draft {
                 continue;
             }
             let value = if self.is_changed(i) {
-                match input_to_json(field, &self.inputs[i]).map_err(|e| (i, e))? {
+                match field.to_json(&self.inputs[i]).map_err(|e| (i, e))? {
                     Some(value) if field.merge => merge_patch(value, self.received(i)),
                     Some(value) => value,
                     None if field.empty_ok => Value::String(String::new()),
                     None if field.nullable => Value::Null,
-                    None if only_changed && field.kind.is_list() => Value::Array(Vec::new()),
-                    None if only_changed => Value::String(String::new()),
+                    None if only_changed => field.emptied_json(),
                     None => continue,
                 }
             } else if only_changed {
@@ -205,12 +192,10 @@ impl Draft {
             } else {
                 match self.received(i) {
                     Some(value) => value,
-                    None if field.default.is_some() => {
-                        match input_to_json(field, &self.original[i]).map_err(|e| (i, e))? {
-                            Some(value) => value,
-                            None => continue,
-                        }
-                    }
+                    None if field.default.is_some() => match field.to_json(&self.original[i]).map_err(|e| (i, e))? {
+                        Some(value) => value,
+                        None => continue,
+                    },
                     None => continue,
                 }
             };

@@ -1,17 +1,21 @@
 //! Contacts as JSON, what a user has typed for each field, and what an update sends.
+//!
+//! What a field's type means (its choices, how its value is shown, typed, read from and
+//! written to JSON and the editor document) lives on [`Field`](crate::backend::Field) in
+//! `field_type`; the draft, the differences and every layer above ask the field through
+//! those methods instead of matching on its kind (only `validate`, the home of the
+//! validators, does).
 
 pub mod countries;
 mod difference;
 mod draft;
 mod field_type;
 mod input;
-mod reading;
 
 pub use difference::Difference;
 pub use draft::{Draft, UpdateBody};
-pub use field_type::{Choice, Shown};
-pub use input::{Entry, Input, entry_value, input_to_json, list_items};
-pub use reading::{entry_from, input_from_record, kept_reason, read_bool, read_input};
+pub use field_type::{Choice, Shown, read_bool};
+pub use input::{Entry, Input, entry_from, entry_value, list_items};
 
 use serde_json::Value;
 

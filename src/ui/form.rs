@@ -13,7 +13,7 @@ use super::{conflict, dropdown, entries, field, long_line};
 use crate::app::keymap::{Action, Context};
 use crate::app::{Form, FormMode, Outcome, Purpose, State};
 use crate::http::{ALREADY_STORED, Verdict, differences_note};
-use crate::record::{Input, kept_reason};
+use crate::record::Input;
 
 /// How far the open form is scrolled, kept between frames.
 #[derive(Debug, Default)]
@@ -153,7 +153,7 @@ fn field_lines(theme: &Theme, state: &State, form: &Form, label_width: usize) ->
             lines.push(Line::styled(format!("{indent}{} {}", theme::ERROR_MARK, super::shown(message)), theme.error));
         }
         if let Input::Kept(value) = form.draft.input(index) {
-            let why = kept_reason(spec, value);
+            let why = spec.kept_reason(value);
             lines.push(Line::styled(
                 format!("{indent}{} read-only, sent back as it came: {why}", theme::WARN_MARK),
                 theme.changed,

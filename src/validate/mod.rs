@@ -1,7 +1,9 @@
 //! Checks a draft against the backend description before anything is sent.
 //!
 //! Field rules (required, enum, email, date, pattern) come from each `[[field]]`; rules over
-//! several fields come from `[[rule]]`. Nothing here knows a vendor.
+//! several fields come from `[[rule]]`. Nothing here knows a vendor. This is each field
+//! type's validator; the shape of a value (a list item that is not a number) is checked by the
+//! type itself (`Field::to_json`), like everything else a type means.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -9,7 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::backend::{Backend, Field, FieldKind, Rule, SendFields, ValueType};
-use crate::record::{Draft, Entry, Input, input_to_json, list_items};
+use crate::record::{Draft, Entry, Input, list_items};
 
 /// A problem with one field, shown under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +73,7 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
         Input::Map(entries) => return check_entries(field, entries),
         _ => {}
     }
-    input_to_json(field, input)?;
+    field.to_json(input)?;
     let text = input.text().trim();
     match field.kind {
         FieldKind::Enum if !field.values.iter().any(|v| v.matches(text)) => {
@@ -169,7 +171,7 @@ fn check_entries(field: &Field, entries: &[Entry]) -> Result<(), String> {
             return Err(format!("`{}`: values here are {}", entry.key, allowed.join(" or ")));
         }
     }
-    input_to_json(field, &Input::Map(entries.to_vec()))?;
+    field.to_json(&Input::Map(entries.to_vec()))?;
     check_count(field, entries.len())
 }
 

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use super::{Effect, State};
 use crate::backend::{Backend, Field};
 use crate::config::EditorFormat;
-use crate::record::{Draft, Entry, Input, kept_reason};
+use crate::record::{Draft, Entry, Input};
 use crate::validate::validate;
 
 /// The prefix of the lines that report problems at the top of a document.
@@ -54,7 +54,7 @@ pub fn document(backend: &Backend, draft: &Draft, format: EditorFormat) -> Strin
             let value = serde_json::to_string(&field.document_value(input, EditorFormat::Json)).unwrap_or_default();
             out.push_str(&format!("#   {} = {value}\n", field.name()));
             if let Input::Kept(kept) = input {
-                out.push_str(&format!("#     (sent back as it came: {})\n", kept_reason(field, kept)));
+                out.push_str(&format!("#     (sent back as it came: {})\n", field.kept_reason(kept)));
             }
         }
     }
@@ -131,7 +131,7 @@ pub fn read_document(
             // Shown as a comment; written anyway it is ignored unless it tries to change.
             if field.document_value(draft.input(index), format) != *value {
                 let why = match draft.input(index) {
-                    Input::Kept(kept) => format!("read-only, sent back as it came: {}", kept_reason(field, kept)),
+                    Input::Kept(kept) => format!("read-only, sent back as it came: {}", field.kept_reason(kept)),
                     _ => "read-only, it cannot be changed".to_string(),
                 };
                 errors.push(format!("{}: {why}", field.name()));
