@@ -1,9 +1,11 @@
 //! Commands that print and exit: `rolo backends` and `rolo check`.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::backend::{self, BUILT_IN};
+use crate::config::{self, Config};
 use crate::http::{Client, PageRequest};
 
 /// One line per backend: its name, title and where it comes from. A user file with a mistake
@@ -29,6 +31,37 @@ pub fn list_backends(user_dir: Option<&Path>) -> String {
         match backend::load_file(&path) {
             Ok(b) => writeln!(out, "{name:<16} {:<20} {}{shadows}", b.title, path.display()),
             Err(e) => writeln!(out, "{name:<16} {:<20} {}\n    error: {e}", "?", path.display()),
+        }
+        .expect("writing to a String");
+    }
+    out
+}
+
+/// One line per backend file that the profiles in `config_file` name by path
+/// (`backend = "/home/me/acme.toml"`), which the backends folder does not show: its name,
+/// title, path and the profiles using it. A file that cannot be loaded is listed with the
+/// mistake, like a broken file in the folder; a config that cannot be read, with its own.
+pub fn list_named_by_path(config_file: &Path) -> String {
+    match config::load(config_file) {
+        Ok(Some(config)) => named_by_path(&config),
+        Ok(None) => String::new(),
+        Err(e) => format!("profiles not read: {e}\n"),
+    }
+}
+
+fn named_by_path(config: &Config) -> String {
+    let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (profile, settings) in &config.profiles {
+        if backend::names_a_file(&settings.backend) {
+            users.entry(settings.backend.as_str()).or_default().push(profile);
+        }
+    }
+    let mut out = String::new();
+    for (path, profiles) in users {
+        let by = format!("(profile{} {})", if profiles.len() == 1 { "" } else { "s" }, profiles.join(", "));
+        match backend::load_file(Path::new(path)) {
+            Ok(b) => writeln!(out, "{:<16} {:<20} {path} {by}", b.name, b.title),
+            Err(e) => writeln!(out, "{:<16} {:<20} {path} {by}\n    error: {e}", "?", "?"),
         }
         .expect("writing to a String");
     }

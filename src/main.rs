@@ -194,7 +194,10 @@ async fn main() -> ExitCode {
         },
         Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
         Some(Command::Backends) => {
-            let backends = commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref());
+            let mut backends = commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref());
+            if let Some(config_file) = cli.config.clone().or_else(|| dirs.as_ref().map(Dirs::config_file)) {
+                backends.push_str(&commands::list_named_by_path(&config_file));
+            }
             return finish(output.emit(&backends), &output);
         }
         Some(Command::Import { spec, resource, name, out }) => {

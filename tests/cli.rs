@@ -191,3 +191,29 @@ fn import_writes_a_backend_file_and_lists_its_guesses_on_stderr() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not an OpenAPI description"));
 }
+
+#[test]
+fn rolo_backends_lists_the_files_profiles_name_by_path() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, corporatemerch) = rolo::backend::BUILT_IN[0];
+    let acme = home.path().join("vendors/acme.toml");
+    std::fs::create_dir_all(acme.parent().unwrap()).unwrap();
+    std::fs::write(&acme, corporatemerch.replacen("name = \"corporatemerch\"", "name = \"acme\"", 1)).unwrap();
+    let broken = home.path().join("vendors/broken.toml");
+    std::fs::write(&broken, corporatemerch.replacen("label = \"First name\"", "lable = \"First name\"", 1)).unwrap();
+    let config = home.path().join("config.toml");
+    let profile = |name: &str, path: &std::path::Path| {
+        format!("[profiles.{name}]\nbackend = \"{}\"\nsecret_env = \"ROLO_TEST_TOKEN\"\n", path.display())
+    };
+    let text = [profile("work", &acme), profile("home", &acme), profile("old", &broken)].concat();
+    std::fs::write(&config, text + "[profiles.cm]\nbackend = \"corporatemerch\"\n").unwrap();
+
+    let output = rolo(home.path()).arg("--config").arg(&config).arg("backends").output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find(|l| l.contains(&acme.display().to_string())).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.starts_with("acme ") && line.contains("Corporate Merch") && line.ends_with("(profiles home, work)"));
+    let at = stdout.find(&broken.display().to_string()).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(stdout[at..].contains("(profile old)\n    error: ") && stdout[at..].contains("lable"), "{stdout}");
+    assert_eq!(stdout.matches("corporatemerch").count(), 1, "a profile naming a built-in adds nothing: {stdout}");
+}

@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use super::requests::record;
 use super::{Effect, Outcome, Overlay, Purpose, ServerChange, State};
-use crate::backend::Backend;
 use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Verdict, WriteOutcome, Written};
 use crate::validate::{FieldError, validate};
@@ -193,7 +192,7 @@ pub(super) fn on_saved(state: &mut State, entry: HistoryEntry, written: Written)
             if let HttpError::Status { message, field_errors, .. } = error {
                 form.server_message = message.clone();
                 for reported in field_errors {
-                    match field_for(&backend, &reported.field) {
+                    match backend.field_for_error(&reported.field) {
                         Some(field) => form.server_errors.push(FieldError { field, message: reported.message.clone() }),
                         None => form.unplaced.push(reported.clone()),
                     }
@@ -210,12 +209,4 @@ pub(super) fn on_saved(state: &mut State, entry: HistoryEntry, written: Written)
 
 fn mismatch(answered: &str, asked: &str) -> String {
     format!("The server answered with contact {answered}, not {asked}; the form keeps your values")
-}
-
-/// The form field a server's error names: `email`, `lists.0` (an item of `lists`), `body.email`.
-fn field_for(backend: &Backend, name: &str) -> Option<usize> {
-    backend
-        .field_index(name)
-        .or_else(|| name.split_once('.').and_then(|(head, _)| backend.field_index(head)))
-        .or_else(|| name.rsplit_once('.').and_then(|(_, tail)| backend.field_index(tail)))
 }

@@ -42,12 +42,17 @@ impl fmt::Display for BackendError {
 
 impl std::error::Error for BackendError {}
 
+/// True when a profile's `backend` is a path to a file (`/home/me/acme.toml`, `acme.toml`),
+/// not the name of a built-in or of a file in the backends folder.
+pub fn names_a_file(name_or_path: &str) -> bool {
+    name_or_path.contains('/') || name_or_path.ends_with(".toml")
+}
+
 /// Finds a backend by built-in name, user file name, or path, and loads it.
 ///
 /// `user_dir` is the user's `backends/` folder (injected so tests need not touch the environment).
 pub fn find(name_or_path: &str, user_dir: Option<&FsPath>) -> Result<Backend, BackendError> {
-    let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".toml");
-    if looks_like_path {
+    if names_a_file(name_or_path) {
         return load_file(FsPath::new(name_or_path));
     }
     if let Some(dir) = user_dir {
@@ -127,6 +132,14 @@ fn check(backend: &mut Backend) -> Result<(), (Option<String>, String)> {
         if field.pattern.is_some() && (!field.kind.is_text_like() || field.kind.is_list()) {
             return Err((at, format!("field `{}`: `pattern` applies to single-line text kinds only", field.key)));
         }
+        let may_be_empty = field.kind.is_text_like() && !field.kind.is_list()
+            || matches!(field.kind, FieldKind::Enum | FieldKind::Country);
+        if field.empty_ok && (field.required || !may_be_empty) {
+            return Err((
+                at,
+                format!("field `{}`: `empty_ok` is for an optional single-line text, enum or country field", field.key),
+            ));
+        }
         if let Some(pattern) = &field.pattern {
             let anchored = format!("^(?:{pattern})$");
             let regex = regex::Regex::new(&anchored).map_err(|e| {
@@ -167,6 +180,28 @@ impl Backend {
             .position(|f| f.key.as_str() == name)
             .or_else(|| self.fields.iter().position(|f| f.read_path().as_str() == name))
     }
+
+    /// The form field a server's error names. Tried in order: the whole name as a key or read
+    /// path (`email`, `properties.email`); its first segment (`lists.0`, an item of `lists`);
+    /// its last segment (`body.email`); then the one field whose key ends in that name
+    /// (`email` for `properties.email`, as HubSpot names its properties) — none when several
+    /// keys end so, since a guess would put the message under the wrong field.
+    pub fn field_for_error(&self, name: &str) -> Option<usize> {
+        let tail = name.rsplit_once('.').map(|(_, tail)| tail);
+        self.field_index(name)
+            .or_else(|| name.split_once('.').and_then(|(head, _)| self.field_index(head)))
+            .or_else(|| tail.and_then(|tail| self.field_index(tail)))
+            .or_else(|| self.field_whose_key_ends_in(tail.unwrap_or(name)))
+    }
+
+    fn field_whose_key_ends_in(&self, segment: &str) -> Option<usize> {
+        let ends = |f: &Field| f.key.as_str().rsplit('.').next() == Some(segment);
+        let mut matching = self.fields.iter().enumerate().filter(|(_, f)| ends(f)).map(|(i, _)| i);
+        match (matching.next(), matching.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +234,37 @@ mod tests {
         let err = parse(&broken, "cm.toml").unwrap_err();
         assert!(err.message.contains("adress2"), "{}", err.message);
         assert!(err.line.is_some());
+    }
+
+    /// A backend with these `[[field]]` keys, all text.
+    fn with_keys(keys: &[&str]) -> Backend {
+        let mut text = String::from(
+            "name = \"t\"\ntitle = \"T\"\n[auth]\nscheme = \"none\"\n[record]\nid = \"id\"\ntitle = \"{id}\"\n\
+             [list]\npath = \"/c\"\nitems = \"\"\npaging = { style = \"none\" }\n\
+             [get]\npath = \"/c/{id}\"\nrecord = \"\"\n\
+             [update]\nmethod = \"PATCH\"\npath = \"/c/{id}\"\nsend = \"changed\"\nrecord = \"\"\n\
+             [[column]]\ntitle = \"Id\"\nvalue = \"{id}\"\n",
+        );
+        for key in keys {
+            text.push_str(&format!("[[field]]\nkey = \"{key}\"\nlabel = \"{key}\"\ntype = \"text\"\n"));
+        }
+        parse(&text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_server_error_finds_its_field_by_key_then_segments_then_the_end_of_a_key() {
+        let backend = with_keys(&["email", "lists", "properties.firstname", "properties.phone", "work.phone"]);
+        let field = |name: &str| backend.field_for_error(name).map(|i| backend.fields[i].key.as_str().to_owned());
+        assert_eq!(field("email").as_deref(), Some("email"));
+        assert_eq!(field("lists.0").as_deref(), Some("lists"));
+        assert_eq!(field("body.email").as_deref(), Some("email"));
+        // HubSpot names the property, not the path it is written at.
+        assert_eq!(field("firstname").as_deref(), Some("properties.firstname"));
+        assert_eq!(field("body.firstname").as_deref(), Some("properties.firstname"));
+        // Two keys end in `phone`: no guess, the message stays under the form.
+        assert_eq!(field("phone"), None);
+        assert_eq!(field("properties.phone").as_deref(), Some("properties.phone"));
+        assert_eq!(field("fax"), None);
     }
 
     #[test]

@@ -167,6 +167,9 @@ fn one() -> u32 {
 pub struct GetEndpoint {
     /// Path with an `{id}` hole.
     pub path: String,
+    /// Fixed query parameters sent with every get (HubSpot's `properties=…`).
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
     /// Where the record sits in the answer; `""` for a bare record.
     pub record: Path,
 }
@@ -193,6 +196,9 @@ pub struct UpdateEndpoint {
     pub method: Method,
     /// Path with an `{id}` hole.
     pub path: String,
+    /// Fixed query parameters sent with every update.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
     /// Whether to send every writable field or only the changed ones.
     pub send: SendFields,
     /// Where the saved record sits in the answer; `""` for a bare record.
@@ -442,6 +448,10 @@ pub struct Field {
     /// The vendor accepts `null` for this field.
     #[serde(default)]
     pub nullable: bool,
+    /// The vendor accepts `""` for this field although its kind (an email, a date, an enum)
+    /// has no empty value: emptying it sends `""`.
+    #[serde(default)]
+    pub empty_ok: bool,
     /// Allowed values of an `enum` field (strings, or integers sent as numbers).
     #[serde(default)]
     pub values: Vec<EnumValue>,

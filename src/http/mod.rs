@@ -185,7 +185,7 @@ impl Client {
     /// [`Client::get`], telling `on_retry` before each retry.
     pub async fn get_watched(&self, id: &str, on_retry: &(dyn Fn(Retry) + Sync)) -> Result<Fetched, HttpError> {
         let get = &self.backend().get;
-        let (body, exchange) = self.read(&get.path, Some(id), &[], on_retry).await?;
+        let (body, exchange) = self.read(&get.path, Some(id), &wire::fixed_query(&get.query), on_retry).await?;
         self.fetched(&get.record, body, exchange, true)
     }
 
@@ -220,7 +220,7 @@ impl Client {
     /// [`Client::write`] adds the fetch that then tells what was stored.
     pub async fn update(&self, id: &str, body: Value) -> Result<Fetched, HttpError> {
         let update = &self.backend().update;
-        match self.send(update.method, &update.path, Some(id), &[], Some(body)).await {
+        match self.send(update.method, &update.path, Some(id), &wire::fixed_query(&update.query), Some(body)).await {
             Ok((answer, exchange)) => self.fetched(&update.record, answer, exchange, false),
             Err(HttpError::Unexpected { exchange, .. }) if exchange.status.is_some_and(|s| (200..300).contains(&s)) => {
                 Ok(Fetched { contact: None, exchange: *exchange })

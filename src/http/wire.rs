@@ -121,18 +121,23 @@ impl Wire {
     pub fn outgoing_update(&self, id: &str, mut body: Value) -> Outgoing {
         let update = &self.backend.update;
         self.redactor.json(&mut body);
-        Outgoing { method: update.method.as_str().to_string(), url: self.display_url(&update.path, Some(id)), body }
+        let url = self.shown_url(&update.path, Some(id), &fixed_query(&update.query));
+        Outgoing { method: update.method.as_str().to_string(), url, body }
     }
 
     /// The URL a request would go to, with the secret redacted, for display.
     pub fn display_url(&self, path: &str, id: Option<&str>) -> String {
-        self.url(path, id, &[]).map(|u| self.redactor.string(self.query_secret_masked(&u))).unwrap_or_default()
+        self.shown_url(path, id, &[])
+    }
+
+    fn shown_url(&self, path: &str, id: Option<&str>, query: &[(String, String)]) -> String {
+        self.url(path, id, query).map(|u| self.redactor.string(self.query_secret_masked(&u))).unwrap_or_default()
     }
 
     /// The query of a request for `page` of the list: the backend's own, then the paging.
     pub(super) fn list_query(&self, page: &PageRequest) -> Vec<(String, String)> {
         let list = &self.backend.list;
-        let mut query: Vec<(String, String)> = list.query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut query = fixed_query(&list.query);
         match (&list.paging, page) {
             (Paging::Page { page_param, size_param, size, .. }, PageRequest::Number(n)) => {
                 query.push((page_param.clone(), n.to_string()));
@@ -207,6 +212,11 @@ impl Wire {
         shown.query_pairs_mut().clear().extend_pairs(pairs);
         shown.to_string().replace("%2A%2A%2A", "***")
     }
+}
+
+/// A `query` table of the backend file (`[list]`, `[get]`, `[update]`) as the pairs sent.
+pub(super) fn fixed_query(query: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    query.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 #[cfg(test)]

@@ -207,10 +207,13 @@ pub fn endpoints(doc: &Document, resource: &Resource, id: &str, send_all: bool, 
         })
     };
     let mut get = Section::new("[get]");
-    get.set("path", string(&resource.item_path())).set("record", string(&record(&resource.get, notes)));
+    get.set("path", string(&resource.item_path()));
+    required_query(doc, &resource.get, &mut get, notes);
+    get.set("record", string(&record(&resource.get, notes)));
     let mut update = Section::new("[update]");
     let op = &resource.update;
     update.set("method", string(&op.method.to_uppercase())).set("path", string(&resource.item_path()));
+    required_query(doc, op, &mut update, notes);
     let send = if send_all { "all" } else { "changed" };
     let why = match (op.method.as_str(), send_all) {
         ("patch", _) => "a PATCH: send only what changed",
@@ -220,6 +223,55 @@ pub fn endpoints(doc: &Document, resource: &Resource, id: &str, send_all: bool, 
     update.comments.push(why.to_string());
     update.set("send", string(send)).set("record", string(&record(op, notes)));
     [get, update]
+}
+
+/// `query = {…}` for the operation's required query parameters, which the vendor refuses a
+/// request without: each one's default or example (a list joined with commas, as `?a=x,y`),
+/// else empty, marked for the user to fill in. The secret's own parameter is the auth's.
+fn required_query(doc: &Document, op: &Operation, section: &mut Section, notes: &mut Notes) {
+    let schemes = doc.get(doc.root(), "components").and_then(|c| doc.get(c, "securitySchemes"));
+    let secret_params: Vec<&str> = schemes
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(_, scheme)| doc.resolve(scheme))
+        .filter(|scheme| scheme["in"] == "query")
+        .filter_map(|scheme| scheme["name"].as_str())
+        .collect();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
+    for parameter in op.parameters.iter().filter(|p| p["in"] == "query" && p["required"] == true) {
+        let Some(name) = parameter["name"].as_str().filter(|n| !secret_params.contains(n)) else { continue };
+        let schema = doc.get(parameter, "schema").map(|s| doc.resolve(s)).unwrap_or(&Value::Null);
+        let given = [&schema["default"], &parameter["example"], &schema["example"], &schema["enum"][0]]
+            .into_iter()
+            .find(|v| !v.is_null());
+        let value = match given {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(","),
+            Some(Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+            None => {
+                unknown.push(name);
+                String::new()
+            }
+        };
+        pairs.push((string(name), string(&value)));
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    let table = inline(&pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect::<Vec<_>>());
+    if unknown.is_empty() {
+        section.set("query", table);
+    } else {
+        let why = format!("required, with no default or example: fill in {}", unknown.join(", "));
+        notes.guess(format!("{} {}: query parameter {}", op.method, op.path, why));
+        section.guessed("query", table, &why);
+    }
 }
 
 /// True when the update replaces the whole record (a PUT whose body requires fields).

@@ -138,11 +138,16 @@ fn writable(
             section.guessed("read", string(read), why);
         }
         section.set("label", string(&label));
-        if let Err(reason) = describe(doc, &key, schema, &mut section, notes) {
+        let values = empty_or(doc, schema);
+        if let Err(reason) = describe(doc, &key, values.unwrap_or(schema), &mut section, notes) {
             notes.skipped(format!("update member `{key}`: {reason}"));
             continue;
         }
-        if required.iter().any(|r| r == name) {
+        if values.is_some() && section.value("empty_ok").is_none() {
+            section.set("empty_ok", "true".into());
+        }
+        // A member that must be present but may be "" is sent as "" when emptied: not refused.
+        if required.iter().any(|r| r == name) && section.value("empty_ok").is_none() {
             section.set("required", "true".into());
         }
         if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
@@ -197,6 +202,23 @@ fn read_only(doc: &Document, record: &Value, fields: &mut Fields, notes: &mut No
     }
 }
 
+/// The schema of a value that may also be `""`, when its alternatives say so:
+/// `anyOf: [{format: email}, {maxLength: 0}]` (or `const: ""`, `enum: [""]`) gives the email
+/// schema. `None` when there is no empty alternative or more than one other.
+fn empty_or<'a>(doc: &'a Document, schema: &'a Value) -> Option<&'a Value> {
+    let empty = |s: &Value| {
+        s.get("maxLength").and_then(Value::as_u64) == Some(0)
+            || s.get("const").is_some_and(|c| c == "")
+            || s.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0] == "")
+    };
+    let alternatives: Vec<&Value> = doc.alternatives(schema).into_iter().filter(|s| s["type"] != "null").collect();
+    let (empties, values): (Vec<&Value>, Vec<&Value>) = alternatives.into_iter().partition(|s| empty(s));
+    match (empties.is_empty(), values.as_slice()) {
+        (false, [only]) => Some(only),
+        _ => None,
+    }
+}
+
 /// An object with named members only: its members become fields of their own.
 fn is_nested(doc: &Document, schema: &Value) -> bool {
     !doc.properties(schema).is_empty()
@@ -235,7 +257,12 @@ fn listed_member(doc: &Document, schema: &Value) -> Option<&'static str> {
 fn describe(doc: &Document, key: &str, schema: &Value, section: &mut Section, notes: &mut Notes) -> Result<(), String> {
     let name = key.rsplit('.').next().unwrap_or(key).to_lowercase();
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+        let mut values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+        if values.len() > 1 && values.iter().any(|v| *v == "") {
+            // `""` among the values is the dropdown's "(none)", sent as "".
+            values.retain(|v| *v != "");
+            section.set("empty_ok", "true".into());
+        }
         let text = if values.iter().all(|v| v.is_i64()) {
             format!("[{}]", values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))
         } else {

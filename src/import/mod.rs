@@ -298,6 +298,52 @@ definitions:
 "##;
 
     #[test]
+    fn a_value_that_may_also_be_empty_is_marked_empty_ok() {
+        let spec = include_str!("../../tests/data/openapi/hubbub.yaml")
+            .replacen(
+                "email: { type: [string, 'null'], format: email }",
+                "email: { anyOf: [{ type: string, format: email }, { type: string, maxLength: 0 }] }",
+                1,
+            )
+            .replacen("enum: [subscriber, lead, opportunity, customer]", "enum: ['', subscriber, lead]", 1);
+        let imported = import(&spec, &Options::default()).unwrap();
+        let backend =
+            crate::backend::parse(&imported.text, "hubbub").unwrap_or_else(|e| panic!("{e}\n{}", imported.text));
+        let email = backend.field("properties.email").unwrap();
+        assert!(email.empty_ok && email.kind == crate::backend::FieldKind::Email, "{}", imported.text);
+        let stage = backend.field("properties.lifecyclestage").unwrap();
+        assert!(stage.empty_ok, "{}", imported.text);
+        let values: Vec<String> = stage.values.iter().map(|v| v.text()).collect();
+        assert_eq!(values, ["subscriber", "lead"]);
+        assert!(!backend.field("properties.firstname").unwrap().empty_ok);
+    }
+
+    #[test]
+    fn required_query_parameters_of_get_and_update_are_written_to_the_file() {
+        let spec = include_str!("../../tests/data/openapi/hubbub.yaml")
+            .replacen(
+                "      operationId: getById\n",
+                "      operationId: getById\n      parameters:\n        - { name: properties, in: query, required: true, \
+                 schema: { type: array, items: { type: string }, default: [firstname, email] } }\n        \
+                 - { name: archived, in: query, schema: { type: boolean } }\n",
+                1,
+            )
+            .replacen(
+                "      operationId: update\n",
+                "      operationId: update\n      parameters: [{ name: 'idProperty', in: query, required: true, schema: { type: string } }]\n",
+                1,
+            );
+        let imported = import(&spec, &Options::default()).unwrap();
+        let backend =
+            crate::backend::parse(&imported.text, "hubbub").unwrap_or_else(|e| panic!("{e}\n{}", imported.text));
+        let get: Vec<(&str, &str)> = backend.get.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(get, [("properties", "firstname,email")], "only the required one");
+        assert_eq!(backend.update.query.get("idProperty").map(String::as_str), Some(""));
+        assert!(imported.text.contains("# guessed: required, with no default or example: fill in idProperty"));
+        assert!(imported.notes.iter().any(|n| n.to_string().contains("fill in idProperty")));
+    }
+
+    #[test]
     fn swagger_2_is_read_as_openapi_3() {
         let imported = import(SWAGGER, &Options::default()).unwrap();
         let backend =

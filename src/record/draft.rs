@@ -165,8 +165,9 @@ impl Draft {
     /// A field the user did not change goes back exactly as it came ([`Draft::received`]):
     /// a `1` in a toggle stays `1`, an object in a text field stays that object, a missing key
     /// stays missing. Only a changed field is written as its declared type. A changed field
-    /// emptied by the user is left out of a full body (which clears it), or sent as `null`
-    /// when nullable, else (changed fields only) as `[]` for a list or `""`. A `merge`
+    /// emptied by the user is sent as `""` when `empty_ok`, else left out of a full body (which
+    /// clears it), or sent as `null` when nullable, else (changed fields only) as `[]` for a
+    /// list or `""`. A `merge`
     /// key/value field sends only its changed keys, and removed keys as `null`. A write-only
     /// option the record has no value for (`default` in the backend file) is sent in a full body.
     pub fn body(&self) -> UpdateBody {
@@ -181,6 +182,7 @@ impl Draft {
                 match field.to_json(&self.inputs[i]).map_err(|e| (i, e))? {
                     Some(value) if field.merge => merge_patch(value, self.received(i)),
                     Some(value) => value,
+                    None if field.empty_ok => Value::String(String::new()),
                     None if field.nullable => Value::Null,
                     None if only_changed => field.emptied_json(),
                     None => continue,

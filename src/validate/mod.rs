@@ -114,7 +114,7 @@ pub fn check_field(field: &Field, input: &Input) -> Result<(), String> {
 /// A field the user emptied is sent as `null` (nullable), `[]` (lists) or `""`; refuse it when
 /// `""` cannot be a value of the field's kind, rather than send what the vendor must reject.
 fn check_cleared(field: &Field) -> Result<(), String> {
-    if field.nullable || field.kind.is_list() || field.kind == FieldKind::KeyValue {
+    if field.nullable || field.empty_ok || field.kind.is_list() || field.kind == FieldKind::KeyValue {
         return Ok(());
     }
     let empty_allowed = match field.kind {
@@ -322,6 +322,47 @@ mod tests {
             validate(&backend, &draft).into_iter().map(|e| backend.fields[e.field].key.to_string()).collect();
         assert_eq!(errors, ["source", "language"], "an enum and a pattern need a value; plain text may be empty");
         assert!(errors_after(&[("birthday", "")]).is_empty(), "a full body leaves it out, which clears it");
+    }
+
+    #[test]
+    fn a_field_marked_empty_ok_is_emptied_and_sent_as_an_empty_string() {
+        let text = backend::BUILT_IN.iter().find(|(name, _)| *name == "vixiees").unwrap().1;
+        let text = text.replacen(
+            "type = \"enum\"\nvalues = [\"manual\"",
+            "type = \"enum\"\nempty_ok = true\nvalues = [\"manual\"",
+            1,
+        );
+        let text = text.replacen("pattern = \"[a-z]{2}\"", "pattern = \"[a-z]{2}\"\nempty_ok = true", 1);
+        // Nullable too: emptying it sends "" (and Ctrl-N still sends null).
+        let text =
+            text.replacen("type = \"email\"\nnullable = true", "type = \"email\"\nnullable = true\nempty_ok = true", 1);
+        let backend = Arc::new(backend::parse(&text, "vixiees").unwrap());
+        let record =
+            json!({"id": 7, "first_name": "Jordi", "email": "jordi@example.es", "source": "api", "language": "ca"});
+        let mut draft = Draft::new(&backend, Contact::from_record(&backend, record).unwrap());
+        for key in ["source", "language", "email"] {
+            draft.set(backend.field_index(key).unwrap(), Input::Text(String::new()));
+        }
+        assert_eq!(validate(&backend, &draft), vec![]);
+        assert_eq!(draft.body().unwrap(), json!({"source": "", "language": "", "email": ""}));
+
+        // A full body sends it too, rather than leaving the key out.
+        let text = text.replacen("send = \"changed\"", "send = \"all\"", 1);
+        let backend = Arc::new(backend::parse(&text, "vixiees").unwrap());
+        let record = json!({"id": 7, "first_name": "Jordi", "source": "api", "language": "ca"});
+        let mut draft = Draft::new(&backend, Contact::from_record(&backend, record).unwrap());
+        draft.set(backend.field_index("source").unwrap(), Input::Text(String::new()));
+        let body = draft.body().unwrap();
+        assert_eq!((&body["source"], &body["language"]), (&json!(""), &json!("ca")));
+    }
+
+    #[test]
+    fn empty_ok_is_refused_where_empty_means_something_else() {
+        let (_, text) = backend::BUILT_IN[0];
+        let required = text.replacen("required = true", "required = true\nempty_ok = true", 1);
+        assert!(backend::parse(&required, "cm").unwrap_err().message.contains("empty_ok"));
+        let list = text.replacen("type = \"int_list\"", "type = \"int_list\"\nempty_ok = true", 1);
+        assert!(backend::parse(&list, "cm").unwrap_err().message.contains("empty_ok"));
     }
 
     #[test]
