@@ -533,7 +533,10 @@ fn a_session_against_a_server_echoing_the_token_leaves_it_nowhere_and_every_file
     // This run's draft of contact 1: `1.RUN.json`.
     let draft_of_1 = || {
         let names = std::fs::read_dir(&folder).into_iter().flatten().flatten().map(|e| e.path());
-        names.into_iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("1.")))
+        // Only the draft itself: its temp file (`.tmp`, renamed over it) starts the same way.
+        let is_draft =
+            |n: &std::ffi::OsStr| n.to_string_lossy().starts_with("1.") && n.to_string_lossy().ends_with(".json");
+        names.into_iter().find(|p| p.file_name().is_some_and(is_draft))
     };
     let deadline = Instant::now() + Duration::from_secs(10);
     let draft = loop {
