@@ -126,6 +126,12 @@ fn check(backend: &mut Backend) -> Result<(), (Option<String>, String)> {
                 ),
             ));
         }
+        if field.always_send && !field.key.is_writable() {
+            return Err((
+                at,
+                format!("field `{}`: `always_send` needs a `key` it can be written at, without `[]`", field.key),
+            ));
+        }
         if field.kind == FieldKind::Enum && field.values.is_empty() {
             return Err((at, format!("field `{}` is an enum but lists no `values`", field.key)));
         }

@@ -442,9 +442,13 @@ pub struct Field {
     /// An update is refused while this field is empty.
     #[serde(default)]
     pub required: bool,
-    /// Shown, never sent (ids, timestamps).
+    /// Shown, never sent (ids, timestamps), unless `always_send` says otherwise.
     #[serde(default)]
     pub read_only: bool,
+    /// Travels in every update body, whatever `[update] send` says: as received when the user
+    /// did not change it (JSON:API's `data.type` and `data.id`, read-only but required).
+    #[serde(default)]
+    pub always_send: bool,
     /// The vendor accepts `null` for this field.
     #[serde(default)]
     pub nullable: bool,

@@ -170,12 +170,14 @@ impl Draft {
     /// list or `""`. A `merge`
     /// key/value field sends only its changed keys, and removed keys as `null`. A write-only
     /// option the record has no value for (`default` in the backend file) is sent in a full body.
+    /// An `always_send` field (read-only or not) goes in every body, as an unchanged field of a
+    /// full body does.
     pub fn body(&self) -> UpdateBody {
         let backend = &self.backend;
         let only_changed = backend.update.send == SendFields::Changed;
         let mut body = Value::Object(Map::new());
         for (i, field) in backend.fields.iter().enumerate() {
-            if field.read_only {
+            if field.read_only && !field.always_send {
                 continue;
             }
             let value = if self.is_changed(i) {
@@ -187,7 +189,7 @@ impl Draft {
                     None if only_changed => field.emptied_json(),
                     None => continue,
                 }
-            } else if only_changed {
+            } else if only_changed && !field.always_send {
                 continue;
             } else {
                 match self.received(i) {
@@ -223,4 +225,103 @@ fn merge_patch(now: Value, before: Option<Value>) -> Value {
         }
     }
     Value::Object(patch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::input::Input;
+    use serde_json::json;
+
+    /// A JSON:API-shaped backend: `data.type` and `data.id` must travel in every PATCH.
+    const JSON_API: &str = r#"
+name = "ledger"
+title = "Ledger"
+[auth]
+scheme = "none"
+[record]
+id = "id"
+title = "{attributes.name}"
+[list]
+path = "/people"
+items = "data"
+paging = { style = "none" }
+[get]
+path = "/people/{id}"
+record = "data"
+[update]
+method = "PATCH"
+path = "/people/{id}"
+send = "changed"
+record = "data"
+[[column]]
+title = "Name"
+value = "{attributes.name}"
+[[field]]
+key = "data.type"
+read = "type"
+label = "Type"
+type = "text"
+read_only = true
+always_send = true
+[[field]]
+key = "data.id"
+read = "id"
+label = "ID"
+type = "text"
+read_only = true
+always_send = true
+[[field]]
+key = "data.attributes.name"
+read = "attributes.name"
+label = "Name"
+type = "text"
+[[field]]
+key = "data.attributes.email"
+read = "attributes.email"
+label = "Email"
+type = "email"
+[[field]]
+key = "data.attributes.created"
+read = "attributes.created"
+label = "Created"
+type = "text"
+read_only = true
+"#;
+
+    fn draft(text: &str) -> Draft {
+        let backend = Arc::new(crate::backend::parse(text, "ledger.toml").unwrap_or_else(|e| panic!("{e}")));
+        let record = json!({"type": "people", "id": "7", "attributes": {"name": "Ada", "email": "ada@example.com",
+            "created": "2026-01-01"}});
+        Draft::new(&backend, Contact::from_record(&backend, record).unwrap())
+    }
+
+    #[test]
+    fn an_always_sent_field_travels_in_every_body_as_received() {
+        let mut draft = draft(JSON_API);
+        let email = draft.backend().field_index("data.attributes.email").unwrap();
+        draft.set(email, Input::Text("ada@example.org".into()));
+        let expected = json!({"data": {"type": "people", "id": "7", "attributes": {"email": "ada@example.org"}}});
+        assert_eq!(draft.body().unwrap(), expected, "changed fields, plus type and id; never `created`");
+        assert_eq!(draft.changed().collect::<Vec<_>>(), [email], "always sent is not changed");
+        let differences: Vec<usize> = draft.differences(&draft.body().unwrap()).iter().map(|d| d.field).collect();
+        assert_eq!(differences, [email], "the preview lists only what changes");
+
+        // A full body carries them too, once.
+        let draft = self::draft(&JSON_API.replacen("send = \"changed\"", "send = \"all\"", 1));
+        let body = draft.body().unwrap();
+        assert_eq!((&body["data"]["type"], &body["data"]["id"]), (&json!("people"), &json!("7")));
+        assert_eq!(body["data"]["attributes"].get("created"), None);
+
+        // Without it, a read-only field stays out of the body.
+        let draft = self::draft(&JSON_API.replace("always_send = true\n", ""));
+        assert_eq!(draft.body().unwrap(), json!({}));
+    }
+
+    #[test]
+    fn always_send_needs_a_key_it_can_be_written_at() {
+        let text = JSON_API.replacen("key = \"data.type\"", "key = \"data.types[].name\"", 1);
+        let error = crate::backend::parse(&text, "ledger.toml").unwrap_err();
+        assert!(error.message.contains("always_send"), "{error}");
+    }
 }
