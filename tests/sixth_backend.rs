@@ -641,7 +641,7 @@ async fn get_and_update_send_the_query_parameters_of_the_backend_file() {
 }
 
 #[test]
-fn a_json_api_description_is_imported_with_its_gaps_visible() {
+fn a_json_api_description_is_imported_with_type_and_id_always_sent() {
     // tests/data/openapi/ledgerly.json: JSON (not YAML), two resources, `page[number]` paging,
     // records in `data` with `attributes`, errors with `source.pointer`.
     let spec = include_str!("data/openapi/ledgerly.json");
@@ -663,10 +663,9 @@ fn a_json_api_description_is_imported_with_its_gaps_visible() {
         panic!("a list of errors")
     };
     assert_eq!((at.as_str(), field.as_str(), message.as_str()), ("errors", "source.pointer", "detail"));
-    // The gap: JSON:API wants `data.type` and `data.id` in every PATCH, and the format has no
-    // "always send this value"; they come out as fields, sent only when changed.
+    // JSON:API wants `data.type` and `data.id` in every PATCH: shown, not editable, always sent.
     let kind = backend.field("data.type").unwrap();
-    assert!(kind.kind == rolo::backend::FieldKind::Enum && !kind.read_only);
+    assert!(kind.kind == rolo::backend::FieldKind::Enum && kind.read_only && kind.always_send);
 
     let options = rolo::import::Options { resource: Some("organizations".into()), ..Default::default() };
     let organizations = rolo::import::import(spec, &options).unwrap();

@@ -59,7 +59,7 @@ pub fn build(
     match update {
         Some(update) => {
             let required = if send_all { doc.required(update) } else { Vec::new() };
-            writable(doc, update, "", &required, &record_members, &mut fields, notes);
+            writable(doc, update, "", &required, id, &record_members, &mut fields, notes);
         }
         None => notes.guess("the update has no JSON request body: every field is read-only".into()),
     }
@@ -94,11 +94,13 @@ fn field_section(key: &str, read: Option<&str>, label: &str) -> Section {
 }
 
 /// The update body's members, nested objects flattened to `properties.firstname`.
+#[allow(clippy::too_many_arguments)] // one recursion's worth of context
 fn writable(
     doc: &Document,
     update: &Value,
     prefix: &str,
     required: &[String],
+    id: &str,
     record_members: &[(String, &Value)],
     fields: &mut Fields,
     notes: &mut Notes,
@@ -117,7 +119,7 @@ fn writable(
             continue;
         }
         if is_nested(doc, schema) && prefix.matches('.').count() < 2 {
-            writable(doc, schema, &key, &doc.required(schema), record_members, fields, notes);
+            writable(doc, schema, &key, &doc.required(schema), id, record_members, fields, notes);
             continue;
         }
         let in_record = |path: &str| record_members.iter().any(|(p, _)| p == path);
@@ -146,26 +148,45 @@ fn writable(
         if values.is_some() && section.value("empty_ok").is_none() {
             section.set("empty_ok", "true".into());
         }
-        // A member that must be present but may be "" is sent as "" when emptied: not refused.
-        if required.iter().any(|r| r == name) && section.value("empty_ok").is_none() {
+        let read = read.unwrap_or_else(|| key.clone());
+        // A member every body must carry that the user has no choice in (JSON:API's `type`,
+        // one value; its `id`, the record's) travels as received, shown but not editable.
+        let fixed = doc.required(update).iter().any(|r| r == name) && (single_value(doc, schema) || read == id);
+        if fixed {
+            section.comments.push("required in every update, and not the user's to change: sent as received".into());
+            section.set("read_only", "true".into()).set("always_send", "true".into());
+        } else if required.iter().any(|r| r == name) && section.value("empty_ok").is_none() {
+            // A member that must be present but may be "" is sent as "" when emptied: not refused.
             section.set("required", "true".into());
         }
-        if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
+        if !fixed && schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
             section.set("read_only", "true".into());
         }
         if doc.nullable(schema) {
             section.set("nullable", "true".into());
         }
-        if read.is_none() && !in_record(&key) {
+        if read == key && !in_record(&key) {
             if let Some(default) = schema.get("default").filter(|d| !d.is_null()) {
                 let text = default.as_str().map_or_else(|| default.to_string(), str::to_string);
                 section.set("default", string(&text));
             }
         }
         help(schema, &mut section);
-        let read = read.unwrap_or_else(|| key.clone());
-        fields.push(section, &key, &read, &label);
+        // The record's id, already shown as a read-only field: this one takes its place.
+        match fields.known.iter().position(|k| fixed && k.key == read && k.read == read) {
+            Some(shown) => {
+                fields.sections[shown] = section;
+                fields.known[shown] = Known { key: key.clone(), read, label };
+            }
+            None => fields.push(section, &key, &read, &label),
+        }
     }
+}
+
+/// A schema that allows one value only: `const`, or an `enum` of one.
+fn single_value(doc: &Document, schema: &Value) -> bool {
+    let schema = doc.resolve(schema);
+    schema.get("const").is_some() || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1)
 }
 
 /// The record's members the update does not write: shown, never sent.

@@ -344,6 +344,38 @@ definitions:
     }
 
     #[test]
+    fn required_members_the_user_has_no_choice_in_are_read_only_and_always_sent() {
+        // JSON:API: every PATCH carries `data.type` (one value) and `data.id` (the record's).
+        let spec = include_str!("../../tests/data/openapi/ledgerly.json");
+        let imported = import(spec, &Options::default()).unwrap();
+        let backend =
+            crate::backend::parse(&imported.text, "ledgerly").unwrap_or_else(|e| panic!("{e}\n{}", imported.text));
+        for key in ["data.type", "data.id"] {
+            let field = backend.field(key).unwrap();
+            assert!(field.read_only && field.always_send && !field.required, "{key}:\n{}", imported.text);
+        }
+        assert_eq!(backend.field("data.id").unwrap().read_path().as_str(), "id");
+        assert!(backend.field("id").is_none(), "`data.id` takes the place of the record's id field");
+        assert_eq!(backend.fields.iter().filter(|f| f.label == "ID").count(), 1);
+        let email = backend.field("data.attributes.email").unwrap();
+        assert!(!email.read_only && !email.always_send);
+
+        // `const` says it too; a required member with a choice stays editable and required.
+        let mut spec: Value = serde_json::from_str(spec).unwrap();
+        let person = &mut spec["components"]["schemas"]["Person"];
+        person["properties"]["type"] = serde_json::json!({"type": "string", "const": "people"});
+        person["properties"]["role"] = serde_json::json!({"type": "string", "enum": ["member", "owner"]});
+        person["required"].as_array_mut().unwrap().push("role".into());
+        let imported = import(&spec.to_string(), &Options::default()).unwrap();
+        let backend =
+            crate::backend::parse(&imported.text, "ledgerly").unwrap_or_else(|e| panic!("{e}\n{}", imported.text));
+        let kind = backend.field("data.type").unwrap();
+        assert!(kind.read_only && kind.always_send, "{}", imported.text);
+        let role = backend.field("data.role").unwrap();
+        assert!(role.required && !role.read_only && !role.always_send, "{}", imported.text);
+    }
+
+    #[test]
     fn swagger_2_is_read_as_openapi_3() {
         let imported = import(SWAGGER, &Options::default()).unwrap();
         let backend =
