@@ -706,3 +706,185 @@ async fn the_other_imported_vendors_edit_through_the_whole_app() {
         edit_through_the_app("bird", "companyRefs", "acme-1", fault, "Company refs", "unknown company reference").await;
     assert_eq!(after["companyRefs"], json!(["acme-1"]));
 }
+
+// ---- A JSON:API service (tests/data/openapi/ledgerly.json), served by a mock of that shape ----
+
+/// The people, and every PATCH body the server accepted.
+#[derive(Default)]
+struct Ledger {
+    people: BTreeMap<String, Value>,
+    accepted: Vec<Value>,
+}
+
+type Ledgerly = Arc<Mutex<Ledger>>;
+
+fn json_api(status: StatusCode, document: Value) -> (StatusCode, HeaderMap, Json<Value>) {
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", "application/vnd.api+json".parse().unwrap());
+    (status, headers, Json(document))
+}
+
+fn json_api_error(
+    status: StatusCode,
+    title: &str,
+    detail: &str,
+    pointer: Option<&str>,
+) -> (StatusCode, HeaderMap, Json<Value>) {
+    let mut error = json!({"status": status.as_u16().to_string(), "title": title, "detail": detail});
+    if let Some(pointer) = pointer {
+        error["source"] = json!({"pointer": pointer});
+    }
+    json_api(status, json!({"errors": [error]}))
+}
+
+fn ledger_authorised(headers: &HeaderMap) -> bool {
+    headers.get("x-ledgerly-token").is_some_and(|v| v == "lg-7f3a-token")
+}
+
+async fn ledger_list(
+    State(ledger): State<Ledgerly>,
+    headers: HeaderMap,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> (StatusCode, HeaderMap, Json<Value>) {
+    if !ledger_authorised(&headers) {
+        return json_api_error(StatusCode::UNAUTHORIZED, "Unauthorized", "bad token", None);
+    }
+    let number: usize = query.get("page[number]").and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+    let size: usize = query.get("page[size]").and_then(|s| s.parse().ok()).unwrap_or(10).clamp(1, 50);
+    let ledger = ledger.lock().unwrap();
+    let total = ledger.people.len();
+    let page: Vec<&Value> = ledger.people.values().skip((number - 1) * size).take(size).collect();
+    let meta = json!({"total": total, "page-count": total.div_ceil(size)});
+    json_api(StatusCode::OK, json!({"data": page, "meta": meta, "links": {"next": null}}))
+}
+
+async fn ledger_get(
+    State(ledger): State<Ledgerly>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> (StatusCode, HeaderMap, Json<Value>) {
+    if !ledger_authorised(&headers) {
+        return json_api_error(StatusCode::UNAUTHORIZED, "Unauthorized", "bad token", None);
+    }
+    match ledger.lock().unwrap().people.get(&id) {
+        Some(person) => json_api(StatusCode::OK, json!({"data": person})),
+        None => json_api_error(StatusCode::NOT_FOUND, "Not Found", "no such person", None),
+    }
+}
+
+/// A PATCH as a JSON:API server takes it: `data.type` and `data.id` must be there and match,
+/// attributes are merged, a bad value is refused with a pointer to it.
+async fn ledger_patch(
+    State(ledger): State<Ledgerly>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> (StatusCode, HeaderMap, Json<Value>) {
+    if !ledger_authorised(&headers) {
+        return json_api_error(StatusCode::UNAUTHORIZED, "Unauthorized", "bad token", None);
+    }
+    let data = &body["data"];
+    let (Some(kind), Some(data_id)) = (data["type"].as_str(), data["id"].as_str()) else {
+        return json_api_error(StatusCode::BAD_REQUEST, "Bad Request", "data.type and data.id are required", None);
+    };
+    if kind != "people" || data_id != id {
+        return json_api_error(StatusCode::CONFLICT, "Conflict", "data.type or data.id does not match", None);
+    }
+    let attributes = data["attributes"].as_object().cloned().unwrap_or_default();
+    if let Some(email) = attributes.get("email").and_then(Value::as_str)
+        && email.ends_with(".invalid")
+    {
+        let pointer = Some("/data/attributes/email");
+        return json_api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid Attribute",
+            "email cannot receive mail",
+            pointer,
+        );
+    }
+    let mut ledger = ledger.lock().unwrap();
+    let Some(person) = ledger.people.get_mut(&id) else {
+        return json_api_error(StatusCode::NOT_FOUND, "Not Found", "no such person", None);
+    };
+    for (key, value) in attributes {
+        person["attributes"][key] = value;
+    }
+    person["attributes"]["updated-at"] = json!("2026-12-02T12:00:00Z");
+    let answer = json!({"data": person.clone()});
+    ledger.accepted.push(body);
+    json_api(StatusCode::OK, answer)
+}
+
+fn ledger_person(n: usize) -> (String, Value) {
+    const FIRST: [&str; 5] = ["Ines", "Tomás", "Yuki", "Oluwaseun", "Grete"];
+    const LAST: [&str; 5] = ["Ferreira", "Novák", "Tanaka", "Adeyemi", "Lund"];
+    let id = format!("{n:03}");
+    let (first, last) = (FIRST[n % 5], LAST[(n / 5) % 5]);
+    let person = json!({"type": "people", "id": id, "attributes": {"first-name": first, "last-name": last,
+        "email": format!("{}.{n}@ledgerly.test", first.to_lowercase()), "country": "PT", "newsletter": false,
+        "tags": ["client"], "updated-at": "2026-01-02T00:00:00Z"}});
+    (id, person)
+}
+
+#[tokio::test]
+async fn an_imported_json_api_backend_edits_through_the_whole_app() {
+    let generated = rolo::import::import(include_str!("data/openapi/ledgerly.json"), &Default::default()).unwrap();
+    let backend = rolo::backend::parse(&generated.text, "ledgerly (imported)").unwrap_or_else(|e| panic!("{e}"));
+
+    // 60 people: two pages of 50.
+    let ledger: Ledgerly =
+        Arc::new(Mutex::new(Ledger { people: (1..=60).map(ledger_person).collect(), ..Default::default() }));
+    let app = Router::new()
+        .route("/people", get(ledger_list))
+        .route("/people/{id}", get(ledger_get).patch(ledger_patch))
+        .with_state(Arc::clone(&ledger));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let timeouts =
+        rolo::http::Timeouts { connect: std::time::Duration::from_secs(2), total: std::time::Duration::from_secs(5) };
+    let secret = Some(secrecy::SecretString::from("lg-7f3a-token".to_string()));
+    let client =
+        rolo::http::Client::new(Arc::new(backend), &format!("http://{addr}"), secret, Default::default(), timeouts)
+            .unwrap()
+            .with_retry(common::FAST_RETRY);
+    let report = rolo::commands::check(&client, "ledgerly").await.unwrap();
+    assert!(report.contains("50 contacts on the first page of 60, more pages follow"), "{report}");
+    assert!(report.contains("every form field was found"), "{report}");
+    // The server's rule has teeth: a body without `data.type` and `data.id` is refused.
+    let bare = client.update("002", json!({"data": {"attributes": {"last-name": "X"}}})).await.unwrap_err();
+    assert!(matches!(bare, rolo::http::HttpError::Status { status: 400, .. }), "{bare:?}");
+
+    let mut app = common::start_with(client, (120, 40)).await;
+    assert!(app.screen().contains("Tomás Ferreira"), "{}", app.screen());
+    app.press(KeyCode::Down);
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    assert!(app.screen().contains("yuki.2@ledgerly.test"), "{}", app.screen());
+    app.focus_field("data.attributes.last-name");
+    app.replace_text("Tanaka-Ferreira");
+    app.focus_field("data.attributes.email");
+    app.replace_text("yuki@ledgerly.invalid");
+    app.ctrl('s');
+    app.settle().await;
+    // The error names `/data/attributes/email`: it lands under the field written there.
+    let screen = app.screen();
+    let email_row = screen.lines().position(|l| l.contains("Email")).unwrap();
+    let under = screen.lines().nth(email_row + 1).unwrap();
+    assert!(under.contains("✗ email cannot receive mail"), "error under Email:\n{screen}");
+
+    app.replace_text("yuki.tf@ledgerly.test");
+    app.ctrl('s');
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("✓ Stored: 200") && screen.contains("yuki.tf@ledgerly.test"), "{screen}");
+    let ledger = ledger.lock().unwrap();
+    let stored = &ledger.people["002"]["attributes"];
+    assert_eq!((&stored["last-name"], &stored["email"]), (&json!("Tanaka-Ferreira"), &json!("yuki.tf@ledgerly.test")));
+    assert_eq!(stored["first-name"], "Yuki");
+    let sent = json!({"data": {"type": "people", "id": "002",
+        "attributes": {"last-name": "Tanaka-Ferreira", "email": "yuki.tf@ledgerly.test"}}});
+    assert_eq!(ledger.accepted, [sent], "type and id travel as received; only changed attributes go");
+    server.abort();
+}

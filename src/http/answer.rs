@@ -234,10 +234,17 @@ fn as_messages(value: &Value) -> Vec<String> {
 
 /// A field name from an error entry. A location array (FastAPI's `["body", "custom_fields",
 /// "tier"]`) loses its leading `body`/`query`/`path`/`header` and joins the rest with dots,
-/// so the form can place it on `custom_fields`.
+/// so the form can place it on `custom_fields`. A JSON pointer (JSON:API's `source.pointer`,
+/// `/data/attributes/email`) becomes the dotted path a field's `key` is written as.
 fn field_name(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => match s.strip_prefix('/').filter(|rest| !rest.is_empty()) {
+            Some(pointer) => {
+                let steps: Vec<String> = pointer.split('/').map(|p| p.replace("~1", "/").replace("~0", "~")).collect();
+                Some(steps.join("."))
+            }
+            None => Some(s.clone()),
+        },
         Value::Number(n) => Some(n.to_string()),
         Value::Array(parts) => {
             let mut names: Vec<String> = parts.iter().filter_map(field_name).collect();
@@ -262,5 +269,8 @@ mod tests {
         assert_eq!(field_name(&json!(["lists", 0])).as_deref(), Some("lists.0"));
         assert_eq!(field_name(&json!("email")).as_deref(), Some("email"));
         assert_eq!(field_name(&json!({})), None);
+        assert_eq!(field_name(&json!("/data/attributes/email")).as_deref(), Some("data.attributes.email"));
+        assert_eq!(field_name(&json!("/data/attributes/a~1b")).as_deref(), Some("data.attributes.a/b"));
+        assert_eq!(field_name(&json!("/")).as_deref(), Some("/"));
     }
 }
