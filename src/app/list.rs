@@ -1,4 +1,7 @@
-//! The contact list: loaded pages, the cursor, the filter, and loading more on demand.
+//! The contact list: loaded pages, the cursor, the filter, and loading more: on demand as the
+//! cursor nears the end, and, while a filter is set, the whole rest of the list in the
+//! background (one page after the other, as paging allows), so that `/` searches every contact
+//! and not only those loaded. Esc stops that and keeps what came; clearing the filter keeps it too.
 
 use ratatui_textarea::{Key, TextArea};
 
@@ -10,10 +13,6 @@ use crate::record::Contact;
 
 /// Load the next page when the cursor is this close to the end.
 const PREFETCH_ROWS: usize = 40;
-
-/// While a filter shows few matches, pages keep loading to find more, up to this many contacts;
-/// past it the user scrolls to the end (or clears the filter) to load more.
-pub const FILTER_AUTOLOAD_LIMIT: usize = 5_000;
 
 /// The contacts loaded so far and how the user is looking at them.
 #[derive(Debug, Default)]
@@ -62,12 +61,35 @@ impl ContactList {
 
     /// Asks for the next page unless one is in flight or there is none.
     fn load_more(&mut self, requests: &mut Requests) -> Option<Effect> {
-        if requests.any(|p| *p == Purpose::ListPage) {
+        self.load_next(requests, Purpose::ListPage)
+    }
+
+    /// Asks for the next page for `purpose` unless a page is in flight (each page names the
+    /// next, so they come one at a time) or there is none.
+    fn load_next(&mut self, requests: &mut Requests, purpose: Purpose) -> Option<Effect> {
+        if requests.any(Purpose::is_list_page) {
             return None;
         }
         let page = self.pager.next()?.clone();
-        let tag = requests.issue(Purpose::ListPage);
+        let tag = requests.issue(purpose);
         Some(Effect::LoadPage { tag, page })
+    }
+
+    /// The next page this list wants, if any: the next for the search while a filter looks
+    /// through a list not wholly loaded, else the next as the cursor nears the end (or
+    /// `at_end`: the user moved past the last row).
+    fn load_wanted(&mut self, requests: &mut Requests, at_end: bool) -> Option<Effect> {
+        if self.searching() {
+            return self.load_next(requests, Purpose::SearchPage);
+        }
+        let past_last = at_end && self.error.is_none() && self.cursor + 1 >= self.filter.visible_len();
+        if self.wants_more() || past_last { self.load_more(requests) } else { None }
+    }
+
+    /// True while a filter is set and the rest of the list loads in the background for it:
+    /// until the pages end or stop, a page fails to load, or Esc stops it (`r` starts over).
+    pub fn searching(&self) -> bool {
+        self.filter.is_active() && self.error.is_none() && self.has_more()
     }
 
     /// The contact under the cursor.
@@ -84,7 +106,7 @@ impl ContactList {
     }
 
     /// Forwards pasted text to the filter.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         self.filter_input.insert_str(text.replace(['\n', '\r'], " "));
         let query = self.filter_input.lines().concat();
         self.filter.set_query(&query);
@@ -110,13 +132,21 @@ impl ContactList {
     }
 
     /// True when the next page should be fetched without being asked: the cursor is near the
-    /// end, the last load did not fail (`r` retries), and a filter has not already pulled in
-    /// more than [`FILTER_AUTOLOAD_LIMIT`] contacts looking for matches.
+    /// end and the last load did not fail or was not cancelled (`r` loads again).
     fn wants_more(&self) -> bool {
-        let filtering = !self.filter.query().is_empty();
-        self.error.is_none()
-            && self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
-            && !(filtering && self.contacts.len() >= FILTER_AUTOLOAD_LIMIT)
+        self.error.is_none() && self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
+    }
+
+    /// Adds the contacts of a page; the filter runs on them alone, and the cursor stays on the
+    /// contact it was on (wherever the new matches rank it).
+    fn add(&mut self, backend: &Backend, fresh: Vec<Contact>) {
+        let selected = self.filter.visible(self.cursor);
+        let texts: Vec<String> = fresh.iter().map(|c| search_text(backend, c)).collect();
+        self.contacts.extend(fresh);
+        self.filter.extend(texts);
+        if let Some(row) = selected.and_then(|index| self.filter.row_of(index)) {
+            self.cursor = row;
+        }
     }
 }
 
@@ -144,12 +174,26 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
         Some(Action::Bottom) => list.move_cursor(usize::MAX),
         Some(Action::StartFilter) => list.typing = true,
         Some(Action::AcceptFilter) => list.typing = false,
-        // Esc first abandons a page still loading (nothing else is in flight on the list).
-        Some(Action::ClearFilter) if context == Context::List && state.requests.any(|p| *p == Purpose::ListPage) => {
-            effects.extend(state.requests.cancel(|p| *p == Purpose::ListPage));
+        // Esc first abandons a page still loading (nothing else is in flight on the list): in
+        // the list any page, while typing the filter the search's (Esc leaves a bare filter).
+        Some(Action::ClearFilter)
+            if state.requests.any(|p| *p == Purpose::SearchPage)
+                || (context == Context::List && state.requests.any(|p| *p == Purpose::ListPage)) =>
+        {
+            let search = state.requests.any(|p| *p == Purpose::SearchPage);
+            effects.extend(state.requests.cancel(Purpose::is_list_page));
             list.error = Some("Loading cancelled. Press r to load again.".into());
             state.retrying = None;
-            state.notify("Loading cancelled; r loads again", false);
+            let text = if search {
+                let of = list.total().map_or_else(String::new, |total| format!(" of {total}"));
+                format!(
+                    "Loading cancelled: the filter searches the {} contacts loaded{of}; r loads again",
+                    list.contacts.len()
+                )
+            } else {
+                "Loading cancelled; r loads again".to_string()
+            };
+            state.notify(text, false);
         }
         Some(Action::ClearFilter) => {
             list.typing = false;
@@ -183,16 +227,18 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
         }
     }
     let at_end = matches!(action, Some(Action::Bottom | Action::PageDown | Action::Down));
-    if state.list.wants_more()
-        || (at_end && state.list.error.is_none() && state.list.cursor + 1 >= state.list.filter.visible_len())
-    {
-        effects.extend(state.list.load_more(&mut state.requests));
-    }
+    effects.extend(state.list.load_wanted(&mut state.requests, at_end));
     effects
 }
 
+/// Text pasted into the filter: a new query, which searches the whole list too.
+pub(super) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    state.list.paste(text);
+    state.list.load_wanted(&mut state.requests, false).into_iter().collect()
+}
+
 fn reload(state: &mut State) -> Vec<Effect> {
-    let mut effects = state.requests.cancel(|p| *p == Purpose::ListPage);
+    let mut effects = state.requests.cancel(Purpose::is_list_page);
     let pager = state.pager();
     effects.extend(state.list.reload(pager, &mut state.requests));
     state.notice = None;
@@ -232,19 +278,13 @@ pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec
             // A contact seen on an earlier page (the list shifted, or a server repeats itself)
             // is shown once; the pager decides whether paging goes on.
             let fresh = list.pager.take(&mut page);
-            let texts: Vec<String> = fresh.iter().map(|c| search_text(&state.backend, c)).collect();
-            list.contacts.extend(fresh);
-            list.filter.extend(texts);
+            list.add(&state.backend, fresh);
             list.error = None;
             // A stop's reason stays on the status line (see `ui::chrome`).
             if page.skipped > 0 {
                 state.notify(format!("{} records without an id were left out", page.skipped), true);
             }
-            if state.list.wants_more() {
-                state.list.load_more(&mut state.requests).into_iter().collect()
-            } else {
-                Vec::new()
-            }
+            state.list.load_wanted(&mut state.requests, false).into_iter().collect()
         }
         Err(error) => {
             state.record_exchange(error.exchange());
