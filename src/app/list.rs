@@ -320,6 +320,104 @@ mod tests {
         state
     }
 
+    fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+        update(state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    /// Corporate Merch page `number` of 4, each of 50 contacts (more than the prefetch wants),
+    /// all named Bo Limpa but for contact 195, Ana Lima, on page 4.
+    fn page(number: u64) -> Page {
+        let backend = crate::backend::find("corporatemerch", None).expect("built-in backend");
+        let contacts = (number * 50 - 49..=number * 50)
+            .map(|id| {
+                let (first, last) = if id == 195 { ("Ana", "Lima") } else { ("Bo", "Limpa") };
+                let record = json!({"id": id, "first_name": first, "last_name": last});
+                Contact::from_record(&backend, record).expect("has an id")
+            })
+            .collect();
+        let next = (number < 4).then(|| crate::http::PageRequest::Number(number as u32 + 1));
+        Page { contacts, skipped: 0, next, total: Some(200), exchange: Default::default() }
+    }
+
+    /// The tag and purpose of the one page effect among `effects`.
+    fn page_asked(state: &State, effects: &[Effect]) -> (crate::app::Tag, Purpose) {
+        let tags: Vec<_> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::LoadPage { tag, .. } => Some(*tag),
+                _ => None,
+            })
+            .collect();
+        let [tag] = tags[..] else { panic!("one page is asked for: {effects:?}") };
+        (tag, state.requests.purpose(tag).expect("in flight").clone())
+    }
+
+    #[test]
+    fn a_filter_loads_the_rest_of_the_list_in_the_background_and_esc_stops_it() {
+        let backend = Arc::new(crate::backend::find("corporatemerch", None).expect("built-in backend"));
+        let mut state = State::new(backend, Session::default());
+        update(&mut state, Message::Resized { width: 80, height: 24 });
+        let effects = state.start();
+        let (first, purpose) = page_asked(&state, &effects);
+        assert_eq!(purpose, Purpose::ListPage);
+        assert!(update(&mut state, Message::PageLoaded { tag: first, result: Ok(page(1)) }).is_empty());
+        assert_eq!(state.list.contacts.len(), 50, "without a filter the first page is enough for the screen");
+
+        // Typing a filter asks for the next page, for the search, once.
+        key(&mut state, KeyCode::Char('/'));
+        let effects = key(&mut state, KeyCode::Char('a'));
+        let (second, purpose) = page_asked(&state, &effects);
+        assert_eq!(purpose, Purpose::SearchPage);
+        assert!(key(&mut state, KeyCode::Char('n')).is_empty(), "one page at a time");
+        assert!(state.list.searching());
+        let effects = update(&mut state, Message::PageLoaded { tag: second, result: Ok(page(2)) });
+        let (third, purpose) = page_asked(&state, &effects);
+        assert_eq!(purpose, Purpose::SearchPage, "the search goes on by itself");
+        assert_eq!(state.list.contacts.len(), 100);
+
+        // Esc stops it, keeps what came and the filter, and says so.
+        let effects = key(&mut state, KeyCode::Esc);
+        assert_eq!(effects, vec![Effect::Cancel { tag: third }]);
+        assert!(!state.list.searching() && state.requests.is_empty());
+        assert_eq!(state.list.filter.query(), "an");
+        let notice = state.notice.clone().expect("a notice").text;
+        assert!(notice.contains("the filter searches the 100 contacts loaded of 200"), "{notice}");
+
+        // The page cancelled, answering anyway, is stale: dropped, and nothing more is asked.
+        assert!(update(&mut state, Message::PageLoaded { tag: third, result: Ok(page(3)) }).is_empty());
+        assert_eq!(state.list.contacts.len(), 100);
+        // Clearing the filter keeps what was loaded.
+        assert!(key(&mut state, KeyCode::Esc).is_empty());
+        assert_eq!((state.list.filter.query(), state.list.filter.visible_len()), ("", 100));
+    }
+
+    #[test]
+    fn matches_stream_in_best_first_and_the_cursor_stays_on_its_contact() {
+        let backend = Arc::new(crate::backend::find("corporatemerch", None).expect("built-in backend"));
+        let mut state = State::new(backend, Session::default());
+        update(&mut state, Message::Resized { width: 80, height: 24 });
+        let effects = state.start();
+        let (mut tag, _) = page_asked(&state, &effects);
+        update(&mut state, Message::PageLoaded { tag, result: Ok(page(1)) });
+        key(&mut state, KeyCode::Char('/'));
+        let mut effects = Vec::new();
+        for c in "lima".chars() {
+            effects.extend(key(&mut state, KeyCode::Char(c)));
+        }
+        key(&mut state, KeyCode::Down);
+        let chosen = state.list.selected().expect("a contact").id.clone();
+        for number in 2..=4 {
+            (tag, _) = page_asked(&state, &effects);
+            effects = update(&mut state, Message::PageLoaded { tag, result: Ok(page(number)) });
+            assert_eq!(state.list.selected().expect("a contact").id, chosen, "page {number}");
+        }
+        assert!(effects.is_empty() && !state.list.searching(), "the last page ends the search");
+        assert_eq!(state.list.filter.visible_len(), 200);
+        // The best match, from the last page, went to the top; the cursor moved down with its contact.
+        assert_eq!(state.list.filter.visible(0).map(|i| state.list.contacts[i].id.as_str()), Some("195"));
+        assert_eq!(state.list.cursor, 2);
+    }
+
     fn page_down(state: &mut State) -> usize {
         let before = state.list.cursor;
         update(state, Message::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)));
