@@ -341,3 +341,27 @@ async fn a_search_stopped_by_the_cap_or_an_error_says_so_as_before() {
     assert!(screen.contains("Loading contacts failed") && screen.contains("Database on fire"), "{screen}");
     assert!(!filter_line(&mut app).contains("searching"), "{screen}");
 }
+
+#[tokio::test]
+async fn the_search_waits_as_long_as_a_429_says_and_goes_on() {
+    let limited = Arc::new(AtomicU64::new(0));
+    let times = Arc::clone(&limited);
+    let server = Hostile::start(move |request| {
+        let page = page_number(request);
+        if page == 2 && times.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Reply::json(429, &json!({"message": "Too Many Attempts."})).with_header("Retry-After", "1");
+        }
+        cm_page(page * 100..page * 100 + 100, 300, 3)
+    })
+    .await;
+    let mut app = start(&server, CM, 1_000_000).await;
+    app.press(KeyCode::Char('/'));
+    app.type_text("zzz");
+    let started = std::time::Instant::now();
+    let screens = app.settle_watching().await;
+    assert!(screens.iter().any(|s| s.contains("⟳ 429: retry 1 of 2 in 1.0 s")), "{}", screens.join("\n---\n"));
+    assert!(started.elapsed() >= Duration::from_millis(950), "waited for Retry-After");
+    assert_eq!(app.runtime.state.list.progress(), &Progress::Complete);
+    assert_eq!(app.runtime.state.list.contacts.len(), 300);
+    assert_eq!(server.requests().len(), 4, "page 1, page 2 twice, page 3");
+}
