@@ -164,6 +164,8 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
     let action = press.action();
     let mut effects = Vec::new();
     let page = state.list.page_rows(state.screen_rows);
+    // A page loading while a filter is set is the search's, whoever asked for it first.
+    let search_loading = state.list.searching() && state.requests.any(Purpose::is_list_page);
     let list = &mut state.list;
     match action {
         Some(Action::Up) => list.move_cursor(list.cursor.saturating_sub(1)),
@@ -177,14 +179,12 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
         // Esc first abandons a page still loading (nothing else is in flight on the list): in
         // the list any page, while typing the filter the search's (Esc leaves a bare filter).
         Some(Action::ClearFilter)
-            if state.requests.any(|p| *p == Purpose::SearchPage)
-                || (context == Context::List && state.requests.any(|p| *p == Purpose::ListPage)) =>
+            if search_loading || (context == Context::List && state.requests.any(Purpose::is_list_page)) =>
         {
-            let search = state.requests.any(|p| *p == Purpose::SearchPage);
             effects.extend(state.requests.cancel(Purpose::is_list_page));
             list.error = Some("Loading cancelled. Press r to load again.".into());
             state.retrying = None;
-            let text = if search {
+            let text = if search_loading {
                 let of = list.total().map_or_else(String::new, |total| format!(" of {total}"));
                 format!(
                     "Loading cancelled: the filter searches the {} contacts loaded{of}; r loads again",

@@ -37,10 +37,10 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
     if visible == 0 {
         let text = if let Some(error) = &list.error {
             super::shown(error)
-        } else if state.requests.any(|p| *p == Purpose::ListPage) {
-            "Loading contacts…".to_string()
         } else if list.searching() {
             "No contact matches yet; the rest of the list is loading to be searched. Esc stops it.".to_string()
+        } else if state.requests.any(|p| *p == Purpose::ListPage) {
+            "Loading contacts…".to_string()
         } else if show_filter {
             "No contact matches the filter. Esc clears it.".to_string()
         } else {
