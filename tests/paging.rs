@@ -223,6 +223,7 @@ async fn a_contact_on_the_last_page_is_found_from_the_first_screen_by_typing_its
     let record = app.stored(CM, "250");
     let name = format!("{} {}", record["first_name"].as_str().unwrap(), record["last_name"].as_str().unwrap());
     assert!(!app.screen().contains(&name), "not on the first screen");
+    assert!(!app.runtime.state.list.contacts.iter().any(|c| c.id == "250"), "not loaded yet");
 
     app.press(KeyCode::Char('/'));
     app.type_text(&name);
