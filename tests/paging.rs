@@ -1,7 +1,9 @@
 //! Paging always ends, in the terminal UI: servers that repeat a page forever, go round in a
 //! circle of cursors, send more than their total, or page honestly past the profile's cap are
 //! stopped with the reason on the status line and no further request; Esc stops pages loading;
-//! and the honest sandbox still lists every contact of every vendor.
+//! and the honest sandbox still lists every contact of every vendor. `/` searches the whole
+//! list: the rest of it loads in the background, the filter line says how far it got, and Esc
+//! stops it keeping what came.
 
 mod common;
 
@@ -10,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
+use rolo::app::Purpose;
 use rolo::http::{Client, Progress, Stop, Timeouts};
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -193,4 +196,173 @@ async fn the_honest_sandbox_lists_all_260_contacts_of_every_vendor() {
         assert_eq!(app.runtime.state.list.contacts.len(), 260, "{vendor}");
         assert!(!app.screen().contains("stopped"), "{vendor}: {}", app.screen());
     }
+}
+
+/// The filter line (the one under the title bar).
+fn filter_line(app: &mut App) -> String {
+    app.screen().lines().nth(1).unwrap_or_default().to_string()
+}
+
+/// Dispatches the next answer from the server.
+async fn next_answer(app: &mut App) {
+    let answer = tokio::time::timeout(common::SETTLE, app.runtime.next_answer()).await.unwrap().unwrap();
+    app.runtime.dispatch(answer);
+    app.draw();
+}
+
+/// The tag of the search's page in flight.
+fn search_page_in_flight(app: &App) -> u64 {
+    let requests = &app.runtime.state.requests;
+    (1..10_000).find(|&tag| requests.purpose(tag) == Some(&Purpose::SearchPage)).expect("a search page in flight")
+}
+
+#[tokio::test]
+async fn a_contact_on_the_last_page_is_found_from_the_first_screen_by_typing_its_name() {
+    let mut app = common::start(CM, 120, 40).await;
+    assert_eq!(app.runtime.state.list.contacts.len(), 100, "the first page is shown");
+    let record = app.stored(CM, "250");
+    let name = format!("{} {}", record["first_name"].as_str().unwrap(), record["last_name"].as_str().unwrap());
+    assert!(!app.screen().contains(&name), "not on the first screen");
+    assert!(!app.runtime.state.list.contacts.iter().any(|c| c.id == "250"), "not loaded yet");
+
+    app.press(KeyCode::Char('/'));
+    app.type_text(&name);
+    let line = filter_line(&mut app);
+    assert!(line.contains("searching: 100 of 260 loaded ███░░░░░░░ 38%"), "{line}");
+    app.settle().await;
+    let line = filter_line(&mut app);
+    assert!(line.contains(" of 260 match") && !line.contains("searching"), "all pages searched: {line}");
+    let list = &app.runtime.state.list;
+    let best = list.filter.visible(0).map(|i| list.contacts[i].id.clone());
+    assert_eq!(best.as_deref(), Some("250"), "the best match is the contact named, on top");
+    assert!(app.screen().contains(&name), "{}", app.screen());
+    app.press(KeyCode::Enter);
+    app.press(KeyCode::Home);
+    app.press(KeyCode::Enter);
+    assert_eq!(app.runtime.state.form.as_ref().expect("Enter opens it").draft.loaded.id, "250");
+    app.settle().await;
+}
+
+#[tokio::test]
+async fn the_search_says_how_far_it_got_and_esc_stops_it_keeping_what_came() {
+    let server = Hostile::start(|request| {
+        let page = page_number(request);
+        cm_page(page * 100..page * 100 + 100, 100_000, 1000)
+    })
+    .await;
+    let mut app = start(&server, CM, 1_000_000).await;
+    app.press(KeyCode::Char('/'));
+    app.type_text("Ana 250");
+    let line = filter_line(&mut app);
+    assert!(line.contains("searching: 100 of 100,000 loaded ░░░░░░░░░░ 0%"), "{line}");
+    assert_eq!(app.runtime.in_flight(), 1, "one page at a time");
+    next_answer(&mut app).await;
+    next_answer(&mut app).await;
+    let line = filter_line(&mut app);
+    assert!(line.contains("of 300 match   searching: 300 of 100,000 loaded"), "{line}");
+    assert!(
+        app.screen().contains("Ana 250 Lima"),
+        "a match from a page the search loaded streamed in: {}",
+        app.screen()
+    );
+
+    // Esc stops it, keeps the filter and the 300 contacts, and says so.
+    let stale = search_page_in_flight(&app);
+    app.press(KeyCode::Esc);
+    assert_eq!(app.runtime.in_flight(), 0);
+    let screen = app.screen();
+    assert!(!filter_line(&mut app).contains("searching"), "{screen}");
+    assert!(screen.contains("/Ana 250"), "the filter stays: {screen}");
+    assert!(screen.contains("Loading cancelled: the filter searches the 300 contacts loaded of 100000"), "{screen}");
+
+    // The cancelled page's answer, had it been on its way already, is dropped.
+    let backend = rolo::backend::find(CM, None).unwrap();
+    let late = json!({"id": 99_999, "first_name": "Ana 250", "last_name": "Late"});
+    let contacts = vec![rolo::record::Contact::from_record(&backend, late).unwrap()];
+    let page = rolo::http::Page { contacts, skipped: 0, next: None, total: None, exchange: Default::default() };
+    app.runtime.dispatch(rolo::app::Message::PageLoaded { tag: stale, result: Ok(page) });
+    assert_eq!(app.runtime.state.list.contacts.len(), 300);
+    assert!(!app.screen().contains("Late"));
+    assert_eq!(app.runtime.in_flight(), 0);
+
+    // Clearing the filter keeps what was loaded, and loads nothing more.
+    let asked = server.requests().len();
+    app.press(KeyCode::Esc);
+    assert_eq!(app.runtime.state.list.filter.query(), "");
+    assert_eq!(app.runtime.state.list.contacts.len(), 300);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.requests().len(), asked);
+}
+
+#[tokio::test]
+async fn without_a_total_the_search_counts_what_it_loaded() {
+    // Cursor pages of 100 fresh contacts, no total; the fifth is the last.
+    let server = Hostile::start(|request| {
+        let n: u64 = request.query("pageToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+        let results: Vec<Value> = (n * 100..n * 100 + 100)
+            .map(|i| json!({"id": format!("c{i}"), "computedDisplayName": format!("Ana {i}")}))
+            .collect();
+        let next = (n < 4).then(|| (n + 1).to_string());
+        Reply::json(200, &json!({"results": results, "nextPageToken": next}))
+    })
+    .await;
+    let mut app = start(&server, "bird", 1_000_000).await;
+    app.press(KeyCode::Char('/'));
+    app.type_text("Ana 42");
+    let line = filter_line(&mut app);
+    assert!(line.contains("searching: 100 loaded") && !line.contains('░'), "{line}");
+    app.settle().await;
+    assert_eq!(app.runtime.state.list.progress(), &Progress::Complete);
+    assert_eq!(app.runtime.state.list.contacts.len(), 500);
+    assert!(!filter_line(&mut app).contains("searching"));
+    assert_eq!(server.requests().len(), 5);
+}
+
+#[tokio::test]
+async fn a_search_stopped_by_the_cap_or_an_error_says_so_as_before() {
+    let server = Hostile::start(|request| match page_number(request) {
+        page @ 1..=2 => cm_page(page * 100..page * 100 + 100, 10_000, 100),
+        _ => Reply::json(500, &json!({"message": "Database on fire"})),
+    })
+    .await;
+    let mut app = start(&server, CM, 150).await;
+    app.press(KeyCode::Char('/'));
+    app.type_text("zzz");
+    app.settle().await;
+    assert_eq!(stopped(&app), Some(Stop::Cap { max: 150 }));
+    assert!(status_line(&mut app).contains("150 loaded / 10000, paging stopped: reached the limit of 150"));
+    assert!(!filter_line(&mut app).contains("searching"));
+
+    let mut app = start(&server, CM, 1_000_000).await;
+    app.press(KeyCode::Char('/'));
+    app.type_text("zzz");
+    app.settle().await;
+    assert_eq!(app.runtime.state.list.contacts.len(), 200);
+    let screen = app.screen();
+    assert!(screen.contains("Loading contacts failed") && screen.contains("Database on fire"), "{screen}");
+    assert!(!filter_line(&mut app).contains("searching"), "{screen}");
+}
+
+#[tokio::test]
+async fn the_search_waits_as_long_as_a_429_says_and_goes_on() {
+    let limited = Arc::new(AtomicU64::new(0));
+    let times = Arc::clone(&limited);
+    let server = Hostile::start(move |request| {
+        let page = page_number(request);
+        if page == 2 && times.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Reply::json(429, &json!({"message": "Too Many Attempts."})).with_header("Retry-After", "1");
+        }
+        cm_page(page * 100..page * 100 + 100, 300, 3)
+    })
+    .await;
+    let mut app = start(&server, CM, 1_000_000).await;
+    app.press(KeyCode::Char('/'));
+    app.type_text("zzz");
+    let started = std::time::Instant::now();
+    let screens = app.settle_watching().await;
+    assert!(screens.iter().any(|s| s.contains("⟳ 429: retry 1 of 2 in 1.0 s")), "{}", screens.join("\n---\n"));
+    assert!(started.elapsed() >= Duration::from_millis(950), "waited for Retry-After");
+    assert_eq!(app.runtime.state.list.progress(), &Progress::Complete);
+    assert_eq!(app.runtime.state.list.contacts.len(), 300);
+    assert_eq!(server.requests().len(), 4, "page 1, page 2 twice, page 3");
 }

@@ -1,7 +1,9 @@
 //! Fuzzy filtering of the contact list (nucleo, the matcher helix uses).
 //!
 //! Each contact's searchable text is converted once when its page arrives; a keystroke that
-//! extends the query only re-checks the contacts that matched before.
+//! extends the query only re-checks the contacts that matched before. A page that arrives while
+//! the query is set is matched alone and its matches merged in by score, so matches stream in
+//! best first without the whole list being matched again.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
@@ -9,14 +11,17 @@ use nucleo_matcher::{Config, Matcher, Utf32String};
 /// Below this many candidates one thread is quicker than starting more.
 const PARALLEL_FROM: usize = 20_000;
 
+/// A matching contact's index and its score.
+type Scored = (u32, u32);
+
 /// The searchable text of every loaded contact, and the current query's matches.
 pub struct Filter {
     /// One matcher per worker thread (a matcher holds scratch memory and is not shared).
     matchers: Vec<Matcher>,
     haystacks: Vec<Utf32String>,
     query: String,
-    /// Indices of matching contacts, best match first; `None` when the query is empty.
-    matches: Option<Vec<u32>>,
+    /// Matching contacts (index, score), best match first; `None` when the query is empty.
+    matches: Option<Vec<Scored>>,
 }
 
 impl std::fmt::Debug for Filter {
@@ -34,17 +39,23 @@ impl Default for Filter {
 }
 
 impl Filter {
-    /// Adds contacts' searchable texts; new matches go after the existing ones.
+    /// Adds contacts' searchable texts; their matches are merged in best first (an earlier
+    /// contact first among equal scores).
     pub fn extend(&mut self, texts: impl IntoIterator<Item = String>) {
         let start = self.haystacks.len();
         self.haystacks.extend(texts.into_iter().map(|t| Utf32String::from(t.as_str())));
         if self.matches.is_some() {
             let candidates: Vec<u32> = (start as u32..self.haystacks.len() as u32).collect();
-            let mut found = self.best_first(&candidates);
+            let found = self.best_first(&candidates);
             if let Some(matches) = &mut self.matches {
-                matches.append(&mut found);
+                *matches = merge(std::mem::take(matches), found);
             }
         }
+    }
+
+    /// True while a query narrows the list.
+    pub fn is_active(&self) -> bool {
+        self.matches.is_some()
     }
 
     /// Replaces the searchable text of contact `index` (after a save changed it).
@@ -79,14 +90,14 @@ impl Filter {
         }
         let candidates: Vec<u32> = match (self.matches.take(), narrowing) {
             // A longer query can only match a subset of what the shorter one matched.
-            (Some(previous), true) => previous,
+            (Some(previous), true) => previous.into_iter().map(|(index, _)| index).collect(),
             _ => (0..self.haystacks.len() as u32).collect(),
         };
         self.matches = Some(self.best_first(&candidates));
     }
 
     /// The candidates that match the query, best score first (ties keep list order).
-    fn best_first(&mut self, candidates: &[u32]) -> Vec<u32> {
+    fn best_first(&mut self, candidates: &[u32]) -> Vec<Scored> {
         let pattern = Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart);
         let haystacks = &self.haystacks;
         let workers = if candidates.len() < PARALLEL_FROM { 1 } else { self.matchers.len() };
@@ -105,8 +116,8 @@ impl Filter {
                     .collect()
             })
         };
-        scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.into_iter().map(|(i, _)| i).collect()
+        scored.sort_unstable_by(better);
+        scored
     }
 
     /// How many contacts are visible.
@@ -117,7 +128,7 @@ impl Filter {
     /// The contact index shown at `row`.
     pub fn visible(&self, row: usize) -> Option<usize> {
         match &self.matches {
-            Some(matches) => matches.get(row).map(|&i| i as usize),
+            Some(matches) => matches.get(row).map(|&(i, _)| i as usize),
             None => (row < self.haystacks.len()).then_some(row),
         }
     }
@@ -125,10 +136,28 @@ impl Filter {
     /// The row showing contact `index`, if it is visible.
     pub fn row_of(&self, index: usize) -> Option<usize> {
         match &self.matches {
-            Some(matches) => matches.iter().position(|&i| i as usize == index),
+            Some(matches) => matches.iter().position(|&(i, _)| i as usize == index),
             None => (index < self.haystacks.len()).then_some(index),
         }
     }
+}
+
+/// The order of matches: the higher score first, then the earlier contact.
+fn better(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Two lists of matches in [`better`] order as one, in that order.
+fn merge(old: Vec<Scored>, new: Vec<Scored>) -> Vec<Scored> {
+    let mut merged = Vec::with_capacity(old.len() + new.len());
+    let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
+    while let (Some(a), Some(b)) = (old.peek(), new.peek()) {
+        let next = if better(a, b).is_le() { old.next() } else { new.next() };
+        merged.extend(next);
+    }
+    merged.extend(old);
+    merged.extend(new);
+    merged
 }
 
 fn score(pattern: &Pattern, haystacks: &[Utf32String], candidates: &[u32], matcher: &mut Matcher) -> Vec<(u32, u32)> {
@@ -172,5 +201,18 @@ mod tests {
         assert_eq!(f.visible_len(), 1);
         assert_eq!(f.visible(0), Some(1));
         assert_eq!(f.row_of(1), Some(0));
+    }
+
+    #[test]
+    fn a_better_match_arriving_later_goes_above_the_worse_ones_already_shown() {
+        let mut f = filter(&["Luis Ibarra Mota Alves", "Ana"]);
+        f.set_query("lima");
+        assert_eq!(f.visible_len(), 1);
+        // An exact word on a later page outranks a scattered match already shown.
+        f.extend(["Zed".to_string(), "Lima".to_string(), "Lxixmxa".to_string()]);
+        assert_eq!(f.visible(0), Some(3), "the best match is first");
+        assert_eq!(f.row_of(0), Some(1), "the earlier, worse match moved down");
+        assert_eq!(f.visible_len(), 3, "the scattered new match is in too");
+        assert_eq!(f.row_of(2), None);
     }
 }

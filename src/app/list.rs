@@ -1,4 +1,7 @@
-//! The contact list: loaded pages, the cursor, the filter, and loading more on demand.
+//! The contact list: loaded pages, the cursor, the filter, and loading more: on demand as the
+//! cursor nears the end, and, while a filter is set, the whole rest of the list in the
+//! background (one page after the other, as paging allows), so that `/` searches every contact
+//! and not only those loaded. Esc stops that and keeps what came; clearing the filter keeps it too.
 
 use ratatui_textarea::{Key, TextArea};
 
@@ -10,10 +13,6 @@ use crate::record::Contact;
 
 /// Load the next page when the cursor is this close to the end.
 const PREFETCH_ROWS: usize = 40;
-
-/// While a filter shows few matches, pages keep loading to find more, up to this many contacts;
-/// past it the user scrolls to the end (or clears the filter) to load more.
-pub const FILTER_AUTOLOAD_LIMIT: usize = 5_000;
 
 /// The contacts loaded so far and how the user is looking at them.
 #[derive(Debug, Default)]
@@ -62,12 +61,35 @@ impl ContactList {
 
     /// Asks for the next page unless one is in flight or there is none.
     fn load_more(&mut self, requests: &mut Requests) -> Option<Effect> {
-        if requests.any(|p| *p == Purpose::ListPage) {
+        self.load_next(requests, Purpose::ListPage)
+    }
+
+    /// Asks for the next page for `purpose` unless a page is in flight (each page names the
+    /// next, so they come one at a time) or there is none.
+    fn load_next(&mut self, requests: &mut Requests, purpose: Purpose) -> Option<Effect> {
+        if requests.any(Purpose::is_list_page) {
             return None;
         }
         let page = self.pager.next()?.clone();
-        let tag = requests.issue(Purpose::ListPage);
+        let tag = requests.issue(purpose);
         Some(Effect::LoadPage { tag, page })
+    }
+
+    /// The next page this list wants, if any: the next for the search while a filter looks
+    /// through a list not wholly loaded, else the next as the cursor nears the end (or
+    /// `at_end`: the user moved past the last row).
+    fn load_wanted(&mut self, requests: &mut Requests, at_end: bool) -> Option<Effect> {
+        if self.searching() {
+            return self.load_next(requests, Purpose::SearchPage);
+        }
+        let past_last = at_end && self.error.is_none() && self.cursor + 1 >= self.filter.visible_len();
+        if self.wants_more() || past_last { self.load_more(requests) } else { None }
+    }
+
+    /// True while a filter is set and the rest of the list loads in the background for it:
+    /// until the pages end or stop, a page fails to load, or Esc stops it (`r` starts over).
+    pub fn searching(&self) -> bool {
+        self.filter.is_active() && self.error.is_none() && self.has_more()
     }
 
     /// The contact under the cursor.
@@ -84,7 +106,7 @@ impl ContactList {
     }
 
     /// Forwards pasted text to the filter.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         self.filter_input.insert_str(text.replace(['\n', '\r'], " "));
         let query = self.filter_input.lines().concat();
         self.filter.set_query(&query);
@@ -110,13 +132,21 @@ impl ContactList {
     }
 
     /// True when the next page should be fetched without being asked: the cursor is near the
-    /// end, the last load did not fail (`r` retries), and a filter has not already pulled in
-    /// more than [`FILTER_AUTOLOAD_LIMIT`] contacts looking for matches.
+    /// end and the last load did not fail or was not cancelled (`r` loads again).
     fn wants_more(&self) -> bool {
-        let filtering = !self.filter.query().is_empty();
-        self.error.is_none()
-            && self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
-            && !(filtering && self.contacts.len() >= FILTER_AUTOLOAD_LIMIT)
+        self.error.is_none() && self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
+    }
+
+    /// Adds the contacts of a page; the filter runs on them alone, and the cursor stays on the
+    /// contact it was on (wherever the new matches rank it).
+    fn add(&mut self, backend: &Backend, fresh: Vec<Contact>) {
+        let selected = self.filter.visible(self.cursor);
+        let texts: Vec<String> = fresh.iter().map(|c| search_text(backend, c)).collect();
+        self.contacts.extend(fresh);
+        self.filter.extend(texts);
+        if let Some(row) = selected.and_then(|index| self.filter.row_of(index)) {
+            self.cursor = row;
+        }
     }
 }
 
@@ -134,6 +164,8 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
     let action = press.action();
     let mut effects = Vec::new();
     let page = state.list.page_rows(state.screen_rows);
+    // A page loading while a filter is set is the search's, whoever asked for it first.
+    let search_loading = state.list.searching() && state.requests.any(Purpose::is_list_page);
     let list = &mut state.list;
     match action {
         Some(Action::Up) => list.move_cursor(list.cursor.saturating_sub(1)),
@@ -144,12 +176,24 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
         Some(Action::Bottom) => list.move_cursor(usize::MAX),
         Some(Action::StartFilter) => list.typing = true,
         Some(Action::AcceptFilter) => list.typing = false,
-        // Esc first abandons a page still loading (nothing else is in flight on the list).
-        Some(Action::ClearFilter) if context == Context::List && state.requests.any(|p| *p == Purpose::ListPage) => {
-            effects.extend(state.requests.cancel(|p| *p == Purpose::ListPage));
+        // Esc first abandons a page still loading (nothing else is in flight on the list): in
+        // the list any page, while typing the filter the search's (Esc leaves a bare filter).
+        Some(Action::ClearFilter)
+            if search_loading || (context == Context::List && state.requests.any(Purpose::is_list_page)) =>
+        {
+            effects.extend(state.requests.cancel(Purpose::is_list_page));
             list.error = Some("Loading cancelled. Press r to load again.".into());
             state.retrying = None;
-            state.notify("Loading cancelled; r loads again", false);
+            let text = if search_loading {
+                let of = list.total().map_or_else(String::new, |total| format!(" of {total}"));
+                format!(
+                    "Loading cancelled: the filter searches the {} contacts loaded{of}; r loads again",
+                    list.contacts.len()
+                )
+            } else {
+                "Loading cancelled; r loads again".to_string()
+            };
+            state.notify(text, false);
         }
         Some(Action::ClearFilter) => {
             list.typing = false;
@@ -183,16 +227,18 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
         }
     }
     let at_end = matches!(action, Some(Action::Bottom | Action::PageDown | Action::Down));
-    if state.list.wants_more()
-        || (at_end && state.list.error.is_none() && state.list.cursor + 1 >= state.list.filter.visible_len())
-    {
-        effects.extend(state.list.load_more(&mut state.requests));
-    }
+    effects.extend(state.list.load_wanted(&mut state.requests, at_end));
     effects
 }
 
+/// Text pasted into the filter: a new query, which searches the whole list too.
+pub(super) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    state.list.paste(text);
+    state.list.load_wanted(&mut state.requests, false).into_iter().collect()
+}
+
 fn reload(state: &mut State) -> Vec<Effect> {
-    let mut effects = state.requests.cancel(|p| *p == Purpose::ListPage);
+    let mut effects = state.requests.cancel(Purpose::is_list_page);
     let pager = state.pager();
     effects.extend(state.list.reload(pager, &mut state.requests));
     state.notice = None;
@@ -232,19 +278,13 @@ pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec
             // A contact seen on an earlier page (the list shifted, or a server repeats itself)
             // is shown once; the pager decides whether paging goes on.
             let fresh = list.pager.take(&mut page);
-            let texts: Vec<String> = fresh.iter().map(|c| search_text(&state.backend, c)).collect();
-            list.contacts.extend(fresh);
-            list.filter.extend(texts);
+            list.add(&state.backend, fresh);
             list.error = None;
             // A stop's reason stays on the status line (see `ui::chrome`).
             if page.skipped > 0 {
                 state.notify(format!("{} records without an id were left out", page.skipped), true);
             }
-            if state.list.wants_more() {
-                state.list.load_more(&mut state.requests).into_iter().collect()
-            } else {
-                Vec::new()
-            }
+            state.list.load_wanted(&mut state.requests, false).into_iter().collect()
         }
         Err(error) => {
             state.record_exchange(error.exchange());
@@ -278,6 +318,104 @@ mod tests {
         }
         update(&mut state, Message::Resized { width, height });
         state
+    }
+
+    fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+        update(state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    /// Corporate Merch page `number` of 4, each of 50 contacts (more than the prefetch wants),
+    /// all named Bo Limpa but for contact 195, Ana Lima, on page 4.
+    fn page(number: u64) -> Page {
+        let backend = crate::backend::find("corporatemerch", None).expect("built-in backend");
+        let contacts = (number * 50 - 49..=number * 50)
+            .map(|id| {
+                let (first, last) = if id == 195 { ("Ana", "Lima") } else { ("Bo", "Limpa") };
+                let record = json!({"id": id, "first_name": first, "last_name": last});
+                Contact::from_record(&backend, record).expect("has an id")
+            })
+            .collect();
+        let next = (number < 4).then(|| crate::http::PageRequest::Number(number as u32 + 1));
+        Page { contacts, skipped: 0, next, total: Some(200), exchange: Default::default() }
+    }
+
+    /// The tag and purpose of the one page effect among `effects`.
+    fn page_asked(state: &State, effects: &[Effect]) -> (crate::app::Tag, Purpose) {
+        let tags: Vec<_> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::LoadPage { tag, .. } => Some(*tag),
+                _ => None,
+            })
+            .collect();
+        let [tag] = tags[..] else { panic!("one page is asked for: {effects:?}") };
+        (tag, state.requests.purpose(tag).expect("in flight").clone())
+    }
+
+    #[test]
+    fn a_filter_loads_the_rest_of_the_list_in_the_background_and_esc_stops_it() {
+        let backend = Arc::new(crate::backend::find("corporatemerch", None).expect("built-in backend"));
+        let mut state = State::new(backend, Session::default());
+        update(&mut state, Message::Resized { width: 80, height: 24 });
+        let effects = state.start();
+        let (first, purpose) = page_asked(&state, &effects);
+        assert_eq!(purpose, Purpose::ListPage);
+        assert!(update(&mut state, Message::PageLoaded { tag: first, result: Ok(page(1)) }).is_empty());
+        assert_eq!(state.list.contacts.len(), 50, "without a filter the first page is enough for the screen");
+
+        // Typing a filter asks for the next page, for the search, once.
+        key(&mut state, KeyCode::Char('/'));
+        let effects = key(&mut state, KeyCode::Char('a'));
+        let (second, purpose) = page_asked(&state, &effects);
+        assert_eq!(purpose, Purpose::SearchPage);
+        assert!(key(&mut state, KeyCode::Char('n')).is_empty(), "one page at a time");
+        assert!(state.list.searching());
+        let effects = update(&mut state, Message::PageLoaded { tag: second, result: Ok(page(2)) });
+        let (third, purpose) = page_asked(&state, &effects);
+        assert_eq!(purpose, Purpose::SearchPage, "the search goes on by itself");
+        assert_eq!(state.list.contacts.len(), 100);
+
+        // Esc stops it, keeps what came and the filter, and says so.
+        let effects = key(&mut state, KeyCode::Esc);
+        assert_eq!(effects, vec![Effect::Cancel { tag: third }]);
+        assert!(!state.list.searching() && state.requests.is_empty());
+        assert_eq!(state.list.filter.query(), "an");
+        let notice = state.notice.clone().expect("a notice").text;
+        assert!(notice.contains("the filter searches the 100 contacts loaded of 200"), "{notice}");
+
+        // The page cancelled, answering anyway, is stale: dropped, and nothing more is asked.
+        assert!(update(&mut state, Message::PageLoaded { tag: third, result: Ok(page(3)) }).is_empty());
+        assert_eq!(state.list.contacts.len(), 100);
+        // Clearing the filter keeps what was loaded.
+        assert!(key(&mut state, KeyCode::Esc).is_empty());
+        assert_eq!((state.list.filter.query(), state.list.filter.visible_len()), ("", 100));
+    }
+
+    #[test]
+    fn matches_stream_in_best_first_and_the_cursor_stays_on_its_contact() {
+        let backend = Arc::new(crate::backend::find("corporatemerch", None).expect("built-in backend"));
+        let mut state = State::new(backend, Session::default());
+        update(&mut state, Message::Resized { width: 80, height: 24 });
+        let effects = state.start();
+        let (mut tag, _) = page_asked(&state, &effects);
+        update(&mut state, Message::PageLoaded { tag, result: Ok(page(1)) });
+        key(&mut state, KeyCode::Char('/'));
+        let mut effects = Vec::new();
+        for c in "lima".chars() {
+            effects.extend(key(&mut state, KeyCode::Char(c)));
+        }
+        key(&mut state, KeyCode::Down);
+        let chosen = state.list.selected().expect("a contact").id.clone();
+        for number in 2..=4 {
+            (tag, _) = page_asked(&state, &effects);
+            effects = update(&mut state, Message::PageLoaded { tag, result: Ok(page(number)) });
+            assert_eq!(state.list.selected().expect("a contact").id, chosen, "page {number}");
+        }
+        assert!(effects.is_empty() && !state.list.searching(), "the last page ends the search");
+        assert_eq!(state.list.filter.visible_len(), 200);
+        // The best match, from the last page, went to the top; the cursor moved down with its contact.
+        assert_eq!(state.list.filter.visible(0).map(|i| state.list.contacts[i].id.as_str()), Some("195"));
+        assert_eq!(state.list.cursor, 2);
     }
 
     fn page_down(state: &mut State) -> usize {

@@ -344,7 +344,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::Paste(text) => {
             match &mut state.form {
                 Some(form) if state.overlay.is_none() => form.paste(&state.backend, &text),
-                _ if state.list.typing => state.list.paste(&text),
+                _ if state.list.typing => return list::on_paste(state, &text),
                 _ => {}
             }
             Vec::new()
@@ -357,7 +357,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::PageLoaded { tag, result } => {
             state.retrying = None;
             match state.requests.answer(tag) {
-                Some(Purpose::ListPage) => list::on_page(state, result),
+                Some(Purpose::ListPage | Purpose::SearchPage) => list::on_page(state, result),
                 _ => Vec::new(),
             }
         }

@@ -15,8 +15,11 @@ use crate::http::Verdict;
 /// What the answer to a request is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
-    /// The next page of the contact list.
+    /// The next page of the contact list, as the user scrolls towards its end.
     ListPage,
+    /// The next page of the contact list, fetched in the background so that the filter
+    /// searches the whole list and not only what is loaded (see `app::list`).
+    SearchPage,
     /// The open form's contact, fetched again after opening for its latest version.
     FormRefresh,
     /// The open form's contact, fetched before a send to see whether someone else changed it.
@@ -42,7 +45,13 @@ impl Purpose {
 
     /// True when a retry of it is shown on the status line: the reads the user waits on.
     pub fn shows_retry(&self) -> bool {
-        matches!(self, Purpose::ListPage | Purpose::FormRefresh | Purpose::FormConflictCheck)
+        matches!(self, Purpose::ListPage | Purpose::SearchPage | Purpose::FormRefresh | Purpose::FormConflictCheck)
+    }
+
+    /// True for a page of the contact list, whoever asked for it: the pages come one after the
+    /// other (each names the next), so one is in flight at a time.
+    pub fn is_list_page(&self) -> bool {
+        matches!(self, Purpose::ListPage | Purpose::SearchPage)
     }
 
     /// True for a request of the open form.

@@ -1,4 +1,5 @@
-//! The contact list: a filter line and a table that builds only the rows on screen.
+//! The contact list: a filter line (with how far the whole-list search got) and a table that
+//! builds only the rows on screen.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,6 +27,9 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
             format!("   {} of {} match", list.filter.visible_len(), list.contacts.len()),
             theme.dim,
         ));
+        if list.searching() {
+            spans.push(Span::styled(format!("   {}", searching(list.contacts.len() as u64, list.total())), theme.key));
+        }
         frame.render_widget(Paragraph::new(Line::from(spans)), filter_area);
     }
 
@@ -33,6 +37,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
     if visible == 0 {
         let text = if let Some(error) = &list.error {
             super::shown(error)
+        } else if list.searching() {
+            "No contact matches yet; the rest of the list is loading to be searched. Esc stops it.".to_string()
         } else if state.requests.any(|p| *p == Purpose::ListPage) {
             "Loading contacts…".to_string()
         } else if show_filter {
@@ -82,4 +88,49 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
             .map(|c| if c.width <= NARROW { Constraint::Length(c.width) } else { Constraint::Fill(c.width) }),
     );
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+}
+
+/// Cells of the search's progress gauge.
+const GAUGE: usize = 10;
+
+/// `searching: 12,400 of 100,000 loaded ███░░░░░░░ 12%`, or a count while the total is unknown.
+fn searching(loaded: u64, total: Option<u64>) -> String {
+    match total.filter(|&total| total > 0 && loaded <= total) {
+        Some(total) => {
+            let filled = (loaded as u128 * GAUGE as u128 / total as u128) as usize;
+            let percent = loaded as u128 * 100 / total as u128;
+            let gauge = format!("{}{}", "█".repeat(filled), "░".repeat(GAUGE - filled));
+            format!("searching: {} of {} loaded {gauge} {percent}%", grouped(loaded), grouped(total))
+        }
+        None => format!("searching: {} loaded", grouped(loaded)),
+    }
+}
+
+/// `12400` as `12,400`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_says_how_far_it_got_with_a_gauge_when_the_total_is_known() {
+        assert_eq!(searching(12_400, Some(100_000)), "searching: 12,400 of 100,000 loaded █░░░░░░░░░ 12%");
+        assert_eq!(searching(999, Some(1_000)), "searching: 999 of 1,000 loaded █████████░ 99%");
+        assert_eq!(searching(1_234_567, None), "searching: 1,234,567 loaded");
+        // A total the list has outgrown is no measure.
+        assert_eq!(searching(120, Some(100)), "searching: 120 loaded");
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(100), "100");
+    }
 }

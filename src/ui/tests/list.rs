@@ -146,3 +146,39 @@ fn the_secret_the_look_carries_is_masked_wherever_a_record_shows_it() {
     let plain = frame(&state, &theme, 80, 12);
     assert!(row(&plain, 2).starts_with("▶ Ada tok-0123456"), "{}", row(&plain, 2));
 }
+
+#[test]
+fn while_the_search_loads_the_rest_the_filter_line_says_how_far_it_got() {
+    let backend = backend();
+    let mut state = State::new(Arc::clone(&backend), Session { profile: "work".into(), ..Default::default() });
+    state.deterministic = true;
+    let effects = state.start();
+    let Some(Effect::LoadPage { tag, .. }) = effects.first().cloned() else { panic!("the first page: {effects:?}") };
+    let contacts = (1..=3).map(|i| Contact::from_record(&backend, record(i, "Ada", "Tester")).expect("has an id"));
+    let page = crate::http::Page {
+        contacts: contacts.collect(),
+        skipped: 0,
+        next: Some(crate::http::PageRequest::Number(2)),
+        total: Some(12_345),
+        exchange: exchange("GET", "/contacts?page=1"),
+    };
+    update(&mut state, Message::PageLoaded { tag, result: Ok(page) });
+    keys(&mut state, [press(KeyCode::Char('/'))]);
+    type_text(&mut state, "zzz");
+    assert!(state.list.searching());
+    let theme = Theme::default();
+    let screen = frame(&state, &theme, 100, 12);
+    assert_eq!(row(&screen, 1), "/zzz▏   0 of 3 match   searching: 3 of 12,345 loaded ░░░░░░░░░░ 0%");
+    assert_eq!(style_of(&screen, "searching: 3 of 12,345"), theme.key);
+    assert_eq!(
+        row(&screen, 2),
+        "No contact matches yet; the rest of the list is loading to be searched. Esc stops it."
+    );
+    assert_eq!(style_of(&screen, "No contact matches yet"), theme.dim);
+
+    // Esc stops it: the line no longer says searching, the list says why it stopped.
+    keys(&mut state, [press(KeyCode::Esc)]);
+    let screen = frame(&state, &theme, 100, 12);
+    assert_eq!(row(&screen, 1), "/zzz▏   0 of 3 match");
+    assert_eq!(row(&screen, 2), "Loading cancelled. Press r to load again.");
+}
