@@ -185,7 +185,7 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
             let backend = Arc::new(backend::find(vendor, None).map_err(ConnectError::SandboxBackend)?);
             let storage = sandbox::default_db_path().map_or(Storage::Memory, Storage::File);
             let token = random_token();
-            let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
+            let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone(), contacts: None })
                 .await
                 .map_err(ConnectError::SandboxStart)?;
             // What the backend's paths leave to the profile, the sandbox knows.

@@ -228,14 +228,19 @@ fn finish(outcome: Result<(), headless::Failure>, output: &headless::Output) -> 
 async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
     let path = sandbox::default_db_path().ok_or_else(|| eyre!("no data directory for the sandbox database"))?;
     if reset {
-        sandbox::reset(&path).wrap_err("resetting the sandbox")?;
+        sandbox::reset(&path, None).wrap_err("resetting the sandbox")?;
         println!("Sandbox reset: {}", path.display());
         return Ok(());
     }
     let token = "sandbox".to_string();
-    let server = sandbox::start(SandboxOptions { storage: Storage::File(path.clone()), port, token: token.clone() })
-        .await
-        .wrap_err("starting the sandbox")?;
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::File(path.clone()),
+        port,
+        token: token.clone(),
+        contacts: None,
+    })
+    .await
+    .wrap_err("starting the sandbox")?;
     println!("rolo sandbox on http://{} (database {})", server.addr(), path.display());
     for dialect in sandbox::dialects() {
         let name = dialect.name();

@@ -177,6 +177,7 @@ async fn a_wrong_token_says_401_and_reload_retries() {
         storage: rolo::sandbox::Storage::Memory,
         port: 0,
         token: common::TOKEN.into(),
+        contacts: None,
     })
     .await
     .unwrap();

@@ -9,7 +9,9 @@ const TOKEN: &str = "sandbox-test-token";
 const DIALECT: &str = "corporatemerch";
 
 async fn start(storage: Storage) -> Sandbox {
-    sandbox::start(SandboxOptions { storage, port: 0, token: TOKEN.to_owned() }).await.expect("sandbox starts")
+    sandbox::start(SandboxOptions { storage, port: 0, token: TOKEN.to_owned(), contacts: None })
+        .await
+        .expect("sandbox starts")
 }
 
 /// A response's status, `Content-Type` and JSON body.
@@ -357,7 +359,7 @@ async fn file_database_persists_and_resets() {
     let total = get(&sb, "/contacts").await.body["meta"]["total"].clone();
     sb.shutdown().await;
 
-    sandbox::reset(&path).expect("reset");
+    sandbox::reset(&path, None).expect("reset");
     let sb = start(Storage::File(path)).await;
     assert_eq!(get(&sb, "/contacts/2").await.body["data"]["city"], original);
     assert_eq!(get(&sb, "/contacts").await.body["meta"]["total"], total);
