@@ -160,6 +160,17 @@ impl Dialect {
     pub fn vars(&self) -> &'static [(&'static str, &'static str)] {
         self.vars
     }
+
+    /// Seeds this dialect in a file database (created if needed) with `contacts` contacts,
+    /// unless it holds records already: a file from an earlier run is used as it is, and
+    /// [`start`] seeds the other dialects with the standard people.
+    pub fn seed_file(&self, path: &Path, contacts: u64) -> Result<(), SandboxError> {
+        let store = Store::open_file(path)?;
+        if store.count(self.name)? == 0 {
+            (self.seed)(&store, contacts)?;
+        }
+        Ok(())
+    }
 }
 
 const DIALECTS: &[Dialect] = &[
@@ -273,6 +284,18 @@ pub const STANDARD_PEOPLE: u64 = seed::PEOPLE as u64;
 /// The default file database: `<user data dir>/rolo/sandbox.sqlite3` (platform-specific).
 pub fn default_db_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().join("sandbox.sqlite3"))
+}
+
+/// The file database of a sandbox with `contacts` contacts, beside the default one and named
+/// after what it holds, so it is seeded once and reused: `sandbox-VENDOR-N.sqlite3` when only
+/// `dialect` is asked for (the others hold the standard people), `sandbox-N.sqlite3` when
+/// every dialect has `contacts`.
+pub fn contacts_db_path(dialect: Option<&str>, contacts: u64) -> Option<PathBuf> {
+    let name = match dialect {
+        Some(dialect) => format!("sandbox-{dialect}-{contacts}.sqlite3"),
+        None => format!("sandbox-{contacts}.sqlite3"),
+    };
+    default_db_path().map(|path| path.with_file_name(name))
 }
 
 impl Sandbox {
