@@ -165,6 +165,11 @@ async fn main() -> ExitCode {
         contacts: cli.contacts,
         dirs: dirs.clone(),
     };
+    if let (Some(n), Some(vendor)) = (cli.contacts, cli.sandbox.as_deref().filter(|v| sandbox::dialect(v).is_some()))
+        && !matches!(cli.command, Some(Command::Sandbox { .. }))
+    {
+        announce_seeding(sandbox::contacts_db_path(Some(vendor), n), n);
+    }
     // What headless commands write; it masks the profile's secret once one is opened.
     let mut output = headless::Output::default();
     let outcome = match cli.command {
@@ -243,6 +248,9 @@ async fn serve_sandbox(port: u16, reset: bool, contacts: Option<u64>) -> Result<
         println!("Sandbox reset: {}", path.display());
         return Ok(());
     }
+    if let Some(n) = contacts {
+        announce_seeding(Some(path.clone()), n);
+    }
     let token = "sandbox".to_string();
     let storage = Storage::File(path.clone());
     let server = sandbox::start(SandboxOptions { storage, port, token: token.clone(), contacts })
@@ -263,6 +271,14 @@ async fn serve_sandbox(port: u16, reset: bool, contacts: Option<u64>) -> Result<
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// Says so before a first `--contacts N` seeding (seconds per 100,000 contacts), on stderr
+/// before any screen is drawn.
+fn announce_seeding(path: Option<PathBuf>, contacts: u64) {
+    if let Some(path) = path.filter(|path| !path.exists()) {
+        eprintln!("rolo: seeding {contacts} contacts into {} (once: the file is kept)", path.display());
+    }
 }
 
 async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {
