@@ -40,8 +40,8 @@ struct Cli {
     /// Refuse every change: browse and read only.
     #[arg(long, global = true)]
     read_only: bool,
-    /// Seed the sandbox with N deterministic synthetic contacts per vendor instead of the
-    /// standard 260, in a database file of their own, kept for the next run.
+    /// Seed the sandbox with N deterministic synthetic contacts instead of the standard 260 (its
+    /// vendor's; every vendor's for `rolo sandbox`), in a database file kept for the next run.
     #[arg(long, global = true, value_name = "N", conflicts_with = "profile")]
     contacts: Option<u64>,
     #[command(subcommand)]
