@@ -293,11 +293,14 @@ fn numbered_phone(locale: usize, nth: u64) -> Option<String> {
     let template = LOCALES[locale].phone;
     let digits = u32::try_from(template.matches('#').count()).ok()?;
     let span = 10_u64.checked_pow(digits)?;
-    // 7919 is coprime to 10, so multiplying by it permutes 0..span: neighbours look unrelated.
     if nth >= span {
         return None;
     }
-    let mut value = (nth.checked_mul(7_919)? + 4_231) % span;
+    // Multiplying by a number coprime to 10 permutes 0..span; a large one makes neighbours
+    // look unrelated (the golden ratio's 64-bit constant, nudged to end in 3).
+    const SCATTER: u128 = 11_400_714_819_323_198_483;
+    let span_wide = u128::from(span);
+    let mut value = u64::try_from((u128::from(nth + 1) * (SCATTER % span_wide)) % span_wide).ok()?;
     let mut filled: Vec<char> = template.chars().collect();
     for c in filled.iter_mut().rev().filter(|c| **c == '#') {
         *c = char::from(b'0' + u8::try_from(value % 10).unwrap_or(0));
