@@ -112,6 +112,9 @@ pub enum ConnectError {
     /// The embedded sandbox would not start.
     #[error("starting the embedded sandbox: {0}")]
     SandboxStart(SandboxError),
+    /// `--contacts N` while a profile, not the sandbox, is in use.
+    #[error("--contacts seeds the sandbox, but profile `{0}` is in use: add --sandbox VENDOR")]
+    ContactsNeedSandbox(String),
     /// No client for the embedded sandbox.
     #[error("{0}")]
     SandboxClient(ClientError),
@@ -128,6 +131,8 @@ pub struct Request {
     pub sandbox: Option<String>,
     /// `--read-only`, on top of the profile's own `read_only`.
     pub read_only: bool,
+    /// `--contacts N`: the sandbox's dialect holds N synthetic contacts, not the standard 260.
+    pub contacts: Option<u64>,
     /// The user's directories.
     pub dirs: Option<Dirs>,
 }
@@ -166,6 +171,7 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
         None => resolve(request.config.clone(), request.profile.as_deref(), request.dirs.as_ref())?,
     };
     match target {
+        Target::Profile { name, .. } if request.contacts.is_some() => Err(ConnectError::ContactsNeedSandbox(name)),
         Target::Profile { name, client, warnings, read_only } => Ok(Opened {
             journal_name: name.clone(),
             profile: name,
@@ -183,9 +189,9 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
                 return Err(ConnectError::UnknownDialect(vendor.to_string()));
             };
             let backend = Arc::new(backend::find(vendor, None).map_err(ConnectError::SandboxBackend)?);
-            let storage = sandbox::default_db_path().map_or(Storage::Memory, Storage::File);
+            let (storage, contacts) = sandbox_storage(dialect, request.contacts).await?;
             let token = random_token();
-            let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone() })
+            let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone(), contacts })
                 .await
                 .map_err(ConnectError::SandboxStart)?;
             // What the backend's paths leave to the profile, the sandbox knows.
@@ -206,6 +212,30 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
             })
         }
     }
+}
+
+/// Where the embedded sandbox keeps its records, and how many a dialect is seeded with there.
+///
+/// The standard people live in the default file, edits and all. `--contacts N` gets a file of
+/// its own per dialect and N, seeded here the first time (one transaction, one contact in
+/// memory at a time) and reused after, so a million contacts cost their seeding once. Without
+/// a data directory everything is in memory.
+async fn sandbox_storage(
+    dialect: &'static sandbox::Dialect,
+    contacts: Option<u64>,
+) -> Result<(Storage, Option<u64>), ConnectError> {
+    let Some(n) = contacts else {
+        return Ok((sandbox::default_db_path().map_or(Storage::Memory, Storage::File), None));
+    };
+    let Some(path) = sandbox::contacts_db_path(Some(dialect.name()), n) else {
+        return Ok((Storage::Memory, contacts));
+    };
+    let file = path.clone();
+    tokio::task::spawn_blocking(move || dialect.seed_file(&file, n))
+        .await
+        .map_err(|error| ConnectError::SandboxStart(error.into()))?
+        .map_err(ConnectError::SandboxStart)?;
+    Ok((Storage::File(path), None))
 }
 
 /// The keymap and theme the config asks for (`no_color`: `NO_COLOR` is set); a mistake names

@@ -40,6 +40,10 @@ struct Cli {
     /// Refuse every change: browse and read only.
     #[arg(long, global = true)]
     read_only: bool,
+    /// Seed the sandbox with N deterministic synthetic contacts instead of the standard 260 (its
+    /// vendor's; every vendor's for `rolo sandbox`), in a database file kept for the next run.
+    #[arg(long, global = true, value_name = "N", conflicts_with = "profile")]
+    contacts: Option<u64>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -63,7 +67,7 @@ enum Command {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 8787)]
         port: u16,
-        /// Wipe the sandbox database and reseed it, then exit.
+        /// Wipe the sandbox database (the one of --contacts N, with it) and reseed it, then exit.
         #[arg(long)]
         reset: bool,
     },
@@ -158,8 +162,14 @@ async fn main() -> ExitCode {
         profile: cli.profile.clone(),
         sandbox: cli.sandbox.clone(),
         read_only: cli.read_only,
+        contacts: cli.contacts,
         dirs: dirs.clone(),
     };
+    if let (Some(n), Some(vendor)) = (cli.contacts, cli.sandbox.as_deref().filter(|v| sandbox::dialect(v).is_some()))
+        && !matches!(cli.command, Some(Command::Sandbox { .. }))
+    {
+        announce_seeding(sandbox::contacts_db_path(Some(vendor), n), n);
+    }
     // What headless commands write; it masks the profile's secret once one is opened.
     let mut output = headless::Output::default();
     let outcome = match cli.command {
@@ -192,7 +202,7 @@ async fn main() -> ExitCode {
             Ok(page) => return finish(output.emit(&String::from_utf8_lossy(&page)), &output),
             Err(error) => Err(error).wrap_err("writing the man page"),
         },
-        Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset).await,
+        Some(Command::Sandbox { port, reset }) => serve_sandbox(port, reset, cli.contacts).await,
         Some(Command::Backends) => {
             let mut backends = commands::list_backends(dirs.as_ref().map(Dirs::backends).as_deref());
             if let Some(config_file) = cli.config.clone().or_else(|| dirs.as_ref().map(Dirs::config_file)) {
@@ -228,15 +238,25 @@ fn finish(outcome: Result<(), headless::Failure>, output: &headless::Output) -> 
     }
 }
 
-async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
-    let path = sandbox::default_db_path().ok_or_else(|| eyre!("no data directory for the sandbox database"))?;
+/// `rolo sandbox`: every dialect in one file, the default one or, with `--contacts N`, the one
+/// holding N contacts per dialect (seeded on first use, as the embedded sandbox's are).
+async fn serve_sandbox(port: u16, reset: bool, contacts: Option<u64>) -> Result<()> {
+    let path = match contacts {
+        None => sandbox::default_db_path(),
+        Some(n) => sandbox::contacts_db_path(None, n),
+    };
+    let path = path.ok_or_else(|| eyre!("no data directory for the sandbox database"))?;
     if reset {
-        sandbox::reset(&path).wrap_err("resetting the sandbox")?;
+        sandbox::reset(&path, contacts).wrap_err("resetting the sandbox")?;
         println!("Sandbox reset: {}", path.display());
         return Ok(());
     }
+    if let Some(n) = contacts {
+        announce_seeding(Some(path.clone()), n);
+    }
     let token = "sandbox".to_string();
-    let server = sandbox::start(SandboxOptions { storage: Storage::File(path.clone()), port, token: token.clone() })
+    let storage = Storage::File(path.clone());
+    let server = sandbox::start(SandboxOptions { storage, port, token: token.clone(), contacts })
         .await
         .wrap_err("starting the sandbox")?;
     println!("rolo sandbox on http://{} (database {})", server.addr(), path.display());
@@ -254,6 +274,14 @@ async fn serve_sandbox(port: u16, reset: bool) -> Result<()> {
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// Says so before a first `--contacts N` seeding (seconds per 100,000 contacts), on stderr
+/// before any screen is drawn.
+fn announce_seeding(path: Option<PathBuf>, contacts: u64) {
+    if let Some(path) = path.filter(|path| !path.exists()) {
+        eprintln!("rolo: seeding {contacts} contacts into {} (once: the file is kept)", path.display());
+    }
 }
 
 async fn check(config_path: Option<PathBuf>, profile: Option<String>, dirs: Option<Dirs>) -> Result<()> {

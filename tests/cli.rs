@@ -217,3 +217,59 @@ fn rolo_backends_lists_the_files_profiles_name_by_path() {
     assert!(stdout[at..].contains("(profile old)\n    error: ") && stdout[at..].contains("lable"), "{stdout}");
     assert_eq!(stdout.matches("corporatemerch").count(), 1, "a profile naming a built-in adds nothing: {stdout}");
 }
+
+#[test]
+fn contacts_n_seeds_a_file_per_vendor_once_whose_last_contact_saves() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |dialect: &str, args: &[&str]| {
+        let output = rolo(home.path()).args(["--sandbox", dialect, "--contacts", "400"]).args(args).output().unwrap();
+        assert!(output.status.success(), "{dialect} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    for dialect in rolo::sandbox::dialects().iter().map(|d| d.name()) {
+        let listed = run(dialect, &["list", "--json"]);
+        let rows = listed.as_array().unwrap();
+        assert_eq!(rows.len(), 400, "{dialect}");
+        let database = home.path().join(format!("data/rolo/sandbox-{dialect}-400.sqlite3"));
+        assert!(database.is_file(), "{}", database.display());
+        // The last one is synthetic; the vendor's own rules take it back with a change.
+        let id = rows[399]["id"].as_str().map_or_else(|| rows[399]["id"].to_string(), str::to_owned);
+        run(dialect, &["update", &id, "First name=Zoë", "--json"]);
+        // The file is reused, edits and all.
+        let stored = run(dialect, &["get", &id, "--json"]).to_string();
+        assert!(stored.contains("Zoë"), "{dialect}: {stored}");
+    }
+    assert!(!home.path().join("data/rolo/sandbox.sqlite3").exists(), "the standard sandbox is left alone");
+}
+
+#[test]
+fn contacts_n_with_sandbox_reset_without_a_config_and_with_a_profile() {
+    let home = tempfile::tempdir().unwrap();
+    let output = rolo(home.path()).args(["sandbox", "--contacts", "300", "--reset"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let database = home.path().join("data/rolo/sandbox-300.sqlite3");
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&database.display().to_string()));
+    let store = rusqlite::Connection::open(&database).unwrap();
+    let counts: Vec<(String, i64)> = store
+        .prepare("SELECT dialect, COUNT(*) FROM contacts GROUP BY dialect ORDER BY dialect")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(counts.len(), rolo::sandbox::dialects().len());
+    assert!(counts.iter().all(|(_, n)| *n == 300), "{counts:?}");
+
+    // Without a config, --contacts alone is the default vendor's sandbox.
+    let output = rolo(home.path()).args(["--contacts", "270", "list", "--csv"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 271, "a heading and 270 rows");
+    assert!(home.path().join("data/rolo/sandbox-corporatemerch-270.sqlite3").is_file());
+
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[profiles.acme]\nbackend = \"corporatemerch\"\nsecret_env = \"ROLO_TEST_TOKEN\"\n")
+        .unwrap();
+    let (code, stderr) = refused(home.path(), &config, &["--contacts", "10", "list"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("--contacts seeds the sandbox") && stderr.contains("acme"), "{stderr}");
+}

@@ -177,6 +177,7 @@ async fn a_wrong_token_says_401_and_reload_retries() {
         storage: rolo::sandbox::Storage::Memory,
         port: 0,
         token: common::TOKEN.into(),
+        contacts: None,
     })
     .await
     .unwrap();
@@ -223,4 +224,30 @@ async fn a_server_that_never_answers_times_out_with_a_message() {
     let screen = app.screen();
     assert!(screen.contains("Loading contacts failed: No answer within 0.3 s"), "{screen}");
     holder.abort();
+}
+
+#[tokio::test]
+async fn a_synthetic_contact_past_the_standard_people_opens_and_saves() {
+    let mut app = common::start_seeded(CM, Some(300), 120, 40).await;
+    let before = app.stored(CM, "300");
+    let email = text(&before, "email");
+    assert!(email.contains("300@example."), "synthetic addresses carry their number: {email}");
+    // The filter pulls in the pages after the first until the contact is loaded.
+    app.press(KeyCode::Char('/'));
+    app.type_text(&email);
+    app.settle().await;
+    app.press(KeyCode::Enter);
+    app.press(KeyCode::Enter);
+    let form = app.runtime.state.form.as_ref().expect("Enter opens the form");
+    assert_eq!(form.draft.loaded.id, "300", "the contact with that address");
+    app.settle().await;
+    app.focus_field("city");
+    app.replace_text("Trois-Rivières");
+    app.ctrl('s');
+    app.settle().await;
+    let screen = app.screen();
+    assert!(screen.contains("✓ Stored: 200"), "the dialect's rules accept it:\n{screen}");
+    let after = app.stored(CM, "300");
+    assert_eq!(text(&after, "city"), "Trois-Rivières");
+    assert_eq!(after["email"], before["email"], "untouched fields are kept");
 }

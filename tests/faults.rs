@@ -16,9 +16,14 @@ fn json_fault(status: u16, body: &str) -> Fault {
 
 /// rolo against a sandbox that answers with `fault` from the very first request.
 async fn start_faulty(fault: Fault) -> (common::App, sandbox::Sandbox) {
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
-        .await
-        .unwrap();
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    })
+    .await
+    .unwrap();
     server.set_fault(Some(fault));
     let url = server.base_url(CM);
     let app = common::start_at(CM, &url, common::TOKEN, Duration::from_secs(2), (120, 30)).await;
@@ -27,9 +32,14 @@ async fn start_faulty(fault: Fault) -> (common::App, sandbox::Sandbox) {
 
 #[tokio::test]
 async fn a_read_that_meets_503s_is_retried_and_the_status_line_says_so() {
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
-        .await
-        .unwrap();
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    })
+    .await
+    .unwrap();
     let mut app = common::start_at(CM, &server.base_url(CM), common::TOKEN, Duration::from_secs(2), (120, 30)).await;
     server.set_fault(Some(Fault { times: Some(2), ..json_fault(503, r#"{"message":"Service Unavailable"}"#) }));
     app.press(KeyCode::Char('r'));
@@ -41,9 +51,14 @@ async fn a_read_that_meets_503s_is_retried_and_the_status_line_says_so() {
 
 #[tokio::test]
 async fn a_429_waits_as_long_as_retry_after_says() {
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
-        .await
-        .unwrap();
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    })
+    .await
+    .unwrap();
     let mut app = common::start_at(CM, &server.base_url(CM), common::TOKEN, Duration::from_secs(2), (120, 30)).await;
     let limited = Fault {
         times: Some(1),
@@ -137,9 +152,14 @@ async fn an_error_body_of_an_unknown_dialect_still_reads_as_a_status() {
 
 #[tokio::test]
 async fn tls_to_a_plain_http_server_fails_clearly() {
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
-        .await
-        .unwrap();
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    })
+    .await
+    .unwrap();
     let url = server.base_url(CM).replace("http://", "https://");
     let mut app = common::start_at(CM, &url, common::TOKEN, Duration::from_secs(2), (120, 30)).await;
     let screen = app.screen();
@@ -149,9 +169,14 @@ async fn tls_to_a_plain_http_server_fails_clearly() {
 #[tokio::test]
 async fn a_server_that_hangs_is_abandoned_after_the_timeout() {
     let fault = Fault { delivery: Delivery::Hang, ..json_fault(200, "{}") };
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
-        .await
-        .unwrap();
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    })
+    .await
+    .unwrap();
     server.set_fault(Some(fault));
     let url = server.base_url(CM);
     let mut app = common::start_at(CM, &url, common::TOKEN, Duration::from_millis(200), (120, 30)).await;
@@ -161,9 +186,14 @@ async fn a_server_that_hangs_is_abandoned_after_the_timeout() {
 
 #[tokio::test]
 async fn esc_abandons_a_page_that_does_not_come() {
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
-        .await
-        .unwrap();
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    })
+    .await
+    .unwrap();
     let mut app = common::start_at(CM, &server.base_url(CM), common::TOKEN, Duration::from_secs(30), (120, 30)).await;
     server.set_fault(Some(Fault { delivery: Delivery::Hang, ..json_fault(200, "{}") }));
     app.press(KeyCode::Char('r'));

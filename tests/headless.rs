@@ -29,7 +29,12 @@ impl Env {
     fn new() -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         let server = runtime
-            .block_on(sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.into() }))
+            .block_on(sandbox::start(SandboxOptions {
+                storage: Storage::Memory,
+                port: 0,
+                token: TOKEN.into(),
+                contacts: None,
+            }))
             .expect("sandbox starts");
         let home = tempfile::tempdir().unwrap();
         let config = home.path().join("config.toml");

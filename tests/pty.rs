@@ -255,6 +255,7 @@ fn a_secret_never_reaches_the_screen_the_log_or_the_data_dir() {
         storage: rolo::sandbox::Storage::Memory,
         port: 0,
         token: SECRET.into(),
+        contacts: None,
     }));
     let server = server.expect("sandbox");
     // Insighto puts the key in the URL, the hardest place to keep it out of sight.

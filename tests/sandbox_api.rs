@@ -9,7 +9,9 @@ const TOKEN: &str = "sandbox-test-token";
 const DIALECT: &str = "corporatemerch";
 
 async fn start(storage: Storage) -> Sandbox {
-    sandbox::start(SandboxOptions { storage, port: 0, token: TOKEN.to_owned() }).await.expect("sandbox starts")
+    sandbox::start(SandboxOptions { storage, port: 0, token: TOKEN.to_owned(), contacts: None })
+        .await
+        .expect("sandbox starts")
 }
 
 /// A response's status, `Content-Type` and JSON body.
@@ -357,7 +359,7 @@ async fn file_database_persists_and_resets() {
     let total = get(&sb, "/contacts").await.body["meta"]["total"].clone();
     sb.shutdown().await;
 
-    sandbox::reset(&path).expect("reset");
+    sandbox::reset(&path, None).expect("reset");
     let sb = start(Storage::File(path)).await;
     assert_eq!(get(&sb, "/contacts/2").await.body["data"]["city"], original);
     assert_eq!(get(&sb, "/contacts").await.body["meta"]["total"], total);
@@ -410,4 +412,64 @@ fn default_db_path_is_in_the_data_dir() {
         assert!(path.ends_with("sandbox.sqlite3"));
         assert!(path.to_string_lossy().contains("rolo"));
     }
+}
+
+/// Contacts per dialect in the scale tests: past the standard 260, not a whole number of pages.
+const MANY: u64 = 2_503;
+
+async fn start_with(contacts: Option<u64>) -> Sandbox {
+    let opts = SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.to_owned(), contacts };
+    sandbox::start(opts).await.expect("sandbox starts")
+}
+
+/// Every contact of `dialect`, listed with rolo's own client page after page to the end, and
+/// the total the server gave.
+async fn list_all(sb: &Sandbox, dialect: &str) -> (Vec<rolo::record::Contact>, Option<u64>) {
+    let backend = std::sync::Arc::new(rolo::backend::find(dialect, None).expect("built-in backend"));
+    let vars = [("workspaceId".to_owned(), sandbox::BIRD_WORKSPACE.to_owned())].into();
+    let secret = Some(secrecy::SecretString::from(TOKEN.to_owned()));
+    let client =
+        rolo::http::Client::new(backend, &sb.base_url(dialect), secret, vars, Default::default()).expect("client");
+    let mut pager = client.pager();
+    let mut contacts = Vec::new();
+    while let Some(request) = pager.next().cloned() {
+        let mut page = client.list(&request).await.expect("a page");
+        contacts.extend(pager.take(&mut page));
+    }
+    assert!(matches!(pager.progress(), rolo::http::Progress::Complete), "{dialect}: {:?}", pager.progress());
+    (contacts, pager.total())
+}
+
+#[tokio::test]
+async fn thousands_of_contacts_page_to_the_end_in_every_dialect_the_same_each_time() {
+    let (many, again, standard) =
+        (start_with(Some(MANY)).await, start_with(Some(MANY)).await, start(Storage::Memory).await);
+    for dialect in sandbox::dialects().iter().map(|d| d.name()) {
+        let (contacts, total) = list_all(&many, dialect).await;
+        assert_eq!(contacts.len() as u64, MANY, "{dialect}");
+        assert!(total.is_none_or(|total| total == MANY), "{dialect}: total {total:?}");
+        let (repeated, _) = list_all(&again, dialect).await;
+        assert!(
+            contacts.iter().zip(&repeated).all(|(a, b)| (&a.id, &a.record) == (&b.id, &b.record)),
+            "{dialect}: a second seeding differs"
+        );
+        // The crowd starts with the standard people, as they are without --contacts.
+        let (people, _) = list_all(&standard, dialect).await;
+        assert_eq!(people.len(), 260, "{dialect}");
+        assert!(
+            people.iter().zip(&contacts).all(|(a, b)| (&a.id, &a.record) == (&b.id, &b.record)),
+            "{dialect}: the standard people come first"
+        );
+        let emails: std::collections::HashSet<String> =
+            contacts.iter().map(|c| c.record.to_string()).filter_map(|text| first_email(&text)).collect();
+        assert!(emails.len() as u64 > MANY * 3 / 4, "{dialect}: {} distinct e-mail addresses", emails.len());
+    }
+}
+
+/// The first e-mail address in a record's JSON text.
+fn first_email(text: &str) -> Option<String> {
+    let at = text.find("@example.")?;
+    let start = text[..at].rfind('"')? + 1;
+    let end = at + text[at..].find('"')?;
+    Some(text[start..end].to_owned())
 }

@@ -280,8 +280,12 @@ fn sandbox_client(
 }
 
 async fn sandbox() -> rolo::sandbox::Sandbox {
-    let options =
-        rolo::sandbox::SandboxOptions { storage: rolo::sandbox::Storage::Memory, port: 0, token: common::TOKEN.into() };
+    let options = rolo::sandbox::SandboxOptions {
+        storage: rolo::sandbox::Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    };
     rolo::sandbox::start(options).await.expect("sandbox starts")
 }
 

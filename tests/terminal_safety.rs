@@ -246,9 +246,14 @@ async fn a_field_given_twice_is_refused_and_nothing_is_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_update_whose_answer_cannot_be_written_says_the_change_was_stored() {
     use rolo::sandbox::{self, SandboxOptions, Storage};
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: common::TOKEN.into() })
-        .await
-        .unwrap();
+    let server = sandbox::start(SandboxOptions {
+        storage: Storage::Memory,
+        port: 0,
+        token: common::TOKEN.into(),
+        contacts: None,
+    })
+    .await
+    .unwrap();
     let home = tempfile::tempdir().unwrap();
     let config = config(home.path(), &server.base_url("corporatemerch"));
     let mut command = rolo(home.path(), &config, &["update", "3", "city=Ghent"]);

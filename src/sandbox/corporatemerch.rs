@@ -182,15 +182,15 @@ fn not_found() -> Response {
     laravel::message(StatusCode::NOT_FOUND, "Contact not found.")
 }
 
-/// Seeds the dialect with the shared seed people as contacts 1, 2, 3, …
-pub(crate) fn seed(store: &Store) -> Result<(), StoreError> {
+/// Seeds the dialect with `count` of the shared seed people as contacts 1, 2, 3, …
+pub(crate) fn seed(store: &Store, count: u64) -> Result<(), StoreError> {
     let mut rng = Rng::new(0x00C0_4F04_A7E4_C400);
-    let docs: Vec<NewDoc> = seed::people()
-        .iter()
-        .zip(1_i64..)
-        .map(|(person, id)| NewDoc { id: id.to_string(), seq: id, body: seed_contact(id, person, &mut rng) })
-        .collect();
-    store.insert_all(NAME, &docs)
+    let docs = seed::crowd(count).zip(1_i64..).map(|(person, id)| NewDoc {
+        id: id.to_string(),
+        seq: id,
+        body: seed_contact(id, &person, &mut rng),
+    });
+    store.insert_all(NAME, docs)
 }
 
 fn seed_contact(id: i64, p: &Person, rng: &mut Rng) -> Value {

@@ -50,8 +50,8 @@ pub(crate) fn routes(state: AppState) -> Router {
 }
 
 /// Seeds the dialect with the shared seed people.
-pub(crate) fn seed(store: &Store) -> Result<(), StoreError> {
-    store.insert_all(NAME, &seeding::docs())
+pub(crate) fn seed(store: &Store, count: u64) -> Result<(), StoreError> {
+    store.insert_all(NAME, seeding::docs(count))
 }
 
 async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {

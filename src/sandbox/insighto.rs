@@ -49,8 +49,8 @@ pub(crate) fn routes(state: AppState) -> Router {
 }
 
 /// Seeds the dialect with the shared seed people.
-pub(crate) fn seed(store: &Store) -> Result<(), StoreError> {
-    store.insert_all(NAME, &seeding::docs())
+pub(crate) fn seed(store: &Store, count: u64) -> Result<(), StoreError> {
+    store.insert_all(NAME, seeding::docs(count))
 }
 
 /// Only `?api_key=` counts: the docs say Bearer headers do not work for API keys.

@@ -3,10 +3,11 @@
 //! Each vendor dialect lives in its own module and is served under its own path prefix
 //! (`/corporatemerch/v2`, …), so one server on one port stands in for every vendor. The
 //! records are JSON documents in one SQLite table keyed by dialect, seeded with the same
-//! deterministic people for every dialect.
+//! deterministic people for every dialect: the 260 standard ones, or as many as
+//! [`SandboxOptions::contacts`] asks for, to try rolo at scale.
 //!
 //! Adding a dialect: a sibling module exposing `NAME`, `PREFIX`, `CREDENTIAL`,
-//! `routes(AppState) -> Router` and `seed(&Store)`, listed in `DIALECTS` (with the path
+//! `routes(AppState) -> Router` and `seed(&Store, count)`, listed in `DIALECTS` (with the path
 //! variables its clients need). The rest of rolo learns the dialects from [`dialects`].
 
 mod bird;
@@ -58,6 +59,9 @@ pub struct SandboxOptions {
     pub port: u16,
     /// The credential every dialect expects (as its bearer token, API key, …).
     pub token: String,
+    /// How many contacts a dialect is seeded with when it has none: `None`, the 260 standard
+    /// people; `Some(n)`, the first `n` of a deterministic crowd that starts with them.
+    pub contacts: Option<u64>,
 }
 
 /// A canned answer that replaces every dialect response while it is set (tests only).
@@ -136,7 +140,8 @@ pub struct Dialect {
     /// The path variables (`{name}` in the backend's paths) a client needs, with their values.
     vars: &'static [(&'static str, &'static str)],
     routes: fn(AppState) -> Router,
-    seed: fn(&Store) -> Result<(), StoreError>,
+    /// Seeds this many contacts.
+    seed: fn(&Store, u64) -> Result<(), StoreError>,
 }
 
 impl Dialect {
@@ -154,6 +159,17 @@ impl Dialect {
     /// profile's `vars` would give them.
     pub fn vars(&self) -> &'static [(&'static str, &'static str)] {
         self.vars
+    }
+
+    /// Seeds this dialect in a file database (created if needed) with `contacts` contacts,
+    /// unless it holds records already: a file from an earlier run is used as it is, and
+    /// [`start`] seeds the other dialects with the standard people.
+    pub fn seed_file(&self, path: &Path, contacts: u64) -> Result<(), SandboxError> {
+        let store = Store::open_file(path)?;
+        if store.count(self.name)? == 0 {
+            (self.seed)(&store, contacts)?;
+        }
+        Ok(())
     }
 }
 
@@ -229,9 +245,9 @@ pub struct Sandbox {
 /// Opens the storage, seeds every dialect that has no records, and starts serving on
 /// 127.0.0.1 from a tokio task.
 pub async fn start(opts: SandboxOptions) -> Result<Sandbox, SandboxError> {
-    let storage = opts.storage;
+    let (storage, contacts) = (opts.storage, opts.contacts);
     // Opening and seeding a file database is blocking disk work.
-    let store = tokio::task::spawn_blocking(move || open_seeded(&storage)).await??;
+    let store = tokio::task::spawn_blocking(move || open_seeded(&storage, contacts)).await??;
     let port = opts.port;
     let listener =
         TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await.map_err(|source| SandboxError::Bind { port, source })?;
@@ -251,19 +267,35 @@ pub async fn start(opts: SandboxOptions) -> Result<Sandbox, SandboxError> {
     Ok(Sandbox { state, stop: Some(stop), task: Some(task) })
 }
 
-/// Wipes a file database and seeds it again (creating it if needed).
-pub fn reset(path: &Path) -> Result<(), SandboxError> {
+/// Wipes a file database and seeds it again (creating it if needed), with `contacts` per
+/// dialect as in [`SandboxOptions::contacts`].
+pub fn reset(path: &Path, contacts: Option<u64>) -> Result<(), SandboxError> {
     let store = Store::open_file(path)?;
     store.clear()?;
     for dialect in DIALECTS {
-        (dialect.seed)(&store)?;
+        (dialect.seed)(&store, contacts.unwrap_or(STANDARD_PEOPLE))?;
     }
     Ok(())
 }
 
+/// How many contacts a dialect is seeded with unless asked for more or fewer.
+pub const STANDARD_PEOPLE: u64 = seed::PEOPLE as u64;
+
 /// The default file database: `<user data dir>/rolo/sandbox.sqlite3` (platform-specific).
 pub fn default_db_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().join("sandbox.sqlite3"))
+}
+
+/// The file database of a sandbox with `contacts` contacts, beside the default one and named
+/// after what it holds, so it is seeded once and reused: `sandbox-VENDOR-N.sqlite3` when only
+/// `dialect` is asked for (the others hold the standard people), `sandbox-N.sqlite3` when
+/// every dialect has `contacts`.
+pub fn contacts_db_path(dialect: Option<&str>, contacts: u64) -> Option<PathBuf> {
+    let name = match dialect {
+        Some(dialect) => format!("sandbox-{dialect}-{contacts}.sqlite3"),
+        None => format!("sandbox-{contacts}.sqlite3"),
+    };
+    default_db_path().map(|path| path.with_file_name(name))
 }
 
 impl Sandbox {
@@ -315,14 +347,14 @@ impl Drop for Sandbox {
     }
 }
 
-fn open_seeded(storage: &Storage) -> Result<Store, StoreError> {
+fn open_seeded(storage: &Storage, contacts: Option<u64>) -> Result<Store, StoreError> {
     let store = match storage {
         Storage::Memory => Store::open_memory()?,
         Storage::File(path) => Store::open_file(path)?,
     };
     for dialect in DIALECTS {
         if store.count(dialect.name)? == 0 {
-            (dialect.seed)(&store)?;
+            (dialect.seed)(&store, contacts.unwrap_or(STANDARD_PEOPLE))?;
         }
     }
     Ok(store)

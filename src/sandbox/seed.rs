@@ -3,7 +3,8 @@
 //! Every dialect seeds from the same list of [`Person`]s and maps them onto its own record
 //! shape, so the same people show up in every vendor's sandbox. A tiny SplitMix64 generator
 //! with fixed seeds keeps the data identical across runs and machines without pulling in a
-//! random-number crate.
+//! random-number crate. Past the 260 standard people, [`crowd`] goes on making synthetic ones
+//! from the same tables, one at a time, for trying rolo with a million contacts.
 
 mod locales;
 
@@ -124,6 +125,9 @@ pub enum Gender {
 /// One invented person, independent of any vendor's record shape.
 #[derive(Debug, Clone)]
 pub struct Person {
+    /// One of the standard [`PEOPLE`] (whose invented phone numbers can repeat), not a
+    /// synthetic one made past them.
+    pub standard: bool,
     /// Given name(s), often non-ASCII.
     pub first_name: String,
     /// Family name.
@@ -195,32 +199,145 @@ impl Person {
 
 /// The seed people, always the same ones in the same order.
 pub fn people() -> Vec<Person> {
-    let mut rng = Rng::new(0x0052_4F4C_4F5F_5345); // "ROLO_SE"
-    let total_weight: u64 = LOCALES.iter().map(|l| l.weight).sum();
-    let mut emails = HashSet::new();
-    let mut created = FIRST_CREATED;
-    (0..PEOPLE)
-        .map(|i| {
-            // The first page shows one person from every country; then it is weighted.
-            let locale = LOCALES.get(i).unwrap_or_else(|| weighted(&mut rng, total_weight));
-            created += rng.between(3_600, 4 * 86_400) / 60 * 60;
-            person(&mut rng, locale, created, &mut emails)
-        })
-        .collect()
+    crowd(PEOPLE as u64).collect()
 }
 
-fn weighted(rng: &mut Rng, total: u64) -> &'static Locale {
+/// `count` people, made one at a time in a fixed order: the standard [`PEOPLE`] first (as
+/// many of them as `count` asks for), then synthetic ones drawn from the same tables. Nothing
+/// grows with `count`: synthetic e-mail addresses and phone numbers are unique by construction,
+/// so only the standard people's addresses are remembered.
+pub fn crowd(count: u64) -> Crowd {
+    Crowd {
+        rng: Rng::new(0x0052_4F4C_4F5F_5345), // "ROLO_SE"
+        total_weight: LOCALES.iter().map(|l| l.weight).sum(),
+        emails: HashSet::new(),
+        created: FIRST_CREATED,
+        made: 0,
+        count,
+        numbered: [0; LOCALES.len()],
+    }
+}
+
+/// The iterator [`crowd`] returns.
+#[derive(Debug, Clone)]
+pub struct Crowd {
+    rng: Rng,
+    total_weight: u64,
+    /// The standard people's addresses, to number a repeated one (at most [`PEOPLE`]).
+    emails: HashSet<String>,
+    created: i64,
+    made: u64,
+    count: u64,
+    /// How many synthetic people each locale has had, which numbers their phones.
+    numbered: [u64; LOCALES.len()],
+}
+
+impl Iterator for Crowd {
+    type Item = Person;
+
+    fn next(&mut self) -> Option<Person> {
+        if self.made >= self.count {
+            return None;
+        }
+        let index = self.made;
+        self.made += 1;
+        let rng = &mut self.rng;
+        // The first page shows one person from every country; then it is weighted.
+        let locale = usize::try_from(index)
+            .ok()
+            .filter(|&i| i < LOCALES.len())
+            .unwrap_or_else(|| weighted(rng, self.total_weight));
+        let l = &LOCALES[locale];
+        if index < PEOPLE as u64 {
+            self.created += rng.between(3_600, 4 * 86_400) / 60 * 60;
+            return Some(person(rng, l, self.created, Kind::Standard(&mut self.emails)));
+        }
+        // Synthetic people arrive a few seconds apart, so a million fit before SEED_NOW.
+        self.created = (self.created + rng.between(1, 60)).min(SEED_NOW);
+        let nth = self.numbered[locale];
+        self.numbered[locale] += 1;
+        Some(person(rng, l, self.created, Kind::Synthetic { number: index + 1, nth, locale }))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.count - self.made).unwrap_or(usize::MAX);
+        (left, Some(left))
+    }
+}
+
+/// How a person's unique details are made.
+enum Kind<'a> {
+    /// One of the standard people: random phone digits, and a repeated address numbered.
+    Standard(&'a mut HashSet<String>),
+    /// A synthetic person: the address carries `number` (their position, past every standard
+    /// one), the phone number is the `nth` of their country `locale`'s.
+    Synthetic { number: u64, nth: u64, locale: usize },
+}
+
+fn weighted(rng: &mut Rng, total: u64) -> usize {
     let mut ticket = rng.below(total);
-    for locale in LOCALES {
+    for (i, locale) in LOCALES.iter().enumerate() {
         if ticket < locale.weight {
-            return locale;
+            return i;
         }
         ticket -= locale.weight;
     }
-    &LOCALES[0]
+    0
 }
 
-fn person(rng: &mut Rng, l: &'static Locale, created: i64, emails: &mut HashSet<String>) -> Person {
+/// The `nth` phone number of locale `locale`'s template: the template's digits run through a
+/// bijection of `0..10^digits`, so no two are equal, and a number another country's template
+/// could also make (the US and Canada share +1) is left out. `None` once a short template is
+/// used up.
+fn numbered_phone(locale: usize, nth: u64) -> Option<String> {
+    let template = LOCALES[locale].phone;
+    let digits = u32::try_from(template.matches('#').count()).ok()?;
+    let span = 10_u64.checked_pow(digits)?;
+    if nth >= span {
+        return None;
+    }
+    // Multiplying by a number coprime to 10 permutes 0..span; a large one makes neighbours
+    // look unrelated (the golden ratio's 64-bit constant, nudged to end in 3).
+    const SCATTER: u128 = 11_400_714_819_323_198_483;
+    let span_wide = u128::from(span);
+    let mut value = u64::try_from((u128::from(nth + 1) * (SCATTER % span_wide)) % span_wide).ok()?;
+    let mut filled: Vec<char> = template.chars().collect();
+    for c in filled.iter_mut().rev().filter(|c| **c == '#') {
+        *c = char::from(b'0' + u8::try_from(value % 10).unwrap_or(0));
+        value /= 10;
+    }
+    let phone: String = filled.into_iter().collect();
+    let e164 = e164_digits(&phone);
+    let shared = LOCALES.iter().enumerate().any(|(i, other)| i != locale && fits(other.phone, &e164));
+    (!shared).then_some(phone)
+}
+
+/// Whether a template could make the number with these E.164 digits.
+fn fits(template: &str, e164: &str) -> bool {
+    let pattern = e164_digits(template);
+    pattern.len() == e164.len() && pattern.chars().zip(e164.chars()).all(|(p, d)| p == '#' || p == d)
+}
+
+/// The `+`, digits and `#` placeholders of a phone number or template.
+fn e164_digits(phone: &str) -> String {
+    phone.chars().filter(|c| *c == '+' || *c == '#' || c.is_ascii_digit()).collect()
+}
+
+/// Hands each phone number to one contact only, for vendors that want them unique. The
+/// standard people's invented numbers can repeat, so theirs are remembered (at most
+/// [`PEOPLE`]); a synthetic person's is unique among its kind and only checked against them.
+#[derive(Debug, Default)]
+pub struct PhoneBook(HashSet<String>);
+
+impl PhoneBook {
+    /// The person's number in E.164 form, unless another contact already has it.
+    pub fn claim(&mut self, person: &Person) -> Option<String> {
+        let phone = person.e164()?;
+        if person.standard { self.0.insert(phone.clone()) } else { !self.0.contains(&phone) }.then_some(phone)
+    }
+}
+
+fn person(rng: &mut Rng, l: &'static Locale, created: i64, mut kind: Kind<'_>) -> Person {
     let gender = if rng.chance(50) { Gender::Male } else { Gender::Female };
     let given = pick_str(rng, if gender == Gender::Male { l.male } else { l.female });
     let family = pick_str(rng, l.last);
@@ -231,7 +348,12 @@ fn person(rng: &mut Rng, l: &'static Locale, created: i64, emails: &mut HashSet<
     };
     let (first_name, first_ascii) = spelling(given, l.umlaut_e);
     let (last_name, last_ascii) = spelling(family, l.umlaut_e);
-    let email = unique_email(rng, &first_ascii, &last_ascii, l.tld, emails);
+    let local = local_part(rng, &first_ascii, &last_ascii);
+    let email = match &mut kind {
+        Kind::Standard(taken) => unique_email(&local, l.tld, taken),
+        // Standard addresses are numbered 2, 3, … only on a clash, never past PEOPLE.
+        Kind::Synthetic { number, .. } => format!("{local}{number}@example.{}", l.tld),
+    };
 
     let &(city, region, postal_code) = rng.pick(l.places).unwrap_or(&("", "", ""));
     let street_template = pick_str(rng, l.streets);
@@ -240,11 +362,16 @@ fn person(rng: &mut Rng, l: &'static Locale, created: i64, emails: &mut HashSet<
         let unit_template = pick_str(rng, l.units);
         fill(rng, unit_template, 1, 40)
     });
-    let phone = rng.chance(85).then(|| fill(rng, l.phone, 0, 9));
+    let standard = matches!(kind, Kind::Standard(_));
+    let phone = match kind {
+        Kind::Standard(_) => rng.chance(85).then(|| fill(rng, l.phone, 0, 9)),
+        Kind::Synthetic { nth, locale, .. } => rng.chance(85).then(|| numbered_phone(locale, nth)).flatten(),
+    };
     let job_title =
         if !l.titles.is_empty() && rng.chance(45) { pick_str(rng, l.titles) } else { pick_str(rng, TITLES) };
     let updated = if rng.chance(35) { created } else { (created + rng.between(3_600, 500 * 86_400)).min(SEED_NOW) };
     Person {
+        standard,
         first_name,
         last_name,
         gender,
@@ -296,12 +423,11 @@ fn spelling(entry: &str, umlaut_e: bool) -> (String, String) {
     }
 }
 
-fn unique_email(rng: &mut Rng, first: &str, last: &str, tld: &str, taken: &mut HashSet<String>) -> String {
-    let local = if rng.chance(20) {
-        format!("{}{last}", first.chars().next().unwrap_or('x'))
-    } else {
-        format!("{first}.{last}")
-    };
+fn local_part(rng: &mut Rng, first: &str, last: &str) -> String {
+    if rng.chance(20) { format!("{}{last}", first.chars().next().unwrap_or('x')) } else { format!("{first}.{last}") }
+}
+
+fn unique_email(local: &str, tld: &str, taken: &mut HashSet<String>) -> String {
     let mut candidate = format!("{local}@example.{tld}");
     let mut n = 2;
     while !taken.insert(candidate.clone()) {

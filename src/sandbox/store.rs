@@ -166,7 +166,8 @@ impl Store {
     }
 
     /// Inserts many records in one transaction (seeding), replacing rows with the same id.
-    pub fn insert_all(&self, dialect: &str, docs: &[NewDoc]) -> Result<(), StoreError> {
+    /// The records are taken one at a time, so a million need not be in memory at once.
+    pub fn insert_all(&self, dialect: &str, docs: impl IntoIterator<Item = NewDoc>) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         {
@@ -201,7 +202,7 @@ mod tests {
             .zip(1..)
             .map(|(email, n)| NewDoc { id: n.to_string(), seq: n, body: json!({ "email": email, "n": n }) })
             .collect();
-        store.insert_all("d", &docs).expect("insert");
+        store.insert_all("d", docs).expect("insert");
         assert_eq!(store.find_ids("d", "$.email", "b@x.com", false).expect("find"), vec!["3"]);
         assert_eq!(store.find_ids("d", "$.email", "b@x.com", true).expect("find"), vec!["2", "3"]);
         assert!(store.find_ids("d", "$.n", "1", false).expect("find").is_empty());
@@ -213,7 +214,7 @@ mod tests {
         let store = Store::open_memory().expect("open");
         let docs: Vec<NewDoc> =
             [3, 1, 2].iter().map(|&n| NewDoc { id: n.to_string(), seq: n, body: json!({ "id": n }) }).collect();
-        store.insert_all("d", &docs).expect("insert");
+        store.insert_all("d", docs).expect("insert");
         assert_eq!(store.count("d").expect("count"), 3);
         assert_eq!(store.count("other").expect("count"), 0);
         let page = store.page("d", 1, 5).expect("page");

@@ -39,7 +39,12 @@ pub struct App {
 
 /// Starts a sandbox speaking `dialect` and rolo against it, and waits for the first page.
 pub async fn start(dialect: &str, width: u16, height: u16) -> App {
-    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.into() })
+    start_seeded(dialect, None, width, height).await
+}
+
+/// As [`start`], with the sandbox seeded with `contacts` per dialect (`None`: the standard 260).
+pub async fn start_seeded(dialect: &str, contacts: Option<u64>, width: u16, height: u16) -> App {
+    let server = sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.into(), contacts })
         .await
         .expect("sandbox starts");
     let base_url = server.base_url(dialect);

@@ -15,7 +15,7 @@ pub const TOKEN: &str = "sandbox-test-token";
 
 /// A fresh in-memory sandbox on a free port.
 pub async fn start() -> Sandbox {
-    let opts = SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.to_owned() };
+    let opts = SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.to_owned(), contacts: None };
     sandbox::start(opts).await.expect("sandbox starts")
 }
 

@@ -2,14 +2,12 @@
 //! and phone identifiers, attributes of every value type, and list and account memberships.
 //! A few are anonymous website visitors known only by a visitor id.
 
-use std::collections::HashSet;
-
 use serde_json::{Map, Value, json};
 
 use super::model;
 use crate::sandbox::BIRD_WORKSPACE;
 use crate::sandbox::formats::utc_millis;
-use crate::sandbox::seed::{self, Person, Rng};
+use crate::sandbox::seed::{self, Person, PhoneBook, Rng};
 use crate::sandbox::store::NewDoc;
 
 const LABELS: &[&str] = &["vip", "newsletter", "partner", "lead", "wholesale", "event-2024", "beta"];
@@ -20,22 +18,18 @@ struct Pools {
     accounts: Vec<String>,
 }
 
-/// One record per seed person, in creation order.
-pub(super) fn docs() -> Vec<NewDoc> {
+/// One record per seed person (`count` of them), in creation order.
+pub(super) fn docs(count: u64) -> impl Iterator<Item = NewDoc> {
     let mut rng = Rng::new(0x0B12_D000_5EED_0004);
     let pools = Pools { lists: (0..6).map(|_| rng.uuid()).collect(), accounts: (0..4).map(|_| rng.uuid()).collect() };
     // Identifiers belong to one contact only, and the invented phone numbers can repeat.
-    let mut phones = HashSet::new();
-    seed::people()
-        .iter()
-        .zip(1_i64..)
-        .map(|(person, seq)| {
-            let id = rng.uuid();
-            let phone = person.e164().filter(|p| phones.insert(p.clone()));
-            let body = contact(&id, person, phone, &pools, &mut rng);
-            NewDoc { id, seq, body }
-        })
-        .collect()
+    let mut phones = PhoneBook::default();
+    seed::crowd(count).zip(1_i64..).map(move |(person, seq)| {
+        let id = rng.uuid();
+        let phone = phones.claim(&person);
+        let body = contact(&id, &person, phone, &pools, &mut rng);
+        NewDoc { id, seq, body }
+    })
 }
 
 fn contact(id: &str, p: &Person, phone: Option<String>, pools: &Pools, rng: &mut Rng) -> Value {

@@ -1,31 +1,25 @@
 //! Informly seed records: the shared seed people as contacts of one organization, a few of
 //! them reachable by phone only, spread over a handful of segments.
 
-use std::collections::HashSet;
-
 use serde_json::{Value, json};
 
 use crate::sandbox::formats::utc_seconds;
-use crate::sandbox::seed::{self, Person, Rng};
+use crate::sandbox::seed::{self, Person, PhoneBook, Rng};
 use crate::sandbox::store::NewDoc;
 
-/// One record per seed person, in creation order.
-pub(super) fn docs() -> Vec<NewDoc> {
+/// One record per seed person (`count` of them), in creation order.
+pub(super) fn docs(count: u64) -> impl Iterator<Item = NewDoc> {
     let mut rng = Rng::new(0x1F0B_1A11_5EED_0001);
     let organization = rng.uuid();
     let segments: Vec<String> = (0..6).map(|_| rng.uuid()).collect();
     // Phone numbers are unique within an organization, and the invented ones can repeat.
-    let mut phones = HashSet::new();
-    seed::people()
-        .iter()
-        .zip(1_i64..)
-        .map(|(person, seq)| {
-            let id = rng.uuid();
-            let phone = person.e164().filter(|p| phones.insert(p.clone()));
-            let body = contact(&id, person, phone, &organization, &segments, &mut rng);
-            NewDoc { id, seq, body }
-        })
-        .collect()
+    let mut phones = PhoneBook::default();
+    seed::crowd(count).zip(1_i64..).map(move |(person, seq)| {
+        let id = rng.uuid();
+        let phone = phones.claim(&person);
+        let body = contact(&id, &person, phone, &organization, &segments, &mut rng);
+        NewDoc { id, seq, body }
+    })
 }
 
 fn contact(

@@ -18,23 +18,19 @@ struct Pools {
     widgets: Vec<String>,
 }
 
-/// One record per seed person, in creation order.
-pub(super) fn docs() -> Vec<NewDoc> {
+/// One record per seed person (`count` of them), in creation order.
+pub(super) fn docs(count: u64) -> impl Iterator<Item = NewDoc> {
     let mut rng = Rng::new(0x1A51_6470_5EED_0002);
     let pools = Pools {
         organization: rng.uuid(),
         assistants: (0..3).map(|_| rng.uuid()).collect(),
         widgets: (0..2).map(|_| rng.uuid()).collect(),
     };
-    seed::people()
-        .iter()
-        .zip(1_i64..)
-        .map(|(person, seq)| {
-            let id = rng.uuid();
-            let body = contact(&id, person, &pools, &mut rng);
-            NewDoc { id, seq, body }
-        })
-        .collect()
+    seed::crowd(count).zip(1_i64..).map(move |(person, seq)| {
+        let id = rng.uuid();
+        let body = contact(&id, &person, &pools, &mut rng);
+        NewDoc { id, seq, body }
+    })
 }
 
 fn contact(id: &str, p: &Person, pools: &Pools, rng: &mut Rng) -> Value {

@@ -15,28 +15,25 @@ const TITLES: &[&str] = &["Sr.", "Sra.", "Dr.", "Dra.", "Mx."];
 const WON_REASONS: &[&str] = &["Mejor precio", "Atención personalizada", "Recomendación", "Plazo de entrega"];
 const PRODUCTS: &[&str] = &["Hipoteca fija", "Hipoteca variable", "Seguro de hogar", "Plan de pensiones", "Renting"];
 
-/// One record per seed person, ids counting up from 18001.
-pub(super) fn docs() -> Vec<NewDoc> {
+/// One record per seed person (`count` of them), ids counting up from 18001.
+pub(super) fn docs(count: u64) -> impl Iterator<Item = NewDoc> {
     let mut rng = Rng::new(0x0B1C_1EE5_5EED_0003);
-    let people = seed::people();
-    // Spanish-speaking people carry a second surname, drawn from their compatriots.
-    let surnames = |country: &str| -> Vec<&str> {
-        people.iter().filter(|p| p.country == country).map(|p| p.last_name.as_str()).collect()
+    // Spanish-speaking people carry a second surname, drawn from their standard compatriots.
+    let standard = seed::people();
+    let surnames = |country: &str| -> Vec<String> {
+        standard.iter().filter(|p| p.country == country).map(|p| p.last_name.clone()).collect()
     };
     let (spanish, mexican) = (surnames("ES"), surnames("MX"));
-    people
-        .iter()
-        .zip(FIRST_ID..)
-        .map(|(person, id)| {
-            let pool = match person.country {
-                "ES" => spanish.as_slice(),
-                "MX" => mexican.as_slice(),
-                _ => &[],
-            };
-            let second = rng.pick(pool).copied().filter(|s| *s != person.last_name);
-            NewDoc { id: id.to_string(), seq: id, body: contact(id, person, second, &mut rng) }
-        })
-        .collect()
+    seed::crowd(count).zip(FIRST_ID..).map(move |(person, id)| {
+        let pool = match person.country {
+            "ES" => spanish.as_slice(),
+            "MX" => mexican.as_slice(),
+            _ => &[],
+        };
+        let second = rng.pick(pool).map(String::as_str).filter(|s| *s != person.last_name);
+        let body = contact(id, &person, second, &mut rng);
+        NewDoc { id: id.to_string(), seq: id, body }
+    })
 }
 
 fn contact(id: i64, p: &Person, second_last_name: Option<&str>, rng: &mut Rng) -> Value {

@@ -7,7 +7,7 @@ use super::*;
 
 fn seeded() -> Vec<Value> {
     let store = Store::open_memory().expect("open");
-    seed(&store).expect("seed");
+    seed(&store, crate::sandbox::STANDARD_PEOPLE).expect("seed");
     let total = store.count(NAME).expect("count");
     store.page(NAME, 0, total).expect("page")
 }
