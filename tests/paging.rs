@@ -366,3 +366,23 @@ async fn the_search_waits_as_long_as_a_429_says_and_goes_on() {
     assert_eq!(app.runtime.state.list.contacts.len(), 300);
     assert_eq!(server.requests().len(), 4, "page 1, page 2 twice, page 3");
 }
+
+#[tokio::test]
+async fn a_contact_on_the_last_of_thirty_pages_is_found_by_email_from_the_first_screen() {
+    let mut app = common::start_seeded(CM, Some(3_000), 120, 40).await;
+    assert_eq!(app.runtime.state.list.contacts.len(), 100, "the first page is shown");
+    let email = app.stored(CM, "2990")["email"].as_str().expect("an email").to_string();
+    assert!(!app.runtime.state.list.contacts.iter().any(|c| c.id == "2990"), "not loaded yet");
+
+    app.press(KeyCode::Char('/'));
+    app.type_text(&email);
+    let line = filter_line(&mut app);
+    assert!(line.contains("searching: 100 of 3,000 loaded"), "{line}");
+    app.settle().await;
+    let line = filter_line(&mut app);
+    assert!(line.contains("1 of 3000 match") && !line.contains("searching"), "all 30 pages searched: {line}");
+    let list = &app.runtime.state.list;
+    let best = list.filter.visible(0).map(|i| list.contacts[i].id.clone());
+    assert_eq!(best.as_deref(), Some("2990"), "the contact with that email is the best match");
+    assert!(app.screen().contains(&email), "{}", app.screen());
+}
