@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 
-use rolo::app::{Filter, Form, Session, State};
+use rolo::app::{Filter, Form, Row, Session, State};
 use rolo::backend::{self, Backend};
 use rolo::record::Contact;
 use rolo::redact::Redactor;
@@ -66,19 +66,14 @@ fn loaded_state(backend: &Arc<Backend>) -> State {
         .map(|c| backend.columns.iter().map(|col| col.value.render(&c.record)).collect::<Vec<_>>().join(" "))
         .collect();
     state.list.filter.extend(texts);
-    state.list.contacts = contacts;
+    state.list.contacts = contacts.iter().map(|c| Row::new(backend, c)).collect();
     state
 }
 
 fn filtering(c: &mut Criterion) {
     let backend = backend();
     let state = loaded_state(&backend);
-    let texts: Vec<String> = state
-        .list
-        .contacts
-        .iter()
-        .map(|c| backend.columns.iter().map(|col| col.value.render(&c.record)).collect::<Vec<_>>().join(" "))
-        .collect();
+    let texts: Vec<String> = state.list.contacts.iter().map(|c| c.columns().collect::<Vec<_>>().join(" ")).collect();
     let mut filter = Filter::default();
     filter.extend(texts);
     // The first keystroke scans every contact; later ones re-check only the previous matches.
@@ -114,7 +109,7 @@ fn drawing(c: &mut Criterion) {
             terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
-    let selected = state.list.contacts[0].clone();
+    let selected = state.list.contacts[0].contact();
     state.form = Some(Form::open(&backend, selected));
     c.bench_function("draw form frame, 120x40", |b| {
         b.iter(|| {

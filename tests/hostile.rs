@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 
-use rolo::app::{Form, Overlay, Session, State};
+use rolo::app::{Form, Overlay, Row, Session, State};
 use rolo::backend::{self, Backend};
 use rolo::http::read_error_body;
 use rolo::record::{Contact, Draft, Input};
@@ -116,7 +116,7 @@ proptest! {
             (1..=30).filter_map(|i| Contact::from_record(&backend, hostile_record(i, &text))).collect();
         let texts: Vec<String> = contacts.iter().map(|_| text.clone()).collect();
         state.list.filter.extend(texts);
-        state.list.contacts = contacts.clone();
+        state.list.contacts = contacts.iter().map(|c| Row::new(&backend, c)).collect();
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let theme = Theme::default();
         let look = ui::Look { theme: &theme, secret: None };

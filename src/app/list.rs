@@ -6,7 +6,7 @@
 use ratatui_textarea::{Key, TextArea};
 
 use super::keymap::{Action, Context, Press};
-use super::{Effect, Filter, Form, Overlay, Purpose, Requests, State};
+use super::{Effect, Filter, Form, Overlay, Purpose, Requests, Row, State};
 use crate::backend::Backend;
 use crate::http::{HttpError, Page, Pager, Progress};
 use crate::record::Contact;
@@ -17,8 +17,8 @@ const PREFETCH_ROWS: usize = 40;
 /// The contacts loaded so far and how the user is looking at them.
 #[derive(Debug, Default)]
 pub struct ContactList {
-    /// Every contact loaded, in server order.
-    pub contacts: Vec<Contact>,
+    /// Every contact loaded, in server order, as the list shows it (not its whole record).
+    pub contacts: Vec<Row>,
     /// Fuzzy filter over `contacts`.
     pub filter: Filter,
     /// The filter being typed.
@@ -93,15 +93,16 @@ impl ContactList {
     }
 
     /// The contact under the cursor.
-    pub fn selected(&self) -> Option<&Contact> {
+    pub fn selected(&self) -> Option<&Row> {
         self.filter.visible(self.cursor).and_then(|i| self.contacts.get(i))
     }
 
     /// Puts a saved version of a contact in place of the old one.
     pub fn replace(&mut self, backend: &Backend, contact: Contact) {
         if let Some(index) = self.contacts.iter().position(|c| c.id == contact.id) {
-            self.filter.replace(index, &search_text(backend, &contact));
-            self.contacts[index] = contact;
+            let row = Row::new(backend, &contact);
+            self.filter.replace(index, &row.search_text());
+            self.contacts[index] = row;
         }
     }
 
@@ -141,23 +142,13 @@ impl ContactList {
     /// contact it was on (wherever the new matches rank it).
     fn add(&mut self, backend: &Backend, fresh: Vec<Contact>) {
         let selected = self.filter.visible(self.cursor);
-        let texts: Vec<String> = fresh.iter().map(|c| search_text(backend, c)).collect();
-        self.contacts.extend(fresh);
-        self.filter.extend(texts);
+        let rows: Vec<Row> = fresh.iter().map(|c| Row::new(backend, c)).collect();
+        self.filter.extend(rows.iter().map(Row::search_text));
+        self.contacts.extend(rows);
         if let Some(row) = selected.and_then(|index| self.filter.row_of(index)) {
             self.cursor = row;
         }
     }
-}
-
-/// The text the filter searches: every column, space-separated.
-pub fn search_text(backend: &Backend, contact: &Contact) -> String {
-    let mut text = String::new();
-    for column in &backend.columns {
-        text.push_str(&column.value.render(&contact.record));
-        text.push(' ');
-    }
-    text
 }
 
 pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<Effect> {
@@ -254,7 +245,7 @@ pub(super) fn show_response(state: &mut State) {
 }
 
 fn open_selected(state: &mut State) -> Vec<Effect> {
-    let Some(contact) = state.list.selected().cloned() else {
+    let Some(contact) = state.list.selected().map(Row::contact) else {
         return Vec::new();
     };
     // Opening a contact that has an unsent draft from an earlier run opens the draft.
@@ -313,8 +304,9 @@ mod tests {
         for id in 1..=100 {
             let record = json!({"id": id, "first_name": format!("Ada{id}"), "last_name": "Tester"});
             let contact = Contact::from_record(&backend, record).expect("has an id");
-            state.list.filter.extend([search_text(&backend, &contact)]);
-            state.list.contacts.push(contact);
+            let row = Row::new(&backend, &contact);
+            state.list.filter.extend([row.search_text()]);
+            state.list.contacts.push(row);
         }
         update(&mut state, Message::Resized { width, height });
         state

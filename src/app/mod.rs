@@ -16,6 +16,7 @@ pub mod palette;
 mod preview;
 mod requests;
 mod restore;
+mod row;
 mod sending;
 mod undo;
 
@@ -31,9 +32,10 @@ pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, FormMode, Outcome, ServerChange};
 pub use history::HistoryView;
-pub use list::{ContactList, search_text};
+pub use list::ContactList;
 pub use preview::Preview;
 pub use requests::{Purpose, Requests};
+pub use row::{Row, search_text};
 pub use sending::READ_ONLY;
 
 use crate::backend::Backend;

@@ -70,9 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
         let pointer = Cell::from(if selected { "▶" } else { " " });
         // Marks show as a column of their own (only while something is marked).
         let mark = marking.then(|| Cell::from(if state.bulk.marks.contains(&contact.id) { "●" } else { " " }));
-        let cells = mark
-            .into_iter()
-            .chain(backend.columns.iter().map(|c| Cell::from(super::shown(&c.value.render(&contact.record)))));
+        let cells = mark.into_iter().chain(contact.columns().map(|text| Cell::from(super::shown(text))));
         let style = if selected { theme.selected } else { Default::default() };
         Some(Row::new(std::iter::once(pointer).chain(cells)).style(style))
     });

@@ -14,7 +14,7 @@ use ratatui_textarea::{Key, TextArea};
 use serde_json::Value;
 
 use super::keymap::{Action, Context, Press, jump};
-use super::{Effect, Overlay, Purpose, State};
+use super::{Effect, Overlay, Purpose, Row, State};
 use crate::backend::{Backend, Widget};
 use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Outgoing, WriteOutcome, Written};
@@ -240,7 +240,7 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let targets: Vec<Contact> =
-        state.list.contacts.iter().filter(|c| state.bulk.marks.contains(&c.id)).cloned().collect();
+        state.list.contacts.iter().filter(|c| state.bulk.marks.contains(&c.id)).map(Row::contact).collect();
     if targets.is_empty() {
         let key = state.keymap.key_for(Context::List, Action::ToggleMark);
         state.notify(format!("No contact is marked: {key} marks the one under the cursor"), true);

@@ -113,7 +113,7 @@ fn a_value_the_form_cannot_edit_is_kept_and_the_note_under_it_says_why() {
     value["city"] = json!({"name": "Albany"});
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
-    state.list.contacts.push(contact);
+    state.list.contacts.push(Row::new(&backend, &contact));
     keys(&mut state, [press(KeyCode::Enter)]);
     let theme = Theme::default();
     let screen = frame(&state, &theme, 110, 40);
@@ -160,7 +160,7 @@ fn a_null_value_is_named_whether_focused_or_not() {
     let value = json!({"id": 7, "first_name": "Eva", "last_name": "Ruiz", "second_last_name": null});
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
-    state.list.contacts.push(contact);
+    state.list.contacts.push(Row::new(&backend, &contact));
     keys(&mut state, [press(KeyCode::Enter)]);
     focus(&mut state, "Second surname");
     let theme = Theme::default();
@@ -193,7 +193,7 @@ fn a_long_value_focused_afresh_shows_its_end_not_where_the_last_one_was_scrolled
     value["address2"] = json!("b".repeat(5_000));
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
-    state.list.contacts.push(contact);
+    state.list.contacts.push(Row::new(&backend, &contact));
     keys(&mut state, [press(KeyCode::Enter)]);
     let theme = Theme::default();
     let mut scroll = Scroll::default();

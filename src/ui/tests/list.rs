@@ -132,7 +132,7 @@ fn the_secret_the_look_carries_is_masked_wherever_a_record_shows_it() {
     let mut state = state_with(0);
     let contact = Contact::from_record(&backend, record(1, "Ada", "tok-0123456789abcdef")).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
-    state.list.contacts.push(contact);
+    state.list.contacts.push(Row::new(&backend, &contact));
     let secret = secrecy::SecretString::from("tok-0123456789abcdef".to_string());
     let redactor = crate::redact::Redactor::new(Some(&secret));
     let theme = Theme::default();

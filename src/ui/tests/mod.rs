@@ -19,7 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::{Look, Scroll, draw};
-use crate::app::{Effect, Message, Session, State, search_text, update};
+use crate::app::{Effect, Message, Row, Session, State, search_text, update};
 use crate::backend::{self, Backend};
 use crate::http::{Exchange, Fetched};
 use crate::record::Contact;
@@ -51,7 +51,7 @@ fn state_with(count: u32) -> State {
         let first = names[(i as usize - 1) % names.len()];
         let contact = Contact::from_record(&backend, record(i, first, &format!("Tester{i}"))).expect("has an id");
         state.list.filter.extend([search_text(&backend, &contact)]);
-        state.list.contacts.push(contact);
+        state.list.contacts.push(Row::new(&backend, &contact));
     }
     state
 }
@@ -61,7 +61,7 @@ fn form_state() -> State {
     let mut state = state_with(3);
     let effects = update(&mut state, Message::Key(press(KeyCode::Enter)));
     let Some(Effect::LoadContact { tag, .. }) = effects.first().cloned() else { panic!("Enter fetches: {effects:?}") };
-    let contact = state.list.contacts[0].clone();
+    let contact = state.list.contacts[0].contact();
     let fetched = Fetched { contact: Some(contact), exchange: exchange("GET", "/contacts/1") };
     update(&mut state, Message::ContactLoaded { tag, result: Ok(fetched) });
     assert!(state.form.is_some(), "the form is open");

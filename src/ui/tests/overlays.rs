@@ -283,7 +283,7 @@ fn key_value_entries_open_in_their_own_editor() {
     let value = json!({"id": 7, "first_name": "Eva", "last_name": "Ruiz", "custom_attributes": [{"key": "tier", "value": "gold"}, {"key": "score", "value": 3}]});
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
-    state.list.contacts.push(contact);
+    state.list.contacts.push(Row::new(&backend, &contact));
     keys(&mut state, [press(KeyCode::Enter)]);
     let target = backend.field_index("custom_attributes").expect("a key/value field");
     while state.form.as_ref().unwrap().focus != target {
