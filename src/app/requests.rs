@@ -20,6 +20,10 @@ pub enum Purpose {
     /// The next page of the contact list, fetched in the background so that the filter
     /// searches the whole list and not only what is loaded (see `app::list`).
     SearchPage,
+    /// The rows of the local index, read at start (they come in batches).
+    IndexRead,
+    /// The next page of the local index's refresh (see `app::index`).
+    IndexPage,
     /// The open form's contact, fetched again after opening for its latest version.
     FormRefresh,
     /// The open form's contact, fetched before a send to see whether someone else changed it.
@@ -40,18 +44,25 @@ impl Purpose {
     /// True while the busy spinner should turn for it (reading or reverting history is quick
     /// and shows its own text).
     pub fn turns_spinner(&self) -> bool {
-        !matches!(self, Purpose::HistoryRead | Purpose::HistoryRevert { .. })
+        !matches!(self, Purpose::HistoryRead | Purpose::HistoryRevert { .. } | Purpose::IndexRead)
     }
 
     /// True when a retry of it is shown on the status line: the reads the user waits on.
     pub fn shows_retry(&self) -> bool {
-        matches!(self, Purpose::ListPage | Purpose::SearchPage | Purpose::FormRefresh | Purpose::FormConflictCheck)
+        matches!(
+            self,
+            Purpose::ListPage
+                | Purpose::SearchPage
+                | Purpose::IndexPage
+                | Purpose::FormRefresh
+                | Purpose::FormConflictCheck
+        )
     }
 
     /// True for a page of the contact list, whoever asked for it: the pages come one after the
     /// other (each names the next), so one is in flight at a time.
     pub fn is_list_page(&self) -> bool {
-        matches!(self, Purpose::ListPage | Purpose::SearchPage)
+        matches!(self, Purpose::ListPage | Purpose::SearchPage | Purpose::IndexPage)
     }
 
     /// True for a request of the open form.

@@ -36,6 +36,19 @@ impl Row {
         Self { id: contact.id.clone(), columns: columns.into(), ends: ends.into(), record: record.into() }
     }
 
+    /// A row read back from the local index: its id and column texts. It has no record (the
+    /// form fetches the contact when opened).
+    pub fn from_parts<'a>(id: String, columns: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for column in columns {
+            text.push_str(column);
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        let record = serde_json::json!({}).to_string();
+        Self { id, columns: text.into(), ends: ends.into(), record: record.into() }
+    }
+
     /// The column texts in the backend's column order.
     pub fn columns(&self) -> impl Iterator<Item = &str> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
