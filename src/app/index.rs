@@ -103,6 +103,10 @@ pub(super) fn on_rows(state: &mut State, tag: Tag, rows: Vec<Row>, end: Option<I
 
 /// `r` with an index: a full pass over the rows shown (they stay until the pass drops them).
 pub(super) fn reload(state: &mut State) -> Vec<Effect> {
+    // The rows are still being read: the refresh starts when they are all there.
+    if state.requests.any(|p| *p == Purpose::IndexRead) {
+        return Vec::new();
+    }
     let mut effects = state.requests.cancel(Purpose::is_list_page);
     effects.extend(begin(state, None));
     effects

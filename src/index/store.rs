@@ -32,7 +32,8 @@ const SCHEMA: &str = "
         version  TEXT,
         pass     INTEGER NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS rows_in_order ON rows (position);
+    DROP INDEX IF EXISTS rows_in_order;
+    CREATE INDEX IF NOT EXISTS rows_by_position ON rows (position, id);
 ";
 
 /// The index file could not be used.
