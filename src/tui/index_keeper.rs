@@ -83,7 +83,7 @@ impl IndexKeeper {
             let read = || -> Result<Option<String>, crate::index::IndexError> {
                 let (index, _) = Index::open(&place.path, &place.identity)?;
                 index.read(FIRST_BATCH, BATCH, |entries| {
-                    let rows = entries.into_iter().map(|e| Row::from_parts(e.id.clone(), e.columns())).collect();
+                    let rows = entries.into_iter().map(|e| Row::from_columns(e.id.clone(), e.columns())).collect();
                     send(rows, None)
                 })?;
                 let complete = index.status()?.complete;
