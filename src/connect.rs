@@ -157,6 +157,35 @@ pub struct Opened {
     pub warnings: Vec<String>,
     /// The name drafts and history are kept under: the profile, or `sandbox-VENDOR`.
     pub journal_name: String,
+    /// The local index to keep, when the profile asks for one (`index = true`; always for the
+    /// sandbox) and there is a data directory.
+    pub index: Option<IndexPlace>,
+}
+
+/// Where a local index lives and what it is for.
+#[derive(Debug, Clone)]
+pub struct IndexPlace {
+    /// The index file.
+    pub path: PathBuf,
+    /// What it holds rows of.
+    pub identity: crate::index::Identity,
+}
+
+impl IndexPlace {
+    /// The index of `name`'s list through `client`, under the data directory of `dirs`.
+    fn new(dirs: Option<&Dirs>, name: &str, client: &Client, source: &str) -> Option<Self> {
+        let path = crate::index::path(&dirs?.data, name);
+        Some(Self { path, identity: crate::index::Identity::new(name, client.backend(), source) })
+    }
+}
+
+/// The name a sandbox's index is kept under: its vendor, and its N for `--contacts N` (another
+/// set of contacts, another index).
+pub fn sandbox_index_name(vendor: &str, contacts: Option<u64>) -> String {
+    match contacts {
+        Some(n) => format!("sandbox-{vendor}-{n}"),
+        None => format!("sandbox-{vendor}"),
+    }
 }
 
 /// Resolves the request and, for the sandbox, starts it on a free loopback port.
@@ -172,7 +201,10 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
     };
     match target {
         Target::Profile { name, .. } if request.contacts.is_some() => Err(ConnectError::ContactsNeedSandbox(name)),
-        Target::Profile { name, client, warnings, read_only } => Ok(Opened {
+        Target::Profile { name, client, warnings, read_only, index } => Ok(Opened {
+            index: index
+                .then(|| IndexPlace::new(request.dirs.as_ref(), &name, &client, &client.display_url("", None)))
+                .flatten(),
             journal_name: name.clone(),
             profile: name,
             client,
@@ -199,7 +231,13 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
             let secret = Some(SecretString::from(token));
             let client = Client::new(backend, &server.base_url(vendor), secret, vars, Timeouts::default())
                 .map_err(ConnectError::SandboxClient)?;
+            let index_name = sandbox_index_name(vendor, request.contacts);
+            let source = match request.contacts {
+                Some(n) => format!("embedded sandbox ({vendor}, {n} contacts)"),
+                None => format!("embedded sandbox ({vendor})"),
+            };
             Ok(Opened {
+                index: IndexPlace::new(request.dirs.as_ref(), &index_name, &client, &source),
                 profile: "sandbox".into(),
                 journal_name: format!("sandbox-{vendor}"),
                 client,
@@ -315,6 +353,8 @@ pub enum Target {
         warnings: Vec<String>,
         /// The profile says `read_only = true`.
         read_only: bool,
+        /// The profile says `index = true`.
+        index: bool,
     },
 }
 
@@ -376,7 +416,7 @@ pub fn resolve(
     for warning in &warnings {
         tracing::warn!("{warning}");
     }
-    Ok(Target::Profile { name, client, warnings, read_only: profile.read_only })
+    Ok(Target::Profile { name, client, warnings, read_only: profile.read_only, index: profile.index })
 }
 
 /// The first `{var}` the backend's paths use that the profile's `vars` lack, with its path:

@@ -16,6 +16,7 @@ pub mod headless;
 pub mod history;
 pub mod http;
 pub mod import;
+pub mod index;
 pub mod journal;
 pub mod private;
 pub mod record;

@@ -121,6 +121,12 @@ enum Command {
         #[arg(long)]
         ansi: bool,
     },
+    /// The local index of the profile's list (`index = true` in the profile; the sandbox
+    /// always keeps one): status, refresh (a full pass, progress on stderr) or clear.
+    Index {
+        #[command(subcommand)]
+        action: IndexCommand,
+    },
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -143,6 +149,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum IndexCommand {
+    /// Print the index file, its rows, the last refresh and whether it is complete.
+    Status,
+    /// Page through the whole list into the index, dropping contacts no longer listed. Exits 4
+    /// when paging stops before the end (the index is then not complete).
+    Refresh,
+    /// Delete the index file.
+    Clear,
 }
 
 #[tokio::main]
@@ -193,6 +210,14 @@ async fn main() -> ExitCode {
         }
         Some(Command::Render { screen, size, ansi }) => {
             return finish(headless::render::run(request, &mut output, screen, size, ansi).await, &output);
+        }
+        Some(Command::Index { action }) => {
+            let action = match action {
+                IndexCommand::Status => headless::index::Action::Status,
+                IndexCommand::Refresh => headless::index::Action::Refresh,
+                IndexCommand::Clear => headless::index::Action::Clear,
+            };
+            return finish(headless::index::run(request, &mut output, action).await, &output);
         }
         Some(Command::Completions { shell }) => {
             let script = headless::completions(&mut Cli::command(), shell);
@@ -309,6 +334,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     let sandbox_server = opened.sandbox;
     let startup_warnings = opened.warnings;
     let journal_name = opened.journal_name;
+    let index = opened.index;
 
     // Drafts are kept per profile (per vendor for the sandbox), and offered back at start.
     let mut state = State::new(Arc::clone(client.backend()), session);
@@ -324,7 +350,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     if let Some(warning) = startup_warnings.first() {
         state.notice = Some(rolo::app::Notice { text: format!("Warning: {warning}"), is_error: true });
     }
-    let mut runtime = Runtime::new(state, client);
+    let mut runtime = Runtime::with_index(state, client, index);
     runtime.theme = theme;
     if let Some(journal) = journal {
         runtime.keep_drafts(journal);
@@ -344,6 +370,7 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
     // Drafts first: after a hangup the terminal may be gone, and nothing below must lose them.
     runtime.flush_drafts();
     runtime.flush_history();
+    runtime.flush_index();
     let _ = execute!(io::stdout(), DisableBracketedPaste);
     let _ = ratatui::try_restore();
     if let Some(server) = sandbox_server {

@@ -273,3 +273,35 @@ fn contacts_n_with_sandbox_reset_without_a_config_and_with_a_profile() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("--contacts seeds the sandbox") && stderr.contains("acme"), "{stderr}");
 }
+
+#[test]
+fn index_status_refresh_and_clear_for_the_sandbox() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = rolo(home.path()).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{args:?}: {stderr}");
+        (String::from_utf8_lossy(&output.stdout).into_owned(), stderr)
+    };
+    let file = home.path().join("data/rolo/index/sandbox-corporatemerch.sqlite3");
+    let (status, _) = run(&["index", "status"]);
+    assert!(status.contains("none yet") && status.contains("rows: 0"), "{status}");
+
+    let (_, progress) = run(&["index", "refresh"]);
+    assert!(progress.contains("260 contacts written"), "{progress}");
+    let (status, _) = run(&["index", "status"]);
+    assert!(status.contains(&format!("file: {}", file.display())), "{status}");
+    assert!(status.contains("rows: 260") && status.contains("complete: yes"), "{status}");
+    assert!(status.contains("embedded sandbox (corporatemerch)") && !status.contains("never"), "{status}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    let (cleared, _) = run(&["index", "clear"]);
+    assert!(cleared.contains("removed"), "{cleared}");
+    assert!(!file.exists());
+    let (status, _) = run(&["index", "status"]);
+    assert!(status.contains("none yet"), "{status}");
+}

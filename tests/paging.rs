@@ -386,3 +386,164 @@ async fn a_contact_on_the_last_of_thirty_pages_is_found_by_email_from_the_first_
     assert_eq!(best.as_deref(), Some("2990"), "the contact with that email is the best match");
     assert!(app.screen().contains(&email), "{}", app.screen());
 }
+
+/// Every byte of the index file and SQLite's companion files.
+fn index_bytes(path: &std::path::Path) -> Vec<u8> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| std::fs::read(format!("{}{suffix}", path.display())).ok())
+        .flatten()
+        .collect()
+}
+
+/// Dispatches answers until the list holds `rows`, returning how many pages came meanwhile.
+async fn until_rows(app: &mut App, rows: usize) {
+    while app.runtime.state.list.contacts.len() < rows {
+        let message = tokio::time::timeout(common::SETTLE, app.runtime.next_answer()).await;
+        let Ok(Some(message)) = message else { panic!("rows did not come: {}", app.runtime.state.list.contacts.len()) };
+        app.runtime.dispatch(message);
+    }
+}
+
+#[tokio::test]
+async fn the_next_start_shows_the_index_at_once_then_the_refresh_brings_changes_and_drops_deleted_contacts() {
+    let server = common::sandbox_with(Some(3_000)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index").join("test.sqlite3");
+    let backend = || rolo::backend::find(CM, None).unwrap();
+
+    // The first start builds the index in the background: every page, to the end.
+    let mut first = common::start_indexed(&server, CM, backend(), &index);
+    first.settle().await;
+    assert_eq!(first.runtime.state.list.contacts.len(), 3_000);
+    first.runtime.flush_index();
+    drop(first);
+    let status = rolo::index::status(&index).unwrap().expect("an index");
+    assert_eq!((status.rows, status.complete), (3_000, true));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&index).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the index is the owner's alone");
+    }
+
+    // Meanwhile, on the server: one contact renamed, one deleted, one echoing the token.
+    let mut renamed = server.record(CM, "2").unwrap();
+    renamed["last_name"] = json!("Renamed-Since");
+    assert!(server.put_record(CM, "2", &renamed));
+    assert!(server.remove_record(CM, "3"));
+    let mut echo = server.record(CM, "4").unwrap();
+    echo["city"] = json!(TOKEN);
+    assert!(server.put_record(CM, "4", &echo));
+    let old_name = first_row_text(&index, "2");
+
+    // The next start: the list is on screen from the index before any page is asked for.
+    let mut app = common::start_indexed(&server, CM, backend(), &index);
+    until_rows(&mut app, 1).await;
+    assert!(app.runtime.state.last_request.is_none(), "no page has come from the server yet");
+    assert!(!app.runtime.state.requests.any(Purpose::is_list_page), "no page even asked for yet");
+    let screen = app.screen();
+    assert!(screen.contains(&old_name), "{screen}");
+    until_rows(&mut app, 3_000).await;
+    assert!(app.runtime.state.last_request.is_none(), "3,000 rows, still no page");
+    // `/` searches it at once.
+    let email = server.record(CM, "2990").unwrap()["email"].as_str().unwrap().to_string();
+    app.press(KeyCode::Char('/'));
+    app.type_text(&email);
+    let list = &app.runtime.state.list;
+    assert_eq!(list.filter.visible(0).map(|i| list.contacts[i].id.as_str()), Some("2990"));
+    app.press(KeyCode::Enter);
+
+    // Then the refresh: the rename shows, the deleted contact goes, in the list and the index.
+    app.settle().await;
+    let list = &app.runtime.state.list;
+    assert_eq!(list.contacts.len(), 2_999);
+    assert!(!list.contacts.iter().any(|row| row.id == "3"), "the deleted contact is gone");
+    let row = list.contacts.iter().find(|row| row.id == "2").unwrap();
+    assert!(row.columns().next().unwrap().contains("Renamed-Since"));
+    app.runtime.flush_index();
+    let status = rolo::index::status(&index).unwrap().unwrap();
+    assert_eq!((status.rows, status.complete), (2_999, true));
+    assert!(first_row_text(&index, "2").contains("Renamed-Since"));
+    let bytes = index_bytes(&index);
+    assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "no secret in the index");
+    server.shutdown().await;
+}
+
+/// The first column (the name) of contact `id` in the index at `path`.
+fn first_row_text(path: &std::path::Path, id: &str) -> String {
+    let place = rolo::connect::IndexPlace {
+        path: path.to_path_buf(),
+        identity: rolo::index::Identity::new("test", &rolo::backend::find(CM, None).unwrap(), "the test sandbox"),
+    };
+    let (index, rebuilt) = rolo::index::Index::open(&place.path, &place.identity).unwrap();
+    assert!(!rebuilt);
+    let mut found = String::new();
+    index
+        .read(100, 1_000, |entries| {
+            if let Some(entry) = entries.iter().find(|e| e.id == id) {
+                found = entry.columns().next().unwrap_or_default().to_string();
+            }
+            true
+        })
+        .unwrap();
+    found
+}
+
+#[tokio::test]
+async fn a_backend_that_filters_by_update_time_refreshes_the_index_with_the_changes_only() {
+    const VX: &str = "vixiees";
+    let server = common::sandbox_with(Some(1_000)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("vx.sqlite3");
+    let backend = || {
+        let mut backend = rolo::backend::find(VX, None).unwrap();
+        backend.list.changed_since =
+            Some(rolo::backend::ChangedSince { param: "updated_at>".into(), prefix: "".into() });
+        backend
+    };
+    let mut first = common::start_indexed(&server, VX, backend(), &index);
+    first.settle().await;
+    first.runtime.flush_index();
+    let id = first.runtime.state.list.contacts[6].id.clone();
+    drop(first);
+
+    let mut changed = server.record(VX, &id).unwrap();
+    changed["last_name"] = json!("Changed-Lately");
+    changed["updated_at"] = json!(jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+    assert!(server.put_record(VX, &id, &changed));
+
+    let mut app = common::start_indexed(&server, VX, backend(), &index);
+    app.settle().await;
+    let state = &app.runtime.state;
+    let url = &state.last_exchange.as_ref().expect("a page was asked for").url;
+    assert!(url.contains("updated_at%3E="), "{url}");
+    assert_eq!(state.list.contacts.len(), 1_000, "nothing dropped, nothing doubled");
+    let row = state.list.contacts.iter().find(|row| row.id == id).unwrap();
+    assert!(row.columns().next().unwrap().contains("Changed-Lately"));
+    let status = state.last_request.as_ref().unwrap();
+    assert_eq!(status.status, Some(200));
+    app.runtime.flush_index();
+    assert_eq!(rolo::index::status(&index).unwrap().unwrap().rows, 1_000);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_save_updates_its_row_in_the_index() {
+    let server = common::sandbox_with(None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("saves.sqlite3");
+    let mut app = common::start_indexed(&server, CM, rolo::backend::find(CM, None).unwrap(), &index);
+    app.settle().await;
+    let id = app.runtime.state.list.contacts[0].id.clone();
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    app.focus_field("last_name");
+    app.replace_text("Saved-In-Index");
+    app.ctrl('s');
+    app.settle().await;
+    assert!(app.screen().contains("Saved-In-Index"), "{}", app.screen());
+    app.runtime.flush_index();
+    assert!(first_row_text(&index, &id).contains("Saved-In-Index"));
+    server.shutdown().await;
+}

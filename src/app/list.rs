@@ -7,9 +7,9 @@ use crossterm::event::KeyEvent;
 use ratatui_textarea::{Key, TextArea};
 
 use super::keymap::{Action, Context, Press};
-use super::{Effect, Filter, Form, Message, Overlay, Purpose, Requests, Row, State};
+use super::{Effect, Filter, Form, ListIndex, Message, Overlay, Purpose, Requests, Row, State};
 use crate::backend::Backend;
-use crate::http::{Fetched, HttpError, Page, Pager, Progress};
+use crate::http::{Fetched, HttpError, Page, PageRequest, Pager, Progress};
 use crate::record::Contact;
 
 /// Load the next page when the cursor is this close to the end.
@@ -32,6 +32,8 @@ pub struct ContactList {
     pager: Pager,
     /// Why the last page failed to load.
     pub error: Option<String>,
+    /// The local index, when the profile keeps one (`app::index`).
+    pub index: ListIndex,
 }
 
 impl ContactList {
@@ -55,9 +57,30 @@ impl ContactList {
         self.pager.progress()
     }
 
-    /// The vendor's total count, if it says.
+    /// The vendor's total count, if it says (not while the index refreshes with the changes
+    /// only: that total counts changes).
     pub fn total(&self) -> Option<u64> {
-        self.pager.total()
+        self.pager.total().filter(|_| !self.index.counting_changes())
+    }
+
+    /// Starts a new pass through the list with `pager`, keeping the rows shown (the index's).
+    pub(super) fn set_pager(&mut self, pager: Pager) {
+        self.pager = pager;
+    }
+
+    /// The page the pager asks for next, if any.
+    pub(super) fn next_request(&self) -> Option<PageRequest> {
+        self.pager.next().cloned()
+    }
+
+    /// Takes a page through the pager: its contacts not listed before in this pass.
+    pub(super) fn take_page(&mut self, page: &mut Page) -> Vec<Contact> {
+        self.pager.take(page)
+    }
+
+    /// The rows, to change, beside the pass that lists them.
+    pub(super) fn rows_and_pager(&mut self) -> (&mut Vec<Row>, &Pager) {
+        (&mut self.contacts, &self.pager)
     }
 
     /// Asks for the next page unless one is in flight or there is none.
@@ -100,6 +123,7 @@ impl ContactList {
 
     /// Puts a saved version of a contact in place of the old one.
     pub fn replace(&mut self, backend: &Backend, contact: Contact) {
+        self.index.row_changed(backend, &contact);
         if let Some(index) = self.contacts.iter().position(|c| c.id == contact.id) {
             let row = Row::new(backend, &contact);
             self.filter.replace(index, &row.search_text());
@@ -142,8 +166,12 @@ impl ContactList {
     /// Adds the contacts of a page; the filter runs on them alone, and the cursor stays on the
     /// contact it was on (wherever the new matches rank it).
     fn add(&mut self, backend: &Backend, fresh: Vec<Contact>) {
+        self.add_rows(fresh.iter().map(|c| Row::new(backend, c)).collect());
+    }
+
+    /// Adds rows at the end (a page's, or the local index's); the cursor stays on its contact.
+    pub(super) fn add_rows(&mut self, rows: Vec<Row>) {
         let selected = self.filter.visible(self.cursor);
-        let rows: Vec<Row> = fresh.iter().map(|c| Row::new(backend, c)).collect();
         self.filter.extend(rows.iter().map(Row::search_text));
         self.contacts.extend(rows);
         if let Some(row) = selected.and_then(|index| self.filter.row_of(index)) {
@@ -230,6 +258,9 @@ pub(super) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 }
 
 fn reload(state: &mut State) -> Vec<Effect> {
+    if state.list.index.is_on() {
+        return super::index::reload(state);
+    }
     let mut effects = state.requests.cancel(Purpose::is_list_page);
     let pager = state.pager();
     effects.extend(state.list.reload(pager, &mut state.requests));

@@ -10,6 +10,7 @@ pub mod external;
 mod filter;
 mod form;
 mod history;
+mod index;
 pub mod keymap;
 mod list;
 pub mod palette;
@@ -35,6 +36,7 @@ pub use entries::EntryEditor;
 pub use filter::Filter;
 pub use form::{Dropdown, Form, FormMode, Outcome, ServerChange};
 pub use history::HistoryView;
+pub use index::{IndexEnd, ListIndex};
 pub use list::ContactList;
 pub use preview::Preview;
 pub use requests::{Purpose, Requests};
@@ -80,6 +82,10 @@ pub enum Message {
     HistoryLoaded { tag: Tag, result: Result<crate::history::Loaded, String> },
     /// A history entry could not be written.
     HistoryFailed(String),
+    /// Rows read from the local index, in the server's order; `end` comes with the last batch.
+    IndexRows { tag: Tag, rows: Vec<Row>, end: Option<IndexEnd> },
+    /// The local index could not be written.
+    IndexFailed(String),
 }
 
 /// Work for the event loop.
@@ -87,6 +93,9 @@ pub enum Message {
 pub enum Effect {
     /// Fetch a page of the list.
     LoadPage { tag: Tag, page: PageRequest },
+    /// Fetch a page of the contacts changed since `since` (RFC 3339), by the backend's
+    /// `changed_since` parameter.
+    LoadChanges { tag: Tag, page: PageRequest, since: String },
     /// Fetch one contact.
     LoadContact { tag: Tag, id: String },
     /// Send an update to `id` (the update path's id) for contact `contact_id`.
@@ -112,6 +121,10 @@ pub enum Effect {
     LoadHistory { tag: Tag },
     /// Keep a draft on disk (a bulk edit's failed contact).
     KeepDraft(SavedDraft),
+    /// Read the local index's rows (answered by [`Message::IndexRows`]).
+    ReadIndex { tag: Tag },
+    /// Write to the local index (in order, off the UI thread).
+    WriteIndex(crate::index::Write),
 }
 
 /// Who rolo is talking to, for the title bar.
@@ -255,8 +268,12 @@ impl State {
         }
     }
 
-    /// The effects to run at start-up: load the first page.
+    /// The effects to run at start-up: read the local index if the profile keeps one, else
+    /// load the first page.
     pub fn start(&mut self) -> Vec<Effect> {
+        if self.list.index.is_on() {
+            return index::start(self);
+        }
         let pager = self.pager();
         self.list.reload(pager, &mut self.requests).into_iter().collect()
     }
@@ -337,6 +354,12 @@ impl State {
 /// user is, or text for the text boxes. An answer is routed by the [`Purpose`] its request was
 /// issued for in [`State::requests`].
 pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
+    let mut effects = handle(state, message);
+    effects.extend(state.list.index.take_writes());
+    effects
+}
+
+fn handle(state: &mut State, message: Message) -> Vec<Effect> {
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(state, key),
         Message::Key(_) => Vec::new(),
@@ -363,6 +386,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.retrying = None;
             match state.requests.answer(tag) {
                 Some(Purpose::ListPage | Purpose::SearchPage) => list::on_page(state, result),
+                Some(Purpose::IndexPage) => index::on_page(state, result),
                 _ => Vec::new(),
             }
         }
@@ -406,6 +430,11 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         },
         Message::HistoryFailed(error) => {
             state.notify(format!("Could not write the change history: {error}"), true);
+            Vec::new()
+        }
+        Message::IndexRows { tag, rows, end } => index::on_rows(state, tag, rows, end),
+        Message::IndexFailed(error) => {
+            state.notify(format!("Could not write the local index: {error}"), true);
             Vec::new()
         }
     }

@@ -22,6 +22,10 @@ pub enum Purpose {
     /// The next page of the contact list, fetched in the background so that the filter
     /// searches the whole list and not only what is loaded (see `app::list`).
     SearchPage,
+    /// The rows of the local index, read at start (they come in batches).
+    IndexRead,
+    /// The next page of the local index's refresh (see `app::index`).
+    IndexPage,
     /// The contact Enter opens from the list: the form opens when it arrives (the list keeps
     /// only what it shows). Keys typed meanwhile wait in `typed_ahead` and go to the form.
     FormOpen { contact_id: String, typed_ahead: Vec<KeyEvent> },
@@ -47,7 +51,7 @@ impl Purpose {
     /// True while the busy spinner should turn for it (reading or reverting history is quick
     /// and shows its own text).
     pub fn turns_spinner(&self) -> bool {
-        !matches!(self, Purpose::HistoryRead | Purpose::HistoryRevert { .. })
+        !matches!(self, Purpose::HistoryRead | Purpose::HistoryRevert { .. } | Purpose::IndexRead)
     }
 
     /// True when a retry of it is shown on the status line: the reads the user waits on.
@@ -56,6 +60,7 @@ impl Purpose {
             self,
             Purpose::ListPage
                 | Purpose::SearchPage
+                | Purpose::IndexPage
                 | Purpose::FormOpen { .. }
                 | Purpose::FormRefresh
                 | Purpose::FormConflictCheck
@@ -65,7 +70,7 @@ impl Purpose {
     /// True for a page of the contact list, whoever asked for it: the pages come one after the
     /// other (each names the next), so one is in flight at a time.
     pub fn is_list_page(&self) -> bool {
-        matches!(self, Purpose::ListPage | Purpose::SearchPage)
+        matches!(self, Purpose::ListPage | Purpose::SearchPage | Purpose::IndexPage)
     }
 
     /// True for a request of the open form.

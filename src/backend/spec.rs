@@ -121,6 +121,23 @@ pub struct ListEndpoint {
     pub query: BTreeMap<String, String>,
     /// How pages are requested.
     pub paging: Paging,
+    /// A query parameter that narrows the list to the contacts changed since a time, if the
+    /// vendor has one: a local index then refreshes with only what changed.
+    #[serde(default)]
+    pub changed_since: Option<ChangedSince>,
+}
+
+/// `changed_since = { param = "updated_since", prefix = "" }`: the list answers only the
+/// contacts changed at or after the time sent as `param=<prefix><time>`, the time in RFC 3339
+/// UTC to the second (`2025-08-07T00:00:00Z`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangedSince {
+    /// The query parameter.
+    pub param: String,
+    /// Text sent before the time (an operator such as `>=`), when the vendor wants one.
+    #[serde(default)]
+    pub prefix: String,
 }
 
 /// Pagination styles.

@@ -72,6 +72,10 @@ pub struct Profile {
     /// [`crate::http::DEFAULT_MAX_CONTACTS`]); paging stops there and says so.
     #[serde(default)]
     pub max_contacts: Option<u64>,
+    /// Keep a local index of the list (`<data>/rolo/index/PROFILE.sqlite3`): the next start
+    /// shows and searches it at once, then refreshes it in the background.
+    #[serde(default)]
+    pub index: bool,
 }
 
 /// `[ui]`: behaviour of the terminal UI that is the same for every profile.

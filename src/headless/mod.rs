@@ -19,6 +19,7 @@
 //! `Field::parse`, `Field::shown`), as in the form.
 
 pub mod get;
+pub mod index;
 pub mod list;
 mod output;
 pub mod render;
@@ -121,6 +122,8 @@ pub struct Connection {
     pub keymap: std::sync::Arc<crate::app::keymap::Keymap>,
     /// The user's colours, for screens drawn by `rolo render`.
     pub theme: std::sync::Arc<crate::ui::theme::Theme>,
+    /// The local index the profile keeps, if any.
+    pub index: Option<connect::IndexPlace>,
     server: Option<Sandbox>,
 }
 
@@ -139,6 +142,7 @@ impl Connection {
             read_only: opened.read_only,
             keymap: std::sync::Arc::new(opened.keymap),
             theme: std::sync::Arc::new(opened.theme),
+            index: opened.index,
             server: opened.sandbox,
         })
     }

@@ -162,8 +162,23 @@ impl Client {
 
     /// [`Client::list`], telling `on_retry` before each retry.
     pub async fn list_watched(&self, page: &PageRequest, on_retry: &(dyn Fn(Retry) + Sync)) -> Result<Page, HttpError> {
+        self.list_changed_watched(page, None, on_retry).await
+    }
+
+    /// [`Client::list_watched`] narrowed to the contacts changed since `since` (RFC 3339), by
+    /// the backend's `changed_since` parameter; the whole list when it has none or `since` is
+    /// `None`.
+    pub async fn list_changed_watched(
+        &self,
+        page: &PageRequest,
+        since: Option<&str>,
+        on_retry: &(dyn Fn(Retry) + Sync),
+    ) -> Result<Page, HttpError> {
         let list = &self.backend().list;
-        let query = self.wire.list_query(page);
+        let mut query = self.wire.list_query(page);
+        if let (Some(since), Some(filter)) = (since, &list.changed_since) {
+            query.push((filter.param.clone(), format!("{}{since}", filter.prefix)));
+        }
         let (body, exchange) = self.read(&list.path, None, &query, on_retry).await?;
         let Some(items) = list.items.get(&body).and_then(|v| v.as_array().cloned()) else {
             return Err(unexpected(format!("no list of contacts at `{}`", list.items), exchange));

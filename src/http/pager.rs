@@ -128,6 +128,11 @@ impl Pager {
         self.total
     }
 
+    /// True when this pass has listed the contact `id`.
+    pub fn listed(&self, id: &str) -> bool {
+        self.seen.contains(&fingerprint(id))
+    }
+
     /// Takes `page` (the answer to [`Pager::next`]): returns its contacts not listed before (up
     /// to the cap), leaving the page's other parts, and decides what comes next.
     pub fn take(&mut self, page: &mut Page) -> Vec<Contact> {

@@ -318,6 +318,17 @@ impl Sandbox {
         self.state.store.get(dialect, id).ok().flatten()
     }
 
+    /// Replaces a stored record's read model as if someone changed it on the server (tests);
+    /// false when there is no such record.
+    pub fn put_record(&self, dialect: &str, id: &str, record: &serde_json::Value) -> bool {
+        self.state.store.replace(dialect, id, record).unwrap_or(false)
+    }
+
+    /// Deletes a record as if someone deleted it on the server (tests); false when there was none.
+    pub fn remove_record(&self, dialect: &str, id: &str) -> bool {
+        self.state.store.remove(dialect, id).unwrap_or(false)
+    }
+
     /// While `Some`, every request under a dialect prefix gets this answer instead.
     pub fn set_fault(&self, fault: Option<Fault>) {
         *self.state.fault.write().unwrap_or_else(PoisonError::into_inner) = fault;

@@ -131,6 +131,46 @@ impl Store {
         bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
     }
 
+    /// How many of a dialect's records have a string at `path` (an SQLite JSON path) at or
+    /// after `at_least`, and one page of them in `seq` order: a list narrowed to the records
+    /// changed since a time, with times stored as RFC 3339 UTC text (which sorts as time).
+    pub fn page_at_least(
+        &self,
+        dialect: &str,
+        path: &str,
+        at_least: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<Value>), StoreError> {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let conn = self.lock();
+        let total: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM contacts WHERE dialect = ?1 AND json_extract(body, ?2) >= ?3",
+            params![dialect, path, at_least],
+            |row| row.get(0),
+        )?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT body FROM contacts WHERE dialect = ?1 AND json_extract(body, ?2) >= ?3
+             ORDER BY seq, id LIMIT ?4 OFFSET ?5",
+        )?;
+        let bodies = stmt
+            .query_map(params![dialect, path, at_least, limit, offset], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(stmt);
+        drop(conn);
+        let items =
+            bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect::<Result<_, _>>()?;
+        Ok((u64::try_from(total).unwrap_or(0), items))
+    }
+
+    /// Deletes a record (tests: a contact the server no longer lists).
+    pub fn remove(&self, dialect: &str, id: &str) -> Result<bool, StoreError> {
+        let removed =
+            self.lock().execute("DELETE FROM contacts WHERE dialect = ?1 AND id = ?2", params![dialect, id])?;
+        Ok(removed > 0)
+    }
+
     /// Ids (in `seq` order) of the records whose string at `path` (an SQLite JSON path such as
     /// `$.email`) equals `value`, ignoring ASCII case when `caseless`.
     pub fn find_ids(&self, dialect: &str, path: &str, value: &str, caseless: bool) -> Result<Vec<String>, StoreError> {

@@ -61,8 +61,10 @@ async fn authenticate(State(state): State<AppState>, request: Request, next: Nex
     }
 }
 
-/// `GET /contacts?page=&limit=`. The `created_at`/`updated_at` filters are accepted and
-/// ignored: their wire syntax is undocumented (the spec lets any string through).
+/// `GET /contacts?page=&limit=`. Of the `created_at`/`updated_at` filters, whose wire syntax
+/// is undocumented (the spec lets any string through), the docs' example `updated_at>=TIME` is
+/// honoured, sent either as the key `updated_at>` with the value `TIME` or as `updated_at` with
+/// `>=TIME`; every other form is accepted and ignored.
 async fn list(State(state): State<AppState>, query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Response {
     let Ok(Query(pairs)) = query else {
         return laravel::message(StatusCode::BAD_REQUEST, "Malformed query string.");
@@ -74,7 +76,10 @@ async fn list(State(state): State<AppState>, query: Result<Query<Vec<(String, St
         return errors.into_response();
     }
     let (offset, per_page) = query::window(page, limit);
-    let found = state.store.count(NAME).and_then(|total| Ok((total, state.store.page(NAME, offset, per_page)?)));
+    let found = match updated_since(&pairs) {
+        Some(since) => state.store.page_at_least(NAME, "$.updated_at", &since, offset, per_page),
+        None => state.store.count(NAME).and_then(|total| Ok((total, state.store.page(NAME, offset, per_page)?))),
+    };
     let (total, items) = match found {
         Ok(found) => found,
         Err(err) => return laravel::server_error(NAME, &err),
@@ -86,6 +91,15 @@ async fn list(State(state): State<AppState>, query: Result<Query<Vec<(String, St
         "last_page": total.div_ceil(per_page).max(1),
     });
     (StatusCode::OK, axum::Json(json!({ "data": items, "meta": meta }))).into_response()
+}
+
+/// The time of an `updated_at>=TIME` filter, as stored times are written (UTC, to the
+/// second, `Z`), when the query has one that reads as a time (a zoneless time is UTC).
+fn updated_since(pairs: &[(String, String)]) -> Option<String> {
+    let raw = query::last(pairs, "updated_at>")
+        .or_else(|| query::last(pairs, "updated_at").and_then(|value| value.strip_prefix(">=")))?;
+    let at = raw.parse::<Timestamp>().or_else(|_| format!("{raw}Z").parse::<Timestamp>()).ok()?;
+    Some(utc_seconds(at))
 }
 
 /// The store id and record that a path id names: a numeric Vixiees id first, else an

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::editor_process::{Console, EditRequest, Keys};
-use super::{DraftKeeper, HistoryKeeper};
+use super::{DraftKeeper, HistoryKeeper, IndexKeeper};
 use crate::app::{Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError, Retry, Written};
 use crate::journal::Journal;
@@ -39,6 +39,8 @@ pub struct Runtime {
     /// The editor command, instead of `$VISUAL`/`$EDITOR` (tests).
     editor: Option<String>,
     history: Option<HistoryKeeper>,
+    /// The local index's reader and writer, when the profile keeps one.
+    index: Option<IndexKeeper>,
     /// The user asked to suspend (Ctrl-Z); the event loop does it before reading on.
     suspend_pending: bool,
     /// Colours and text attributes (`[ui] theme`, `[theme]`, `NO_COLOR`).
@@ -49,9 +51,19 @@ pub struct Runtime {
 
 impl Runtime {
     /// A runtime for `state`, talking through `client`; starts loading the first page.
-    pub fn new(mut state: State, client: Client) -> Self {
+    pub fn new(state: State, client: Client) -> Self {
+        Self::with_index(state, client, None)
+    }
+
+    /// A runtime for `state` that keeps the local index at `index` (the list starts from its
+    /// rows and refreshes it in the background).
+    pub fn with_index(mut state: State, client: Client, index: Option<crate::connect::IndexPlace>) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
         state.wire = Some(client.wire().clone());
+        let index = index.map(|place| IndexKeeper::start(place, client.redactor().clone(), sender.clone()));
+        if index.is_some() {
+            state.list.index = crate::app::ListIndex::on();
+        }
         let effects = state.start();
         let mut runtime = Self {
             state,
@@ -63,6 +75,7 @@ impl Runtime {
             pending_edit: None,
             editor: None,
             history: None,
+            index,
             suspend_pending: false,
             theme: Theme::default(),
             scroll: ui::Scroll::default(),
@@ -86,6 +99,13 @@ impl Runtime {
     /// Records every send's answer in `history` from now on.
     pub fn keep_history(&mut self, history: crate::history::History) {
         self.history = Some(HistoryKeeper::start(history, self.sender.clone()));
+    }
+
+    /// Waits until every index write so far is on disk.
+    pub fn flush_index(&self) {
+        if let Some(index) = &self.index {
+            index.flush();
+        }
     }
 
     /// Waits until every history entry so far is on disk.
@@ -113,7 +133,8 @@ impl Runtime {
         if let Message::PageLoaded { tag, .. }
         | Message::ContactLoaded { tag, .. }
         | Message::Saved { tag, .. }
-        | Message::HistoryLoaded { tag, .. } = &message
+        | Message::HistoryLoaded { tag, .. }
+        | Message::IndexRows { tag, end: Some(_), .. } = &message
         {
             self.tasks.remove(tag);
         }
@@ -245,6 +266,25 @@ impl Runtime {
                 let request = async move { client.list_watched(&page, &retries).await };
                 (tag, self.spawn(request, internal_error, move |result| Message::PageLoaded { tag, result }))
             }
+            Effect::LoadChanges { tag, page, since } => {
+                let retries = self.retry_reporter(tag);
+                let request = async move { client.list_changed_watched(&page, Some(&since), &retries).await };
+                (tag, self.spawn(request, internal_error, move |result| Message::PageLoaded { tag, result }))
+            }
+            Effect::WriteIndex(write) => {
+                if let Some(index) = &self.index {
+                    index.write(write);
+                }
+                return;
+            }
+            Effect::ReadIndex { tag } => match &self.index {
+                Some(index) => (tag, index.read(tag, self.sender.clone()).abort_handle()),
+                None => {
+                    let end = Some(crate::app::IndexEnd::default());
+                    let _ = self.sender.send(Message::IndexRows { tag, rows: Vec::new(), end });
+                    return;
+                }
+            },
             Effect::LoadContact { tag, id } => {
                 let retries = self.retry_reporter(tag);
                 let request = async move { client.get_watched(&id, &retries).await };

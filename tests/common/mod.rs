@@ -60,6 +60,31 @@ pub async fn start_seeded(dialect: &str, contacts: Option<u64>, width: u16, heig
     app
 }
 
+/// A sandbox speaking every dialect with `contacts` each (`None`: the standard 260), in memory.
+pub async fn sandbox_with(contacts: Option<u64>) -> Sandbox {
+    sandbox::start(SandboxOptions { storage: Storage::Memory, port: 0, token: TOKEN.into(), contacts })
+        .await
+        .expect("sandbox starts")
+}
+
+/// rolo against `server` speaking `dialect` through `backend`, keeping its local index in the
+/// file `index`; nothing is awaited: the first messages come from the index, the pages after.
+pub fn start_indexed(server: &Sandbox, dialect: &str, backend: backend::Backend, index: &std::path::Path) -> App {
+    let backend = Arc::new(backend);
+    let identity = rolo::index::Identity::new("test", &backend, "the test sandbox");
+    let place = rolo::connect::IndexPlace { path: index.to_path_buf(), identity };
+    let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
+    let timeouts = Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(5) };
+    let secret = Some(SecretString::from(TOKEN.to_string()));
+    let client =
+        Client::new(backend, &server.base_url(dialect), secret, vars, timeouts).expect("client").with_retry(FAST_RETRY);
+    let state = State::new(Arc::clone(client.backend()), Session { profile: "test".into(), ..Default::default() });
+    let mut runtime = Runtime::with_index(state, client, Some(place));
+    runtime.dispatch(Message::Resized { width: 120, height: 40 });
+    let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    App { runtime, terminal, sandbox: None }
+}
+
 /// Starts rolo against any URL, with any token and request time limit.
 pub async fn start_at(dialect: &str, base_url: &str, token: &str, timeout: Duration, size: (u16, u16)) -> App {
     let backend = Arc::new(backend::find(dialect, None).expect("built-in backend"));
