@@ -18,6 +18,7 @@ mod requests;
 mod restore;
 mod row;
 mod sending;
+mod server_search;
 mod undo;
 
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub use preview::Preview;
 pub use requests::{Purpose, Requests};
 pub use row::{Row, search_text};
 pub use sending::READ_ONLY;
+pub use server_search::ServerSearch;
 
 use crate::backend::Backend;
 use crate::http::{DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Wire, Written};
@@ -84,6 +86,9 @@ pub enum Message {
 pub enum Effect {
     /// Fetch a page of the list.
     LoadPage { tag: Tag, page: PageRequest },
+    /// Ask the server for its matches of `query` (a backend with `[search]`); the answer comes
+    /// back as a [`Message::PageLoaded`].
+    Search { tag: Tag, query: String },
     /// Fetch one contact.
     LoadContact { tag: Tag, id: String },
     /// Send an update to `id` (the update path's id) for contact `contact_id`.
@@ -360,6 +365,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.retrying = None;
             match state.requests.answer(tag) {
                 Some(Purpose::ListPage | Purpose::SearchPage) => list::on_page(state, result),
+                Some(Purpose::ServerSearch { query }) => server_search::on_answer(state, query, result),
                 _ => Vec::new(),
             }
         }

@@ -20,6 +20,8 @@ pub enum Purpose {
     /// The next page of the contact list, fetched in the background so that the filter
     /// searches the whole list and not only what is loaded (see `app::list`).
     SearchPage,
+    /// The server's own search for `query` (a backend with `[search]`; see `app::server_search`).
+    ServerSearch { query: String },
     /// The open form's contact, fetched again after opening for its latest version.
     FormRefresh,
     /// The open form's contact, fetched before a send to see whether someone else changed it.
@@ -52,6 +54,11 @@ impl Purpose {
     /// other (each names the next), so one is in flight at a time.
     pub fn is_list_page(&self) -> bool {
         matches!(self, Purpose::ListPage | Purpose::SearchPage)
+    }
+
+    /// True for the server's search.
+    pub fn is_server_search(&self) -> bool {
+        matches!(self, Purpose::ServerSearch { .. })
     }
 
     /// True for a request of the open form.
