@@ -3,13 +3,14 @@
 //! background (one page after the other, as paging allows), so that `/` searches every contact
 //! and not only those loaded. Esc stops that and keeps what came; clearing the filter keeps it too.
 
+use crossterm::event::KeyEvent;
 use ratatui_textarea::{Key, TextArea};
 
 use super::keymap::{Action, Context, Press};
 use super::server_search::{self, ServerSearch};
-use super::{Effect, Filter, Form, Overlay, Purpose, Requests, Row, State};
+use super::{Effect, Filter, Form, Message, Overlay, Purpose, Requests, Row, State};
 use crate::backend::Backend;
-use crate::http::{HttpError, Page, Pager, Progress};
+use crate::http::{Fetched, HttpError, Page, Pager, Progress};
 use crate::record::Contact;
 
 /// Load the next page when the cursor is this close to the end.
@@ -294,19 +295,88 @@ pub(super) fn show_response(state: &mut State) {
 }
 
 fn open_selected(state: &mut State) -> Vec<Effect> {
-    let Some(contact) = state.list.selected().map(Row::contact) else {
+    let Some((id, name)) =
+        state.list.selected().map(|row| (row.id.clone(), row.columns().next().unwrap_or("").to_string()))
+    else {
         return Vec::new();
     };
     // Opening a contact that has an unsent draft from an earlier run opens the draft.
-    if let Some(pending) = state.restorable.iter().position(|d| d.draft.contact_id == contact.id) {
+    if let Some(pending) = state.restorable.iter().position(|d| d.draft.contact_id == id) {
         let saved = state.restorable.remove(pending);
         return super::restore::open_restored(state, saved);
     }
-    let tag = state.requests.issue(Purpose::FormRefresh);
-    let id = contact.id.clone();
-    state.form = Some(Form::open(&state.backend, contact));
+    // The list keeps only what it shows: the form opens on the contact as the server has it now.
+    let mut effects = state.requests.cancel(|p| matches!(p, Purpose::FormOpen { .. }));
+    let tag = state.requests.issue(Purpose::FormOpen { contact_id: id.clone(), typed_ahead: Vec::new() });
+    let name = if name.trim().is_empty() { format!("contact {id}") } else { name };
+    state.notify(format!("Opening {name}…"), false);
+    effects.push(Effect::LoadContact { tag, id });
+    effects
+}
+
+/// A key pressed while the contact Enter asked for is on its way, if one is: Esc stops opening
+/// it, the form's quit key quits, and any other key waits to go to the form once it opens, as if
+/// it had opened at once. `None` when no contact is being opened.
+pub(super) fn key_while_opening(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+    if state.form.is_some() || state.overlay.is_some() {
+        return None;
+    }
+    let Some(Purpose::FormOpen { typed_ahead, .. }) =
+        state.requests.find_mut(|p| matches!(p, Purpose::FormOpen { .. }))
+    else {
+        return None;
+    };
+    match state.keymap.action_for(Context::Form, &key) {
+        Some(Action::Back) => {
+            let effects = state.requests.cancel(|p| matches!(p, Purpose::FormOpen { .. }));
+            state.notify("Not opened", false);
+            Some(effects)
+        }
+        Some(Action::Quit) => Some(super::request_quit(state)),
+        _ => {
+            typed_ahead.push(key);
+            Some(Vec::new())
+        }
+    }
+}
+
+/// The contact Enter asked for arrived: the form opens on it, and the keys typed meanwhile
+/// go to it. When it did not come, the list says why and stays.
+pub(super) fn on_opened(
+    state: &mut State,
+    contact_id: &str,
+    typed_ahead: Vec<KeyEvent>,
+    result: Result<Fetched, HttpError>,
+) -> Vec<Effect> {
+    let exchange = match &result {
+        Ok(fetched) => &fetched.exchange,
+        Err(error) => error.exchange(),
+    };
+    state.record_exchange(exchange);
+    let contact = match result {
+        Ok(Fetched { contact: Some(contact), .. }) if contact.id == contact_id => contact,
+        Ok(Fetched { contact: Some(other), .. }) => {
+            let text = format!("The server answered with contact {}, not {contact_id}: not opened", other.id);
+            state.notify(text, true);
+            return Vec::new();
+        }
+        Ok(Fetched { contact: None, .. }) => {
+            state.notify(format!("Could not open contact {contact_id}: the answer held no contact"), true);
+            return Vec::new();
+        }
+        Err(error) => {
+            let key = state.keymap.key_for(Context::List, Action::Open);
+            state.notify(format!("Could not open contact {contact_id} ({error}); {key} tries again"), true);
+            return Vec::new();
+        }
+    };
+    if state.form.is_some() {
+        return Vec::new();
+    }
     state.notice = None;
-    vec![Effect::LoadContact { tag, id }]
+    state.list.replace(&state.backend, contact.clone());
+    state.form = Some(Form::open(&state.backend, contact));
+    typed_ahead.into_iter().flat_map(|key| super::update(state, Message::Key(key))).collect()
 }
 
 /// A page of the list arrived.
