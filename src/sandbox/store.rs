@@ -48,7 +48,10 @@ const SCHEMA: &str = "
         body    TEXT    NOT NULL CHECK (json_valid(body)),
         PRIMARY KEY (dialect, id)
     );
-    CREATE INDEX IF NOT EXISTS contacts_by_seq ON contacts (dialect, seq);
+    -- The listing order whole (seq, then id), so a page is read off the index in order
+    -- instead of sorting every row before it: paging through 100,000 contacts was quadratic.
+    CREATE INDEX IF NOT EXISTS contacts_in_order ON contacts (dialect, seq, id);
+    DROP INDEX IF EXISTS contacts_by_seq;
 ";
 
 /// A cheap-to-clone handle on the sandbox database.
