@@ -220,7 +220,7 @@ pub async fn open(request: Request) -> Result<Opened, ConnectError> {
             let Some(dialect) = sandbox::dialect(vendor) else {
                 return Err(ConnectError::UnknownDialect(vendor.to_string()));
             };
-            let backend = Arc::new(backend::find(vendor, None).map_err(ConnectError::SandboxBackend)?);
+            let backend = Arc::new(dialect.backend().map_err(ConnectError::SandboxBackend)?);
             let (storage, contacts) = sandbox_storage(dialect, request.contacts).await?;
             let token = random_token();
             let server = sandbox::start(SandboxOptions { storage, port: 0, token: token.clone(), contacts })

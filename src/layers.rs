@@ -10,7 +10,7 @@
 use std::path::Path;
 
 /// The vendors whose names belong in `assets/backends/` and `src/sandbox/` only.
-const VENDORS: [&str; 5] = ["corporatemerch", "informly", "insighto", "vixiees", "bird"];
+const VENDORS: [&str; 6] = ["corporatemerch", "informly", "insighto", "vixiees", "bird", "findly"];
 
 /// Lines outside the sandbox that may name a vendor: (file under `src/`, text on the line, why).
 const VENDOR_ALLOWED: [(&str, &str, &str); 1] = [(

@@ -74,7 +74,8 @@ enum Command {
     /// Print the contact list as pages arrive: an aligned table, or CSV or JSON (docs/json.md).
     /// Exits 4 when paging stops before the end of the list (the reason goes to stderr).
     List {
-        /// Keep the contacts matching this fuzzy query (as `/` in the list), best first within each page.
+        /// Keep the contacts matching this fuzzy query (as `/` in the list), best first within each
+        /// page; a backend that declares a server-side search prints the server's matches instead.
         #[arg(long, value_name = "QUERY")]
         filter: Option<String>,
         /// Print a JSON array.

@@ -305,3 +305,23 @@ fn index_status_refresh_and_clear_for_the_sandbox() {
     let (status, _) = run(&["index", "status"]);
     assert!(status.contains("none yet"), "{status}");
 }
+
+#[test]
+fn a_few_thousand_contacts_stream_out_in_order_and_a_filter_asks_the_server_that_searches() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = rolo(home.path()).args(["--sandbox", "findly", "--contacts", "3000", "list"]).args(args).output();
+        let output = output.unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap().as_array().unwrap().clone()
+    };
+    let all = run(&["--json"]);
+    let ids: Vec<u64> = all.iter().map(|item| item["id"].as_str().unwrap().parse().unwrap()).collect();
+    assert_eq!(ids, (1..=3000).collect::<Vec<u64>>(), "every contact once, in the server's order");
+
+    // The sandbox's Findly searches its list (`?q=`): the filter is its substring match.
+    let email = all[2989]["record"]["email"].as_str().unwrap().to_string();
+    let found = run(&["--json", "--filter", &email]);
+    assert!(found.iter().any(|item| item["id"] == "2990"), "{found:?}");
+    assert!(found.iter().all(|item| item["record"]["email"].as_str().unwrap().contains(&email)), "{found:?}");
+}

@@ -229,3 +229,54 @@ fn rows_are_written_before_the_last_page_is_served() {
     let items: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(items.as_array().unwrap().len(), 300);
 }
+
+/// The Corporate Merch backend file with a `[search]` table added, written to a file of its own.
+fn searching_backend(search: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, text) = rolo::backend::BUILT_IN.iter().find(|(name, _)| *name == "corporatemerch").unwrap();
+    let path = dir.path().join("searching.toml");
+    std::fs::write(&path, format!("{text}\n[search]\n{search}\n")).unwrap();
+    let path = path.display().to_string();
+    (dir, path)
+}
+
+#[test]
+fn a_filter_goes_to_the_servers_search_and_its_pages_of_matches_print_in_its_order() {
+    let (_dir, backend) = searching_backend("style = \"param\"\nparam = \"search\"");
+    let env = Env::new(&backend, "", |request| match (request.query("search").as_deref(), page_number(request)) {
+        // The server's own matches, by a field rolo's columns do not show: not a fuzzy match.
+        (Some("lima"), 1) => cm_page(700..702, 3, 2),
+        (Some("lima"), _) => cm_page(9..10, 3, 2),
+        _ => Reply::json(500, &json!({"message": "listed instead of searched"})),
+    });
+    let run = env.list(&["--json", "--filter", " lima "]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    let ids: Vec<Value> = run.items().iter().map(|item| item["id"].clone()).collect();
+    assert_eq!(ids, ["700", "701", "9"], "every page of matches, in the server's order");
+    let requests = env.server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.query("search").as_deref() == Some("lima")), "{:?}", requests[0].target);
+    assert_eq!(requests[1].query("page").as_deref(), Some("2"));
+}
+
+#[test]
+fn a_search_by_request_body_sends_the_query_inside_it_and_says_when_the_answer_holds_fewer() {
+    let search = "style = \"body\"\npath = \"/contacts/search\"\nbody = { filter = { text = \"{query}\" }, limit = 2 }\n\
+                  items = \"hits\"\ntotal = \"found\"";
+    let (_dir, backend) = searching_backend(search);
+    let env = Env::new(&backend, "", |request| {
+        let asked = request.json().unwrap_or_default();
+        if request.method != "POST" || request.path() != "/contacts/search" || asked["limit"] != 2 {
+            return Reply::json(500, &json!({"message": "not the search"}));
+        }
+        let text = asked["filter"]["text"].as_str().unwrap_or_default();
+        let hits: Vec<Value> = (1..3).map(|i| json!({"id": i, "first_name": text, "last_name": "Lima"})).collect();
+        Reply::json(200, &json!({"hits": hits, "found": 7}))
+    });
+    let run = env.list(&["--csv", "--filter", "Zoë \"Z\" Lima"]);
+    assert_eq!(run.code, 0, "{}", run.both());
+    assert_eq!(run.stdout.lines().count(), 3, "a header and the 2 matches answered: {}", run.both());
+    assert!(run.stdout.contains("Zoë \"\"Z\"\" Lima Lima"), "the query went as a JSON string: {}", run.both());
+    assert!(run.stderr.contains("the server found 7 matches and answered with 2"), "{}", run.both());
+    assert_eq!(env.server.requests().len(), 1);
+}

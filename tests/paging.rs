@@ -547,3 +547,45 @@ async fn a_save_updates_its_row_in_the_index() {
     assert!(first_row_text(&index, &id).contains("Saved-In-Index"));
     server.shutdown().await;
 }
+
+/// Findly: a vendor of the sandbox whose list endpoint searches (`[search]` in its file).
+const FINDLY: &str = "findly";
+
+#[tokio::test]
+async fn the_servers_search_shows_a_contact_far_down_the_list_before_the_local_search_gets_there() {
+    let mut app = common::start_seeded(FINDLY, Some(5_000), 140, 40).await;
+    assert_eq!(app.runtime.state.list.contacts.len(), 100, "the first page is shown");
+    let email = app.stored(FINDLY, "4990")["email"].as_str().expect("an email").to_string();
+
+    app.press(KeyCode::Char('/'));
+    app.type_text(&email);
+    // One search in flight while typing: the answer for the first letter is dropped and the
+    // whole email goes next; meanwhile the local search loads page after page.
+    let mut seen_from_server = None;
+    for _ in 0..200 {
+        next_answer(&mut app).await;
+        let list = &app.runtime.state.list;
+        if list.server_matches().iter().any(|row| row.id == "4990") {
+            seen_from_server = Some(list.contacts.len());
+            break;
+        }
+    }
+    let loaded = seen_from_server.expect("the server's answer came");
+    assert!(loaded < 4_990, "shown before the local search loaded it ({loaded} loaded)");
+    let screen = app.screen();
+    let line = filter_line(&mut app);
+    assert!(line.contains("1 more found by the server") && line.contains("searching"), "{line}");
+    let first_row = screen.lines().nth(3).unwrap_or_default();
+    assert!(first_row.starts_with('▶') && first_row.contains(&email), "selected at the top:\n{screen}");
+
+    // The local search goes on to the end; the contact is then shown once, found locally.
+    app.settle().await;
+    let list = &app.runtime.state.list;
+    assert!(list.server_matches().is_empty());
+    assert_eq!(list.visible(0).map(|row| row.id.as_str()), Some("4990"));
+    let line = filter_line(&mut app);
+    assert!(line.contains("of 5000 match") && !line.contains("found by the server"), "{line}");
+    let screen = app.screen();
+    let rows = screen.lines().skip(3).filter(|line| line.contains(&email)).count();
+    assert_eq!(rows, 1, "{screen}");
+}

@@ -425,7 +425,7 @@ async fn start_with(contacts: Option<u64>) -> Sandbox {
 /// Every contact of `dialect`, listed with rolo's own client page after page to the end, and
 /// the total the server gave.
 async fn list_all(sb: &Sandbox, dialect: &str) -> (Vec<rolo::record::Contact>, Option<u64>) {
-    let backend = std::sync::Arc::new(rolo::backend::find(dialect, None).expect("built-in backend"));
+    let backend = std::sync::Arc::new(sandbox::dialect(dialect).expect("a dialect").backend().expect("its backend"));
     let vars = [("workspaceId".to_owned(), sandbox::BIRD_WORKSPACE.to_owned())].into();
     let secret = Some(secrecy::SecretString::from(TOKEN.to_owned()));
     let client =

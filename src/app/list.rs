@@ -7,6 +7,7 @@ use crossterm::event::KeyEvent;
 use ratatui_textarea::{Key, TextArea};
 
 use super::keymap::{Action, Context, Press};
+use super::server_search::{self, ServerSearch};
 use super::{Effect, Filter, Form, ListIndex, Message, Overlay, Purpose, Requests, Row, State};
 use crate::backend::Backend;
 use crate::http::{Fetched, HttpError, Page, PageRequest, Pager, Progress};
@@ -22,6 +23,8 @@ pub struct ContactList {
     pub contacts: Vec<Row>,
     /// Fuzzy filter over `contacts`.
     pub filter: Filter,
+    /// The server's matches of the filter's query that are not loaded (`[search]` backends).
+    pub server: ServerSearch,
     /// The filter being typed.
     pub filter_input: TextArea<'static>,
     /// True while keys go to the filter.
@@ -41,6 +44,7 @@ impl ContactList {
     pub fn reload(&mut self, pager: Pager, requests: &mut Requests) -> Option<Effect> {
         self.contacts.clear();
         self.filter.clear();
+        self.server.clear();
         self.cursor = 0;
         self.error = None;
         self.pager = pager;
@@ -83,6 +87,30 @@ impl ContactList {
         (&mut self.contacts, &self.pager)
     }
 
+    /// True when the contact with this id is loaded.
+    pub fn has_listed(&self, id: &str) -> bool {
+        self.pager.has_listed(id)
+    }
+
+    /// The server's matches not loaded yet, shown above the local matches.
+    pub fn server_matches(&self) -> &[Row] {
+        self.server.shown(self.filter.query())
+    }
+
+    /// How many rows the list shows: the server's matches not loaded, then the local ones.
+    pub fn visible_len(&self) -> usize {
+        self.server_matches().len() + self.filter.visible_len()
+    }
+
+    /// The contact shown at `row`.
+    pub fn visible(&self, row: usize) -> Option<&Row> {
+        let server = self.server_matches();
+        match row.checked_sub(server.len()) {
+            None => server.get(row),
+            Some(local) => self.filter.visible(local).and_then(|i| self.contacts.get(i)),
+        }
+    }
+
     /// Asks for the next page unless one is in flight or there is none.
     fn load_more(&mut self, requests: &mut Requests) -> Option<Effect> {
         self.load_next(requests, Purpose::ListPage)
@@ -106,7 +134,7 @@ impl ContactList {
         if self.searching() {
             return self.load_next(requests, Purpose::SearchPage);
         }
-        let past_last = at_end && self.error.is_none() && self.cursor + 1 >= self.filter.visible_len();
+        let past_last = at_end && self.error.is_none() && self.cursor + 1 >= self.visible_len();
         if self.wants_more() || past_last { self.load_more(requests) } else { None }
     }
 
@@ -118,16 +146,18 @@ impl ContactList {
 
     /// The contact under the cursor.
     pub fn selected(&self) -> Option<&Row> {
-        self.filter.visible(self.cursor).and_then(|i| self.contacts.get(i))
+        self.visible(self.cursor)
     }
 
     /// Puts a saved version of a contact in place of the old one.
     pub fn replace(&mut self, backend: &Backend, contact: Contact) {
         self.index.row_changed(backend, &contact);
+        let row = Row::new(backend, &contact);
         if let Some(index) = self.contacts.iter().position(|c| c.id == contact.id) {
-            let row = Row::new(backend, &contact);
             self.filter.replace(index, &row.search_text());
             self.contacts[index] = row;
+        } else {
+            self.server.replace(row);
         }
     }
 
@@ -153,14 +183,14 @@ impl ContactList {
     }
 
     fn move_cursor(&mut self, to: usize) {
-        let len = self.filter.visible_len();
+        let len = self.visible_len();
         self.cursor = if len == 0 { 0 } else { to.min(len - 1) };
     }
 
     /// True when the next page should be fetched without being asked: the cursor is near the
     /// end and the last load did not fail or was not cancelled (`r` loads again).
     fn wants_more(&self) -> bool {
-        self.error.is_none() && self.cursor + PREFETCH_ROWS >= self.filter.visible_len()
+        self.error.is_none() && self.cursor + PREFETCH_ROWS >= self.visible_len()
     }
 
     /// Adds the contacts of a page; the filter runs on them alone, and the cursor stays on the
@@ -171,10 +201,26 @@ impl ContactList {
 
     /// Adds rows at the end (a page's, or the local index's); the cursor stays on its contact.
     pub(super) fn add_rows(&mut self, rows: Vec<Row>) {
-        let selected = self.filter.visible(self.cursor);
+        let start = self.contacts.len();
+        let above = self.server_matches().len();
+        // The selected contact: a local match by index, or one of the server's by id.
+        let (selected, from_server) = match self.cursor.checked_sub(above) {
+            Some(local) => (self.filter.visible(local), None),
+            None => (None, self.selected().map(|row| row.id.clone())),
+        };
         self.filter.extend(rows.iter().map(Row::search_text));
         self.contacts.extend(rows);
+        self.server.forget_listed(&self.pager);
+        let above = self.server_matches().len();
+        // A server match that arrived on this page is the same contact, now ranked locally.
+        let selected = selected.or_else(|| {
+            let id = from_server.as_ref()?;
+            let still_above = self.server_matches().iter().any(|row| &row.id == id);
+            (!still_above).then(|| self.contacts[start..].iter().position(|row| &row.id == id).map(|i| start + i))?
+        });
         if let Some(row) = selected.and_then(|index| self.filter.row_of(index)) {
+            self.cursor = above + row;
+        } else if let Some(row) = from_server.and_then(|id| self.server_matches().iter().position(|r| r.id == id)) {
             self.cursor = row;
         }
     }
@@ -248,13 +294,16 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
     }
     let at_end = matches!(action, Some(Action::Bottom | Action::PageDown | Action::Down));
     effects.extend(state.list.load_wanted(&mut state.requests, at_end));
+    effects.extend(server_search::follow(state));
     effects
 }
 
 /// Text pasted into the filter: a new query, which searches the whole list too.
 pub(super) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     state.list.paste(text);
-    state.list.load_wanted(&mut state.requests, false).into_iter().collect()
+    let mut effects: Vec<Effect> = state.list.load_wanted(&mut state.requests, false).into_iter().collect();
+    effects.extend(server_search::follow(state));
+    effects
 }
 
 fn reload(state: &mut State) -> Vec<Effect> {

@@ -19,6 +19,7 @@ mod requests;
 mod restore;
 mod row;
 mod sending;
+mod server_search;
 mod undo;
 
 use std::sync::Arc;
@@ -42,6 +43,7 @@ pub use preview::Preview;
 pub use requests::{Purpose, Requests};
 pub use row::{Row, search_text};
 pub use sending::READ_ONLY;
+pub use server_search::ServerSearch;
 
 use crate::backend::Backend;
 use crate::http::{DEFAULT_MAX_CONTACTS, Exchange, Fetched, HttpError, Page, PageRequest, Pager, Retry, Wire, Written};
@@ -96,6 +98,9 @@ pub enum Effect {
     /// Fetch a page of the contacts changed since `since` (RFC 3339), by the backend's
     /// `changed_since` parameter.
     LoadChanges { tag: Tag, page: PageRequest, since: String },
+    /// Ask the server for its matches of `query` (a backend with `[search]`); the answer comes
+    /// back as a [`Message::PageLoaded`].
+    Search { tag: Tag, query: String },
     /// Fetch one contact.
     LoadContact { tag: Tag, id: String },
     /// Send an update to `id` (the update path's id) for contact `contact_id`.
@@ -387,6 +392,7 @@ fn handle(state: &mut State, message: Message) -> Vec<Effect> {
             match state.requests.answer(tag) {
                 Some(Purpose::ListPage | Purpose::SearchPage) => list::on_page(state, result),
                 Some(Purpose::IndexPage) => index::on_page(state, result),
+                Some(Purpose::ServerSearch { query }) => server_search::on_answer(state, query, result),
                 _ => Vec::new(),
             }
         }

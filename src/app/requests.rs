@@ -26,6 +26,8 @@ pub enum Purpose {
     IndexRead,
     /// The next page of the local index's refresh (see `app::index`).
     IndexPage,
+    /// The server's own search for `query` (a backend with `[search]`; see `app::server_search`).
+    ServerSearch { query: String },
     /// The contact Enter opens from the list: the form opens when it arrives (the list keeps
     /// only what it shows). Keys typed meanwhile wait in `typed_ahead` and go to the form.
     FormOpen { contact_id: String, typed_ahead: Vec<KeyEvent> },
@@ -71,6 +73,11 @@ impl Purpose {
     /// other (each names the next), so one is in flight at a time.
     pub fn is_list_page(&self) -> bool {
         matches!(self, Purpose::ListPage | Purpose::SearchPage | Purpose::IndexPage)
+    }
+
+    /// True for the server's search.
+    pub fn is_server_search(&self) -> bool {
+        matches!(self, Purpose::ServerSearch { .. })
     }
 
     /// True for a request of the open form.

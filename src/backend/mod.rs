@@ -170,7 +170,22 @@ fn check(backend: &mut Backend) -> Result<(), (Option<String>, String)> {
     if backend.columns.is_empty() {
         return Err((None, "a backend needs at least one [[column]] for the list".into()));
     }
-    Ok(())
+    check_search(backend)
+}
+
+/// A `[search]` must say where the query goes.
+fn check_search(backend: &Backend) -> Result<(), (Option<String>, String)> {
+    let holds_query = |value: &serde_json::Value| value.to_string().contains(QUERY_HOLE);
+    match &backend.search {
+        Some(Search::Param { param }) if param.trim().is_empty() => {
+            Err((Some("[search]".into()), "[search]: `param` names the query parameter and must not be empty".into()))
+        }
+        Some(Search::Body { body, .. }) if !holds_query(body) => Err((
+            Some("[search]".into()),
+            format!("[search]: the `body` must hold `{QUERY_HOLE}` where the query goes"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 impl Backend {
@@ -271,6 +286,27 @@ mod tests {
         assert_eq!(field("phone"), None);
         assert_eq!(field("properties.phone").as_deref(), Some("properties.phone"));
         assert_eq!(field("fax"), None);
+    }
+
+    #[test]
+    fn a_search_says_where_the_query_goes() {
+        let (_, text) = BUILT_IN[0];
+        let with = |search: &str| parse(&format!("{text}\n[search]\n{search}\n"), "s.toml");
+        let param = with("style = \"param\"\nparam = \"q\"").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(&param.search, Some(Search::Param { param }) if param == "q"));
+        let body = with(
+            "style = \"body\"\npath = \"/s\"\nbody = { a = [\"x {query}\", 2], q = \"{query}\" }\nitems = \"hits\"",
+        );
+        let Some(Search::Body { method, body, .. }) = body.unwrap_or_else(|e| panic!("{e}")).search else {
+            panic!("a body search")
+        };
+        assert_eq!(method, Method::Post, "POST unless the file says");
+        let sent = Search::body_for(&body, "Zoë \"}");
+        assert_eq!(sent, serde_json::json!({"a": ["x Zoë \"}", 2], "q": "Zoë \"}"}));
+        let err = with("style = \"body\"\npath = \"/s\"\nbody = { q = \"x\" }\nitems = \"hits\"").unwrap_err();
+        assert!(err.message.contains("{query}") && err.line.is_some(), "{err}");
+        assert!(with("style = \"param\"\nparam = \" \"").is_err());
+        assert!(with("style = \"param\"\nparm = \"q\"").unwrap_err().message.contains("parm"));
     }
 
     #[test]

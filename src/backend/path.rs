@@ -120,6 +120,21 @@ impl Path {
         self.set(target, new)
     }
 
+    /// Takes the value at this path out of `value` (leaving `null`), rather than copying it: for
+    /// a page's records, which would otherwise be held twice. A path with `[]` is read as
+    /// [`Path::get`] reads it.
+    pub fn take(&self, value: &mut Value) -> Option<Value> {
+        if !self.is_writable() {
+            return self.get(value).map(Cow::into_owned);
+        }
+        let mut current = value;
+        for step in &self.steps {
+            let Step::Key(key) = step else { return None };
+            current = current.as_object_mut()?.get_mut(key)?;
+        }
+        Some(current.take())
+    }
+
     /// True when the path can be written (no `[]` step).
     pub fn is_writable(&self) -> bool {
         !self.steps.contains(&Step::Each)

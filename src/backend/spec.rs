@@ -29,6 +29,9 @@ pub struct Backend {
     pub get: GetEndpoint,
     /// The update endpoint.
     pub update: UpdateEndpoint,
+    /// How the vendor searches its whole list, when it can (`[search]`).
+    #[serde(default)]
+    pub search: Option<Search>,
     /// How the vendor's error bodies are read.
     #[serde(default)]
     pub errors: ErrorFormat,
@@ -176,6 +179,58 @@ pub enum Paging {
 
 fn one() -> u32 {
     1
+}
+
+/// A search the vendor runs over its whole list, so that a contact not loaded yet is found
+/// at once. rolo fills the user's query in and reads the answer's contacts as list rows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Search {
+    /// The list endpoint takes the query as a parameter (`GET /contacts?q=ana`) and answers
+    /// like a list page, paged as the list is.
+    Param {
+        /// The query parameter's name.
+        param: String,
+    },
+    /// A request of its own whose JSON body carries the query (`POST /contacts/search`); one
+    /// answer holds every match rolo reads.
+    Body {
+        /// The method, POST unless the file says otherwise.
+        #[serde(default = "post")]
+        method: Method,
+        /// Path relative to the base URL; `{var}` holes come from the profile's `vars`.
+        path: String,
+        /// The body sent; every `{query}` in its strings becomes the user's query.
+        body: serde_json::Value,
+        /// Where the array of records sits in the answer.
+        items: Path,
+        /// Where the number of matches sits, if the vendor says.
+        #[serde(default)]
+        total: Option<Path>,
+    },
+}
+
+/// Where a [`Search::Body`] puts the query.
+pub const QUERY_HOLE: &str = "{query}";
+
+fn post() -> Method {
+    Method::Post
+}
+
+impl Search {
+    /// The body of a [`Search::Body`] request for `query`: the template with every
+    /// [`QUERY_HOLE`] in its strings replaced (as JSON text is escaped, a query cannot break out).
+    pub fn body_for(template: &serde_json::Value, query: &str) -> serde_json::Value {
+        use serde_json::Value;
+        match template {
+            Value::String(text) => Value::String(text.replace(QUERY_HOLE, query)),
+            Value::Array(items) => Value::Array(items.iter().map(|item| Self::body_for(item, query)).collect()),
+            Value::Object(members) => {
+                Value::Object(members.iter().map(|(k, v)| (k.clone(), Self::body_for(v, query))).collect())
+            }
+            other => other.clone(),
+        }
+    }
 }
 
 /// The get-one endpoint.

@@ -32,6 +32,7 @@ pub enum Format {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The fuzzy query of the list's `/`; matches come page by page, best first within a page.
+    /// A backend with a `[search]` sends it to the server and prints the server's matches.
     pub filter: Option<String>,
     /// Output format.
     pub format: Format,
@@ -60,7 +61,8 @@ pub(super) fn pretty(value: &Value) -> String {
 /// so memory holds one page whatever the list's length. Paging follows the backend's paging
 /// through the client's [`crate::http::Pager`] (each contact once; a server that repeats
 /// itself, goes round or passes its total or the cap is stopped) until `limit` rows or the end.
-/// With a `filter`, each page's matches are written best first.
+/// With a `filter`, each page's matches are written best first; when the backend declares a
+/// `[search]`, the server finds them instead, and its pages of matches are written in its order.
 ///
 /// Once a row is written the output is always closed (`]` for JSON), whatever ends the listing:
 /// an error status (exit 2), a stop ([`EXIT_INCOMPLETE`]), or a reader that went away (`| head`:
@@ -68,13 +70,23 @@ pub(super) fn pretty(value: &Value) -> String {
 pub async fn stream<W: Write>(client: &Client, options: &Options, rows: &mut Rows<'_, W>) -> Result<(), Failure> {
     let backend = client.backend();
     let filter = options.filter.as_deref().filter(|q| !q.trim().is_empty());
+    // The vendor's own search answers from its whole list at once, instead of every page.
+    let on_server = filter.map(str::trim).filter(|_| backend.search.is_some());
     let limit = options.limit.unwrap_or(usize::MAX);
     let mut pager = client.pager();
     let mut skipped = 0;
     let mut failed = None;
     while rows.written < limit {
         let Some(request) = pager.next().cloned() else { break };
-        let mut page = match client.list(&request).await {
+        let searched = match on_server {
+            Some(query) => client.search(query, &request).await,
+            None => None,
+        };
+        let answer = match searched {
+            Some(answer) => answer,
+            None => client.list(&request).await,
+        };
+        let mut page = match answer {
             Ok(page) => page,
             Err(error) => {
                 failed = Some(Failure::server(&error));
@@ -82,7 +94,8 @@ pub async fn stream<W: Write>(client: &Client, options: &Options, rows: &mut Row
             }
         };
         skipped += page.skipped;
-        let mut matches = matching(backend, pager.take(&mut page), filter);
+        let fresh = pager.take(&mut page);
+        let mut matches = if on_server.is_some() { fresh } else { matching(backend, fresh, filter) };
         matches.truncate(limit - rows.written);
         if let Err(error) = rows.page(&matches) {
             return written_or_gone(error);
@@ -94,6 +107,12 @@ pub async fn stream<W: Write>(client: &Client, options: &Options, rows: &mut Row
     }
     if skipped > 0 {
         eprintln!("rolo: warning: {skipped} records without an id were left out");
+    }
+    // A search answered in one request may hold fewer matches than the server says it found.
+    if let Some(total) = pager.total().filter(|&total| on_server.is_some() && total > pager.loaded())
+        && pager.progress() == &crate::http::Progress::Complete
+    {
+        eprintln!("rolo: warning: the server found {total} matches and answered with {}", pager.loaded());
     }
     if let Some(failure) = failed {
         return Err(failure);

@@ -23,7 +23,7 @@ pub use retry::{Retry, RetryPolicy};
 pub use wire::{BaseUrlError, Outgoing, PageRequest, Wire};
 pub use write::Written;
 
-use crate::backend::{Auth, Backend, Method, Paging, path::Path};
+use crate::backend::{Auth, Backend, Method, Paging, Search, path::Path};
 use crate::record::Contact;
 use crate::redact::Redactor;
 
@@ -179,17 +179,31 @@ impl Client {
         if let (Some(since), Some(filter)) = (since, &list.changed_since) {
             query.push((filter.param.clone(), format!("{}{since}", filter.prefix)));
         }
-        let (body, exchange) = self.read(&list.path, None, &query, on_retry).await?;
-        let Some(items) = list.items.get(&body).and_then(|v| v.as_array().cloned()) else {
-            return Err(unexpected(format!("no list of contacts at `{}`", list.items), exchange));
+        let (body, exchange) = self.read(Method::Get, &list.path, None, &query, None, on_retry).await?;
+        let next = |body: &Value, count| next_page(&list.paging, page, body, count);
+        page_of(self.backend(), body, exchange, &list.items, list.total.as_ref(), next)
+    }
+
+    /// Fetches `page` of the server's matches of `query`, as the backend's `[search]` says;
+    /// `None` when it declares none. A search by request body is one page, whatever it holds.
+    pub async fn search(&self, query: &str, page: &PageRequest) -> Option<Result<Page, HttpError>> {
+        let backend = self.backend();
+        let answer = match backend.search.as_ref()? {
+            Search::Param { param } => {
+                let list = &backend.list;
+                let pairs = self.wire.search_query(param, query, page);
+                let next = |body: &Value, count| next_page(&list.paging, page, body, count);
+                let read = self.read(Method::Get, &list.path, None, &pairs, None, &|_| {}).await;
+                read.and_then(|(body, exchange)| {
+                    page_of(backend, body, exchange, &list.items, list.total.as_ref(), next)
+                })
+            }
+            Search::Body { method, path, body, items, total } => {
+                let read = self.read(*method, path, None, &[], Some(Search::body_for(body, query)), &|_| {}).await;
+                read.and_then(|(body, exchange)| page_of(backend, body, exchange, items, total.as_ref(), |_, _| None))
+            }
         };
-        let count = items.len();
-        let contacts: Vec<Contact> =
-            items.into_iter().filter_map(|r| Contact::from_record(self.backend(), r)).collect();
-        let skipped = count - contacts.len();
-        let total = list.total.as_ref().and_then(|p| p.get(&body)).and_then(|v| v.as_u64());
-        let next = next_page(&list.paging, page, &body, count);
-        Ok(Page { contacts, skipped, next, total, exchange })
+        Some(answer)
     }
 
     /// Fetches one contact, retrying as the policy says.
@@ -200,21 +214,25 @@ impl Client {
     /// [`Client::get`], telling `on_retry` before each retry.
     pub async fn get_watched(&self, id: &str, on_retry: &(dyn Fn(Retry) + Sync)) -> Result<Fetched, HttpError> {
         let get = &self.backend().get;
-        let (body, exchange) = self.read(&get.path, Some(id), &wire::fixed_query(&get.query), on_retry).await?;
+        let query = wire::fixed_query(&get.query);
+        let (body, exchange) = self.read(Method::Get, &get.path, Some(id), &query, None, on_retry).await?;
         self.fetched(&get.record, body, exchange, true)
     }
 
-    /// A GET, retried after overloads and outages (reads change nothing, so retrying is safe).
+    /// A read (a GET, or a search sent with a body), retried after overloads and outages:
+    /// reads change nothing, so retrying is safe.
     async fn read(
         &self,
+        method: Method,
         path: &str,
         id: Option<&str>,
         query: &[(String, String)],
+        body: Option<Value>,
         on_retry: &(dyn Fn(Retry) + Sync),
     ) -> Result<(Value, Exchange), HttpError> {
         let mut attempt = 1;
         loop {
-            match self.send(Method::Get, path, id, query, None).await {
+            match self.send(method, path, id, query, body.clone()).await {
                 Err(error) => match retry::next_retry(&self.retry, attempt, &error) {
                     Some(retry) => {
                         let wait = retry.wait;
@@ -389,6 +407,29 @@ impl Client {
             None => Err(unexpected("the body is not JSON".into(), exchange)),
         }
     }
+}
+
+/// The page an answer holds: its records at `items` (those without an id left out), the total
+/// at `total`, and the page after it as `next` says from the answer and its record count.
+fn page_of(
+    backend: &Backend,
+    body: Value,
+    exchange: Exchange,
+    items: &Path,
+    total: Option<&Path>,
+    next: impl FnOnce(&Value, usize) -> Option<PageRequest>,
+) -> Result<Page, HttpError> {
+    let total_count = total.and_then(|p| p.get(&body)).and_then(|v| v.as_u64());
+    let next = next(&body, items.get(&body).and_then(|v| v.as_array().map(Vec::len)).unwrap_or(0));
+    let mut body = body;
+    // The records are taken out of the answer, not copied.
+    let Some(Value::Array(records)) = items.take(&mut body) else {
+        return Err(unexpected(format!("no list of contacts at `{items}`"), exchange));
+    };
+    let count = records.len();
+    let contacts: Vec<Contact> = records.into_iter().filter_map(|r| Contact::from_record(backend, r)).collect();
+    let skipped = count - contacts.len();
+    Ok(Page { contacts, skipped, next, total: total_count, exchange })
 }
 
 fn next_page(paging: &Paging, page: &PageRequest, body: &Value, count: usize) -> Option<PageRequest> {

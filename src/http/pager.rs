@@ -123,6 +123,11 @@ impl Pager {
         self.loaded
     }
 
+    /// True when the contact with this id has been listed in this pass.
+    pub fn has_listed(&self, id: &str) -> bool {
+        self.seen.contains(&fingerprint(id))
+    }
+
     /// The total the server gave on its latest page that gave one.
     pub fn total(&self) -> Option<u64> {
         self.total

@@ -154,6 +154,14 @@ impl Wire {
         query
     }
 
+    /// The query of a request for `page` of the server's matches of `query`, for a backend
+    /// whose list endpoint searches ([`crate::backend::Search::Param`]): the list's, and the query.
+    pub(super) fn search_query(&self, param: &str, query: &str, page: &PageRequest) -> Vec<(String, String)> {
+        let mut pairs = self.list_query(page);
+        pairs.push((param.to_string(), query.to_string()));
+        pairs
+    }
+
     /// The base URL, without a trailing `/`.
     pub(super) fn base_url(&self) -> &str {
         &self.base_url

@@ -8,10 +8,13 @@
 //!
 //! Adding a dialect: a sibling module exposing `NAME`, `PREFIX`, `CREDENTIAL`,
 //! `routes(AppState) -> Router` and `seed(&Store, count)`, listed in `DIALECTS` (with the path
-//! variables its clients need). The rest of rolo learns the dialects from [`dialects`].
+//! variables its clients need, and its backend file when it is not a built-in one: Findly, a
+//! vendor made up to show a server-side search, has its own). The rest of rolo learns the
+//! dialects from [`dialects`].
 
 mod bird;
 mod corporatemerch;
+mod findly;
 mod formats;
 mod informly;
 mod insighto;
@@ -142,6 +145,8 @@ pub struct Dialect {
     routes: fn(AppState) -> Router,
     /// Seeds this many contacts.
     seed: fn(&Store, u64) -> Result<(), StoreError>,
+    /// The backend file of a vendor that exists only here; `None`: the built-in one of `name`.
+    backend: Option<&'static str>,
 }
 
 impl Dialect {
@@ -159,6 +164,15 @@ impl Dialect {
     /// profile's `vars` would give them.
     pub fn vars(&self) -> &'static [(&'static str, &'static str)] {
         self.vars
+    }
+
+    /// The backend a client of this dialect speaks: the built-in one of its name, or the file
+    /// of a vendor that exists only in the sandbox.
+    pub fn backend(&self) -> Result<crate::backend::Backend, crate::backend::BackendError> {
+        match self.backend {
+            Some(text) => crate::backend::parse(text, &format!("the sandbox's backend `{}`", self.name)),
+            None => crate::backend::find(self.name, None),
+        }
     }
 
     /// Seeds this dialect in a file database (created if needed) with `contacts` contacts,
@@ -181,6 +195,7 @@ const DIALECTS: &[Dialect] = &[
         vars: &[],
         routes: corporatemerch::routes,
         seed: corporatemerch::seed,
+        backend: None,
     },
     Dialect {
         name: informly::NAME,
@@ -189,6 +204,7 @@ const DIALECTS: &[Dialect] = &[
         vars: &[],
         routes: informly::routes,
         seed: informly::seed,
+        backend: None,
     },
     Dialect {
         name: insighto::NAME,
@@ -197,6 +213,7 @@ const DIALECTS: &[Dialect] = &[
         vars: &[],
         routes: insighto::routes,
         seed: insighto::seed,
+        backend: None,
     },
     Dialect {
         name: vixiees::NAME,
@@ -205,6 +222,7 @@ const DIALECTS: &[Dialect] = &[
         vars: &[],
         routes: vixiees::routes,
         seed: vixiees::seed,
+        backend: None,
     },
     Dialect {
         name: bird::NAME,
@@ -213,6 +231,16 @@ const DIALECTS: &[Dialect] = &[
         vars: bird::VARS,
         routes: bird::routes,
         seed: bird::seed,
+        backend: None,
+    },
+    Dialect {
+        name: findly::NAME,
+        prefix: findly::PREFIX,
+        credential: findly::CREDENTIAL,
+        vars: &[],
+        routes: findly::routes,
+        seed: findly::seed,
+        backend: Some(findly::BACKEND),
     },
 ];
 
@@ -457,7 +485,7 @@ mod tests {
     fn each_dialect_gives_the_path_vars_its_backend_needs() {
         assert!(dialect(DEFAULT_DIALECT).is_some());
         for dialect in dialects() {
-            let backend = crate::backend::find(dialect.name(), None).unwrap();
+            let backend = dialect.backend().unwrap();
             for path in [&backend.list.path, &backend.get.path, &backend.update.path] {
                 let holes = path.as_str().split('{').skip(1).filter_map(|rest| rest.split_once('}'));
                 for (hole, _) in holes.filter(|(hole, _)| *hole != "id") {

@@ -17,7 +17,7 @@ use tokio::task::AbortHandle;
 use super::editor_process::{Console, EditRequest, Keys};
 use super::{DraftKeeper, HistoryKeeper, IndexKeeper};
 use crate::app::{Effect, Message, State, Tag, update};
-use crate::http::{Client, HttpError, Retry, Written};
+use crate::http::{Client, HttpError, PageRequest, Retry, Written};
 use crate::journal::Journal;
 use crate::ui;
 use crate::ui::theme::Theme;
@@ -285,6 +285,11 @@ impl Runtime {
                     return;
                 }
             },
+            Effect::Search { tag, query } => {
+                let first = PageRequest::first(&client.backend().list.paging);
+                let request = async move { client.search(&query, &first).await.unwrap_or_else(no_search) };
+                (tag, self.spawn(request, internal_error, move |result| Message::PageLoaded { tag, result }))
+            }
             Effect::LoadContact { tag, id } => {
                 let retries = self.retry_reporter(tag);
                 let request = async move { client.get_watched(&id, &retries).await };
@@ -337,6 +342,11 @@ fn internal_error<T>() -> Result<T, HttpError> {
         message: "rolo hit an internal error handling this answer".into(),
         exchange: Box::default(),
     })
+}
+
+/// A search's answer when the backend declares none (the app asks only when it does).
+fn no_search<T>() -> Result<T, HttpError> {
+    Err(HttpError::Unexpected { message: "the backend file declares no [search]".into(), exchange: Box::default() })
 }
 
 /// Runs rolo until the user quits or the event stream ends.

@@ -27,13 +27,17 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
             format!("   {} of {} match", list.filter.visible_len(), list.contacts.len()),
             theme.dim,
         ));
+        let from_server = list.server_matches().len();
+        if from_server > 0 {
+            spans.push(Span::styled(format!(", {from_server} more found by the server"), theme.dim));
+        }
         if list.searching() {
             spans.push(Span::styled(format!("   {}", searching(list.contacts.len() as u64, list.total())), theme.key));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), filter_area);
     }
 
-    let visible = list.filter.visible_len();
+    let visible = list.visible_len();
     if visible == 0 {
         let text = if let Some(error) = &list.error {
             super::shown(error)
@@ -64,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
     let backend = &state.backend;
     let marking = !state.bulk.marks.is_empty();
     let rows = (offset..visible.min(offset + rows_shown)).filter_map(|row| {
-        let contact = &list.contacts[list.filter.visible(row)?];
+        let contact = list.visible(row)?;
         let selected = row == list.cursor;
         // The pointer marks the selection without relying on colour.
         let pointer = Cell::from(if selected { "▶" } else { " " });

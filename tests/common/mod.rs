@@ -48,7 +48,7 @@ pub async fn start_seeded(dialect: &str, contacts: Option<u64>, width: u16, heig
         .await
         .expect("sandbox starts");
     let base_url = server.base_url(dialect);
-    let backend = Arc::new(backend::find(dialect, None).expect("built-in backend"));
+    let backend = Arc::new(dialect_backend(dialect));
     // Bird's paths name a workspace; the sandbox serves one.
     let vars = [("workspaceId".to_string(), sandbox::BIRD_WORKSPACE.to_string())].into();
     let timeouts = Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(5) };
@@ -83,6 +83,15 @@ pub fn start_indexed(server: &Sandbox, dialect: &str, backend: backend::Backend,
     runtime.dispatch(Message::Resized { width: 120, height: 40 });
     let terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     App { runtime, terminal, sandbox: None }
+}
+
+/// The backend a client of `dialect` speaks: its built-in one, or the sandbox's own for a
+/// vendor that exists only there.
+pub fn dialect_backend(dialect: &str) -> backend::Backend {
+    match sandbox::dialect(dialect) {
+        Some(known) => known.backend().expect("the dialect's backend"),
+        None => backend::find(dialect, None).expect("built-in backend"),
+    }
 }
 
 /// Starts rolo against any URL, with any token and request time limit.
