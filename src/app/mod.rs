@@ -29,7 +29,9 @@ use serde_json::Value;
 pub use bulk::{BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkStep, compact as bulk_body};
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
-pub use filter::Filter;
+#[cfg(test)]
+pub(crate) use filter::run_jobs;
+pub use filter::{Applied, Filter, MatchJob, Matched, Scored};
 pub use form::{Dropdown, Form, FormMode, Outcome, ServerChange};
 pub use history::HistoryView;
 pub use list::ContactList;
@@ -77,6 +79,8 @@ pub enum Message {
     HistoryLoaded { tag: Tag, result: Result<crate::history::Loaded, String> },
     /// A history entry could not be written.
     HistoryFailed(String),
+    /// Some matches of the filter's query, from the matching thread.
+    Matched(Matched),
 }
 
 /// Work for the event loop.
@@ -109,6 +113,11 @@ pub enum Effect {
     LoadHistory { tag: Tag },
     /// Keep a draft on disk (a bulk edit's failed contact).
     KeepDraft(SavedDraft),
+    /// Score contacts against the filter's query off the UI thread; the matches come back as
+    /// [`Message::Matched`], best first, in one or more batches.
+    Match(MatchJob),
+    /// Abandon the matching under way: the query changed, or the list was reloaded.
+    StopMatching,
 }
 
 /// Who rolo is talking to, for the title bar.
@@ -401,6 +410,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.notify(format!("Could not write the change history: {error}"), true);
             Vec::new()
         }
+        Message::Matched(matched) => list::on_matched(state, matched),
     }
 }
 

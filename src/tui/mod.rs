@@ -6,6 +6,7 @@
 pub mod editor_process;
 mod history_keeper;
 mod keeper;
+pub mod matching;
 pub mod runtime;
 mod worker;
 
