@@ -82,8 +82,7 @@ fn drawing(c: &mut Criterion) {
             terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");
         })
     });
-    let selected = state.list.contacts[0].contact();
-    state.form = Some(Form::open(&backend, selected));
+    state.form = Some(Form::open(&backend, contact(&backend, 0)));
     c.bench_function("draw form frame, 120x40", |b| {
         b.iter(|| {
             terminal.draw(|frame| ui::draw(frame, black_box(&state), look, &mut scroll)).expect("draw");

@@ -353,6 +353,9 @@ async fn run_tui(request: connect::Request, dirs: Option<Dirs>) -> Result<()> {
 }
 
 /// Sends `tracing` events to `<state dir>/rolo.log`. `RUST_LOG` overrides `level`.
+/// Log lines waiting for the log file's writer thread, at most.
+const LOG_QUEUE_LINES: usize = 1_024;
+
 fn start_logging(state_dir: &std::path::Path, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     rolo::private::create_dir(state_dir).ok()?;
     // Opened by rolo, not by tracing-appender, so the file is the owner's alone (0600).
@@ -362,7 +365,13 @@ fn start_logging(state_dir: &std::path::Path, level: &str) -> Option<tracing_app
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let (writer, guard) = tracing_appender::non_blocking(file);
+    // The writer's queue is allocated whole at start: its default of 128,000 lines was a fixed
+    // 4 MB, a quarter of rolo's memory with a short list. A log line rolo writes is rare (a
+    // request, an error); if the file cannot keep up, lines are dropped, never the UI slowed.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(file);
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(false).try_init().ok()?;
     Some(guard)
 }

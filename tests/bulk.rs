@@ -174,6 +174,7 @@ async fn a_text_value_is_validated_like_the_form() {
     let mut app = common::start(CM, 120, 40).await;
     mark_three(&mut app);
     app.type_text("B");
+    app.settle().await;
     app.type_text("Birthday");
     app.press(KeyCode::Enter);
     app.type_text("2023-02-30");

@@ -115,17 +115,20 @@ async fn esc_in_the_conflict_sends_nothing_and_keeps_my_edits() {
 }
 
 #[tokio::test]
-async fn edits_typed_before_the_refresh_arrives_still_meet_the_conflict_check() {
+async fn a_contact_changed_after_the_list_loaded_opens_as_the_server_has_it_now() {
     let mut app = common::start(CM, 120, 40).await;
-    // Someone changes the city after the list was loaded; rolo's list copy is now stale.
+    // Someone changes the city after the list was loaded: the form shows their city, and
+    // keys typed before it arrived edit that version.
     someone_else_sets(&app, "1", &[("city", "Their City")]).await;
     app.press(KeyCode::Enter);
-    app.focus_field("city");
-    app.replace_text("Mine City");
+    assert!(app.runtime.state.form.is_none(), "the form waits for the contact");
     app.settle().await;
+    app.focus_field("city");
+    assert!(app.screen().contains("Their City"), "{}", app.screen());
+    app.replace_text("Mine City");
     app.ctrl('s');
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("Changed on the server since you opened it"), "{screen}");
-    assert_eq!(app.stored(CM, "1")["city"], "Their City", "nothing was sent over their change");
+    assert!(!screen.contains("Changed on the server since you opened it"), "{screen}");
+    assert_eq!(app.stored(CM, "1")["city"], "Mine City", "sent over the version the user saw");
 }

@@ -22,9 +22,9 @@ async fn open_by_name(app: &mut common::App, id: &str) -> Value {
     assert!(screen.contains(&format!("/{name}")), "the filter line shows the query:\n{screen}");
     app.press(KeyCode::Enter);
     app.press(KeyCode::Enter);
+    app.settle().await;
     let form = app.runtime.state.form.as_ref().expect("Enter opens the form");
     assert_eq!(form.draft.loaded.id, id, "the best match is the contact named");
-    app.settle().await;
     record
 }
 
@@ -238,9 +238,9 @@ async fn a_synthetic_contact_past_the_standard_people_opens_and_saves() {
     app.settle().await;
     app.press(KeyCode::Enter);
     app.press(KeyCode::Enter);
+    app.settle().await;
     let form = app.runtime.state.form.as_ref().expect("Enter opens the form");
     assert_eq!(form.draft.loaded.id, "300", "the contact with that address");
-    app.settle().await;
     app.focus_field("city");
     app.replace_text("Trois-Rivières");
     app.ctrl('s');

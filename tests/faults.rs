@@ -124,14 +124,19 @@ async fn malformed_answers_get_a_clear_message_and_nothing_panics() {
 }
 
 #[tokio::test]
-async fn a_contact_answer_that_is_not_a_contact_keeps_the_list_copy() {
+async fn a_contact_answer_that_is_not_a_contact_opens_nothing_and_says_so() {
     let mut app = common::start(CM, 120, 40).await;
     app.sandbox.as_ref().unwrap().set_fault(Some(json_fault(200, r#"{"data": "nope"}"#)));
     app.press(KeyCode::Enter);
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("Could not fetch the latest version"), "{screen}");
-    assert!(screen.contains("── Person"), "the form opens with the list's copy");
+    assert!(screen.contains("Could not open contact 1"), "{screen}");
+    assert!(!screen.contains("── Person"), "no form on a record rolo does not have:\n{screen}");
+    // Once the server answers properly, Enter opens it.
+    app.sandbox.as_ref().unwrap().set_fault(None);
+    app.press(KeyCode::Enter);
+    app.settle().await;
+    assert!(app.screen().contains("── Person"), "{}", app.screen());
 }
 
 #[tokio::test]

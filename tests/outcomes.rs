@@ -298,7 +298,8 @@ async fn a_read_that_times_out_never_says_a_change_may_have_been_applied() {
     app.press(KeyCode::Enter);
     app.settle().await;
     let screen = app.screen();
-    assert!(screen.contains("Could not fetch the latest version (No answer within 0.2 s)"), "{screen}");
+    assert!(screen.contains("Could not open contact 7 (No answer within 0.2 s); Enter tries again"), "{screen}");
+    assert!(app.runtime.state.form.is_none(), "the list stays");
     assert!(!screen.contains("may have been applied") && !screen.contains("may or may not"), "{screen}");
 }
 

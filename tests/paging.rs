@@ -239,8 +239,8 @@ async fn a_contact_on_the_last_page_is_found_from_the_first_screen_by_typing_its
     app.press(KeyCode::Enter);
     app.press(KeyCode::Home);
     app.press(KeyCode::Enter);
-    assert_eq!(app.runtime.state.form.as_ref().expect("Enter opens it").draft.loaded.id, "250");
     app.settle().await;
+    assert_eq!(app.runtime.state.form.as_ref().expect("Enter opens it").draft.loaded.id, "250");
 }
 
 #[tokio::test]

@@ -23,8 +23,8 @@ async fn open(app: &mut common::App, id: &str) -> Value {
     app.type_text(record["email"].as_str().unwrap());
     app.press(KeyCode::Enter);
     app.press(KeyCode::Enter);
-    assert_eq!(app.runtime.state.form.as_ref().expect("form opens").draft.loaded.id, id);
     app.settle().await;
+    assert_eq!(app.runtime.state.form.as_ref().expect("form opens").draft.loaded.id, id);
     record
 }
 

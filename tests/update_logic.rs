@@ -48,7 +48,9 @@ fn load_tag(effects: &[Effect]) -> Tag {
 }
 
 /// A state with one page of contacts 1..=3 loaded, and the form open on contact 1.
-fn open_form() -> (State, Tag) {
+/// The list of three contacts with Enter pressed on the first, and the tag of the fetch that
+/// opens it.
+fn opening_form() -> (State, Tag) {
     let backend = backend();
     let mut state =
         State::new(Arc::clone(&backend), Session { profile: "t".into(), sandbox: true, ..Default::default() });
@@ -62,8 +64,17 @@ fn open_form() -> (State, Tag) {
     };
     update(&mut state, Message::PageLoaded { tag, result: Ok(page) });
     let effects = key(&mut state, KeyCode::Enter);
-    let refresh = effects.iter().find_map(|e| if let Effect::LoadContact { tag, .. } = e { Some(*tag) } else { None });
-    (state, refresh.expect("opening fetches the latest version"))
+    let opening = effects.iter().find_map(|e| if let Effect::LoadContact { tag, .. } = e { Some(*tag) } else { None });
+    (state, opening.expect("opening fetches the contact"))
+}
+
+/// The form of contact 1, open on the version the server sent.
+fn open_form() -> State {
+    let (mut state, opening) = opening_form();
+    let backend = Arc::clone(&state.backend);
+    update(&mut state, Message::ContactLoaded { tag: opening, result: ok_fetch(contact(&backend, 1, "Montréal")) });
+    assert!(state.form.is_some(), "the form opens on the fetched contact");
+    state
 }
 
 fn focus(state: &mut State, key_name: &str) {
@@ -96,29 +107,45 @@ fn send(state: &mut State) -> (Vec<Effect>, Tag) {
 }
 
 #[test]
-fn a_refresh_answering_after_the_save_cannot_roll_the_form_back() {
-    let (mut state, refresh) = open_form();
-    focus(&mut state, "city");
-    type_text(&mut state, "-Nord");
-    let (effects, saved) = send(&mut state);
-    assert!(effects.contains(&Effect::Cancel { tag: refresh }), "the pending fetch is abandoned: {effects:?}");
+fn keys_typed_while_the_contact_is_on_its_way_go_to_the_form() {
+    let (mut state, opening) = opening_form();
+    assert!(state.form.is_none(), "the form waits for the contact");
+    key(&mut state, KeyCode::Tab);
+    type_text(&mut state, "x");
+    assert!(state.form.is_none());
     let backend = Arc::clone(&state.backend);
-    update(&mut state, Message::Saved { tag: saved, written: ok_fetch(contact(&backend, 1, "Montréal-Nord")).into() });
-    // The old fetch's answer, had it slipped through, is now dropped by its tag.
-    update(&mut state, Message::ContactLoaded { tag: refresh, result: ok_fetch(contact(&backend, 1, "Montréal")) });
-    assert_eq!(input(&state, "city"), "Montréal-Nord");
-    assert!(!state.form.as_ref().unwrap().draft.is_dirty());
+    update(&mut state, Message::ContactLoaded { tag: opening, result: ok_fetch(contact(&backend, 1, "Montréal")) });
+    // The same keys pressed after the form opened do the same.
+    let mut direct = open_form();
+    key(&mut direct, KeyCode::Tab);
+    type_text(&mut direct, "x");
+    let (form, expected) = (state.form.as_ref().expect("open"), direct.form.as_ref().unwrap());
+    assert_eq!(form.focus, expected.focus, "Tab moved to the next field");
+    assert_eq!(form.draft.inputs(), expected.draft.inputs(), "the typed key edited it");
+    assert_eq!(form.draft.changed().count(), 1);
+}
+
+#[test]
+fn esc_while_opening_stays_on_the_list_and_its_late_answer_is_dropped() {
+    let (mut state, opening) = opening_form();
+    let effects = key(&mut state, KeyCode::Esc);
+    assert!(effects.contains(&Effect::Cancel { tag: opening }), "{effects:?}");
+    let backend = Arc::clone(&state.backend);
+    update(&mut state, Message::ContactLoaded { tag: opening, result: ok_fetch(contact(&backend, 1, "Montréal")) });
+    assert!(state.form.is_none(), "a contact the user stopped opening does not open");
 }
 
 #[test]
 fn an_answer_about_another_contact_leaves_the_draft_alone() {
-    let (mut state, refresh) = open_form();
+    // Opening: the form does not open on another record.
+    let (mut state, opening) = opening_form();
     let backend = Arc::clone(&state.backend);
-    update(&mut state, Message::ContactLoaded { tag: refresh, result: ok_fetch(contact(&backend, 1042, "Québec")) });
-    let form = state.form.as_ref().unwrap();
-    assert_eq!(form.draft.loaded.id, "1");
+    update(&mut state, Message::ContactLoaded { tag: opening, result: ok_fetch(contact(&backend, 1042, "Québec")) });
+    assert!(state.form.is_none());
     assert!(state.notice.as_ref().unwrap().text.contains("contact 1042, not 1"));
 
+    // Sending: the form keeps its record and the typed values.
+    let mut state = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "x");
     let (_, saved) = send(&mut state);
@@ -131,7 +158,7 @@ fn an_answer_about_another_contact_leaves_the_draft_alone() {
 
 #[test]
 fn edits_made_while_a_save_is_in_flight_survive_its_answer() {
-    let (mut state, _) = open_form();
+    let mut state = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "-Nord");
     let (_, saved) = send(&mut state);
@@ -152,7 +179,7 @@ fn edits_made_while_a_save_is_in_flight_survive_its_answer() {
 
 #[test]
 fn typing_a_country_name_jumps_to_it_and_a_stray_key_changes_nothing() {
-    let (mut state, _) = open_form();
+    let mut state = open_form();
     focus(&mut state, "country");
     type_text(&mut state, "Germ");
     assert_eq!(input(&state, "country"), "DE");
@@ -167,7 +194,7 @@ fn typing_a_country_name_jumps_to_it_and_a_stray_key_changes_nothing() {
 
 #[test]
 fn enter_in_the_discard_question_keeps_the_edits() {
-    let (mut state, _) = open_form();
+    let mut state = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "x");
     key(&mut state, KeyCode::Esc);
@@ -228,7 +255,7 @@ fn opening_a_contact_with_a_stored_draft_opens_the_draft() {
 
 #[test]
 fn quitting_with_a_send_in_flight_records_it_as_unknown() {
-    let (mut state, _) = open_form();
+    let mut state = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "-Nord");
     let (_, saved) = send(&mut state);
@@ -251,7 +278,7 @@ fn check_tag(effects: &[Effect]) -> Tag {
 
 #[test]
 fn settling_conflicts_checks_again_before_sending() {
-    let (mut state, _) = open_form();
+    let mut state = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "-Nord");
     let check = check_tag(&ctrl(&mut state, 's'));
@@ -268,7 +295,7 @@ fn settling_conflicts_checks_again_before_sending() {
 
 #[test]
 fn a_check_finding_conflicts_while_a_dropdown_is_open_asks_first() {
-    let (mut state, _) = open_form();
+    let mut state = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "-Nord");
     let check = check_tag(&ctrl(&mut state, 's'));
@@ -289,7 +316,7 @@ fn a_check_finding_conflicts_while_a_dropdown_is_open_asks_first() {
 
 #[test]
 fn a_check_cancelled_with_esc_is_dropped_when_it_answers_anyway() {
-    let (mut state, _) = open_form();
+    let mut state = open_form();
     focus(&mut state, "city");
     type_text(&mut state, "-Nord");
     let check = check_tag(&ctrl(&mut state, 's'));

@@ -3,12 +3,13 @@
 //! background (one page after the other, as paging allows), so that `/` searches every contact
 //! and not only those loaded. Esc stops that and keeps what came; clearing the filter keeps it too.
 
+use crossterm::event::KeyEvent;
 use ratatui_textarea::{Key, TextArea};
 
 use super::keymap::{Action, Context, Press};
-use super::{Applied, Effect, Filter, Form, Matched, Overlay, Purpose, Requests, Row, State};
+use super::{Applied, Effect, Filter, Form, Matched, Message, Overlay, Purpose, Requests, Row, State};
 use crate::backend::Backend;
-use crate::http::{HttpError, Page, Pager, Progress};
+use crate::http::{Fetched, HttpError, Page, Pager, Progress};
 use crate::record::Contact;
 
 /// Load the next page when the cursor is this close to the end.
@@ -290,19 +291,88 @@ pub(super) fn show_response(state: &mut State) {
 }
 
 fn open_selected(state: &mut State) -> Vec<Effect> {
-    let Some(contact) = state.list.selected().map(Row::contact) else {
+    let Some((id, name)) =
+        state.list.selected().map(|row| (row.id.clone(), row.columns().next().unwrap_or("").to_string()))
+    else {
         return Vec::new();
     };
     // Opening a contact that has an unsent draft from an earlier run opens the draft.
-    if let Some(pending) = state.restorable.iter().position(|d| d.draft.contact_id == contact.id) {
+    if let Some(pending) = state.restorable.iter().position(|d| d.draft.contact_id == id) {
         let saved = state.restorable.remove(pending);
         return super::restore::open_restored(state, saved);
     }
-    let tag = state.requests.issue(Purpose::FormRefresh);
-    let id = contact.id.clone();
-    state.form = Some(Form::open(&state.backend, contact));
+    // The list keeps only what it shows: the form opens on the contact as the server has it now.
+    let mut effects = state.requests.cancel(|p| matches!(p, Purpose::FormOpen { .. }));
+    let tag = state.requests.issue(Purpose::FormOpen { contact_id: id.clone(), typed_ahead: Vec::new() });
+    let name = if name.trim().is_empty() { format!("contact {id}") } else { name };
+    state.notify(format!("Opening {name}…"), false);
+    effects.push(Effect::LoadContact { tag, id });
+    effects
+}
+
+/// A key pressed while the contact Enter asked for is on its way, if one is: Esc stops opening
+/// it, the form's quit key quits, and any other key waits to go to the form once it opens, as if
+/// it had opened at once. `None` when no contact is being opened.
+pub(super) fn key_while_opening(state: &mut State, key: KeyEvent) -> Option<Vec<Effect>> {
+    if state.form.is_some() || state.overlay.is_some() {
+        return None;
+    }
+    let Some(Purpose::FormOpen { typed_ahead, .. }) =
+        state.requests.find_mut(|p| matches!(p, Purpose::FormOpen { .. }))
+    else {
+        return None;
+    };
+    match state.keymap.action_for(Context::Form, &key) {
+        Some(Action::Back) => {
+            let effects = state.requests.cancel(|p| matches!(p, Purpose::FormOpen { .. }));
+            state.notify("Not opened", false);
+            Some(effects)
+        }
+        Some(Action::Quit) => Some(super::request_quit(state)),
+        _ => {
+            typed_ahead.push(key);
+            Some(Vec::new())
+        }
+    }
+}
+
+/// The contact Enter asked for arrived: the form opens on it, and the keys typed meanwhile
+/// go to it. When it did not come, the list says why and stays.
+pub(super) fn on_opened(
+    state: &mut State,
+    contact_id: &str,
+    typed_ahead: Vec<KeyEvent>,
+    result: Result<Fetched, HttpError>,
+) -> Vec<Effect> {
+    let exchange = match &result {
+        Ok(fetched) => &fetched.exchange,
+        Err(error) => error.exchange(),
+    };
+    state.record_exchange(exchange);
+    let contact = match result {
+        Ok(Fetched { contact: Some(contact), .. }) if contact.id == contact_id => contact,
+        Ok(Fetched { contact: Some(other), .. }) => {
+            let text = format!("The server answered with contact {}, not {contact_id}: not opened", other.id);
+            state.notify(text, true);
+            return Vec::new();
+        }
+        Ok(Fetched { contact: None, .. }) => {
+            state.notify(format!("Could not open contact {contact_id}: the answer held no contact"), true);
+            return Vec::new();
+        }
+        Err(error) => {
+            let key = state.keymap.key_for(Context::List, Action::Open);
+            state.notify(format!("Could not open contact {contact_id} ({error}); {key} tries again"), true);
+            return Vec::new();
+        }
+    };
+    if state.form.is_some() {
+        return Vec::new();
+    }
     state.notice = None;
-    vec![Effect::LoadContact { tag, id }]
+    state.list.replace(&state.backend, contact.clone());
+    state.form = Some(Form::open(&state.backend, contact));
+    typed_ahead.into_iter().flat_map(|key| super::update(state, Message::Key(key))).collect()
 }
 
 /// A page of the list arrived.
@@ -481,19 +551,23 @@ mod tests {
         assert!(state.form.is_none() && state.list.filter.is_waiting());
         assert_eq!(state.list.selected().map(|row| row.id.as_str()), Some("151"), "the first of the page");
         let rest = crate::app::run_jobs(effects, |matched| update(&mut state, matched));
-        let form = state.form.as_ref().expect("the form opened once the matches came");
-        assert_eq!(form.draft.loaded.id, "195", "Ana Lima, the best match");
-        assert!(rest.iter().any(|e| matches!(e, Effect::LoadContact { id, .. } if id == "195")), "{rest:?}");
+        let opened = |effects: &[Effect]| effects.iter().any(|e| matches!(e, Effect::LoadContact { .. }));
+        assert!(
+            rest.iter().any(|e| matches!(e, Effect::LoadContact { id, .. } if id == "195")),
+            "Ana Lima, the best match, opens once the matches came: {rest:?}"
+        );
+        // Esc stops opening it.
+        update(&mut state, Message::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        assert!(state.requests.is_empty());
 
         // A key between Enter and the matches forgets the Enter.
-        state.form = None;
         let mut effects = update(&mut state, Message::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
         effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE))));
         effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
         effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
         effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))));
-        crate::app::run_jobs(effects, |matched| update(&mut state, matched));
-        assert!(state.form.is_none());
+        let rest = crate::app::run_jobs(effects, |matched| update(&mut state, matched));
+        assert!(!opened(&rest), "{rest:?}");
     }
 
     fn page_down(state: &mut State) -> usize {

@@ -26,7 +26,10 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use serde_json::Value;
 
-pub use bulk::{BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkStep, compact as bulk_body};
+pub use bulk::{
+    BulkEdit, BulkView, Item as BulkItem, ItemStatus, Step as BulkStep, Target as BulkTarget, compact as bulk_body,
+    targets_fetched as bulk_targets_fetched,
+};
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
 #[cfg(test)]
@@ -373,11 +376,15 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             }
         }
         Message::ContactLoaded { tag, result } => match state.requests.answer(tag) {
+            Some(Purpose::BulkLoad { contact_id }) => bulk::on_loaded(state, &contact_id, result),
             Some(Purpose::BulkFetch { contact_id }) => bulk::on_contact(state, &contact_id, result),
             Some(Purpose::HistoryRevert { entry }) => history::on_contact(state, *entry, result),
             purpose => {
                 state.retrying = None;
                 match purpose {
+                    Some(Purpose::FormOpen { contact_id, typed_ahead }) => {
+                        list::on_opened(state, &contact_id, typed_ahead, result)
+                    }
                     Some(Purpose::FormConflictCheck) => conflict::on_checked(state, result),
                     Some(Purpose::FormRefresh) => sending::on_refreshed(state, result),
                     _ => Vec::new(),
@@ -418,6 +425,9 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     // A notice answers the last thing done; the next key moves on from it.
     state.notice = None;
+    if let Some(effects) = list::key_while_opening(state, key) {
+        return effects;
+    }
     let context = state.context();
     let press = match state.keymap.action_for(context, &key) {
         // On a text field Space is a character; on other fields it opens or toggles them.

@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use crossterm::event::KeyEvent;
+
 use super::{Effect, Tag};
 use crate::history::HistoryEntry;
 use crate::http::Verdict;
@@ -20,7 +22,10 @@ pub enum Purpose {
     /// The next page of the contact list, fetched in the background so that the filter
     /// searches the whole list and not only what is loaded (see `app::list`).
     SearchPage,
-    /// The open form's contact, fetched again after opening for its latest version.
+    /// The contact Enter opens from the list: the form opens when it arrives (the list keeps
+    /// only what it shows). Keys typed meanwhile wait in `typed_ahead` and go to the form.
+    FormOpen { contact_id: String, typed_ahead: Vec<KeyEvent> },
+    /// The open form's contact, fetched again for its latest version (a restored draft's).
     FormRefresh,
     /// The open form's contact, fetched before a send to see whether someone else changed it.
     FormConflictCheck,
@@ -30,6 +35,8 @@ pub enum Purpose {
     HistoryRead,
     /// The contact of a history entry, fetched to prepare reverting `entry`.
     HistoryRevert { entry: Box<HistoryEntry> },
+    /// A marked contact, fetched when bulk edit opens, for its preview.
+    BulkLoad { contact_id: String },
     /// A bulk edit's contact, fetched fresh before its update.
     BulkFetch { contact_id: String },
     /// A bulk edit's update of one contact; `entry` goes into the change history once answered.
@@ -45,7 +52,14 @@ impl Purpose {
 
     /// True when a retry of it is shown on the status line: the reads the user waits on.
     pub fn shows_retry(&self) -> bool {
-        matches!(self, Purpose::ListPage | Purpose::SearchPage | Purpose::FormRefresh | Purpose::FormConflictCheck)
+        matches!(
+            self,
+            Purpose::ListPage
+                | Purpose::SearchPage
+                | Purpose::FormOpen { .. }
+                | Purpose::FormRefresh
+                | Purpose::FormConflictCheck
+        )
     }
 
     /// True for a page of the contact list, whoever asked for it: the pages come one after the
@@ -61,7 +75,7 @@ impl Purpose {
 
     /// True for a request of the bulk edit.
     pub fn is_bulk(&self) -> bool {
-        matches!(self, Purpose::BulkFetch { .. } | Purpose::BulkSave { .. })
+        matches!(self, Purpose::BulkLoad { .. } | Purpose::BulkFetch { .. } | Purpose::BulkSave { .. })
     }
 
     /// The history entry a send carries, to be recorded whatever becomes of it.
@@ -108,6 +122,11 @@ impl Requests {
     /// True while a request matching `wanted` is in flight.
     pub fn any(&self, wanted: impl Fn(&Purpose) -> bool) -> bool {
         self.in_flight.values().any(wanted)
+    }
+
+    /// The first request in flight matching `wanted`, to add to what it carries.
+    pub(super) fn find_mut(&mut self, wanted: impl Fn(&Purpose) -> bool) -> Option<&mut Purpose> {
+        self.in_flight.values_mut().find(|p| wanted(p))
     }
 
     /// True when nothing is in flight.

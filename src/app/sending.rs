@@ -147,7 +147,12 @@ pub(super) fn on_refreshed(state: &mut State, result: Result<Fetched, HttpError>
         }
         Err(error) => {
             state.record_exchange(error.exchange());
-            state.notify(format!("Could not fetch the latest version ({error}); showing the list's copy"), true);
+            state.notify(
+                format!(
+                    "Could not fetch the latest version ({error}); the form shows the version the draft began from"
+                ),
+                true,
+            );
         }
     }
     Vec::new()

@@ -100,6 +100,11 @@ fn draw_value(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, edit:
 
 fn preview_lines(theme: &Theme, state: &State, edit: &BulkEdit) -> Vec<Line<'static>> {
     let label = edit.field.map(|i| state.backend.fields[i].label.clone()).unwrap_or_default();
+    let (fetched, marked) = crate::app::bulk_targets_fetched(&edit.targets);
+    if fetched < marked {
+        let text = format!("Fetching the marked contacts for the preview: {fetched} of {marked}…");
+        return vec![Line::styled(text, theme.dim)];
+    }
     let sending = edit.preview.iter().filter(|p| p.problem.is_none()).count();
     let mut lines = vec![
         Line::styled(

@@ -4,17 +4,20 @@
 //! keep their drafts and can be retried.
 
 mod send;
+mod targets;
 
 pub use send::compact;
 pub(in crate::app) use send::{on_contact, on_saved, retry, start_sending, stop_or_close};
 use std::collections::HashSet;
 use std::sync::Arc;
+pub(in crate::app) use targets::on_loaded;
+pub use targets::{Target, fetched as targets_fetched};
 
 use ratatui_textarea::{Key, TextArea};
 use serde_json::Value;
 
 use super::keymap::{Action, Context, Press, jump};
-use super::{Effect, Overlay, Purpose, Row, State};
+use super::{Effect, Overlay, Purpose, State};
 use crate::backend::{Backend, Widget};
 use crate::history::HistoryEntry;
 use crate::http::{Fetched, HttpError, Outgoing, WriteOutcome, Written};
@@ -139,8 +142,8 @@ impl Item {
 /// A bulk edit in progress.
 #[derive(Debug)]
 pub struct BulkEdit {
-    /// The marked contacts, as the list has them.
-    pub targets: Vec<Contact>,
+    /// The marked contacts, in list order, as fetched when bulk edit opened.
+    pub targets: Vec<Target>,
     /// Where the user is.
     pub step: Step,
     /// The fields that can be set (writable, not key/value).
@@ -171,7 +174,8 @@ pub struct BulkEdit {
 }
 
 impl BulkEdit {
-    fn new(backend: &Backend, targets: Vec<Contact>) -> Self {
+    fn new(backend: &Backend, ids: Vec<String>) -> Self {
+        let targets = ids.into_iter().map(|id| Target::Loading { id }).collect();
         let fields = backend
             .fields
             .iter()
@@ -239,15 +243,15 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
         state.notify("read-only profile: bulk edit is refused", true);
         return Vec::new();
     }
-    let targets: Vec<Contact> =
-        state.list.contacts.iter().filter(|c| state.bulk.marks.contains(&c.id)).map(Row::contact).collect();
-    if targets.is_empty() {
+    let ids: Vec<String> =
+        state.list.contacts.iter().filter(|c| state.bulk.marks.contains(&c.id)).map(|c| c.id.clone()).collect();
+    if ids.is_empty() {
         let key = state.keymap.key_for(Context::List, Action::ToggleMark);
         state.notify(format!("No contact is marked: {key} marks the one under the cursor"), true);
         return Vec::new();
     }
-    state.overlay = Some(Overlay::Bulk(Box::new(BulkEdit::new(&state.backend, targets))));
-    Vec::new()
+    state.overlay = Some(Overlay::Bulk(Box::new(BulkEdit::new(&state.backend, ids))));
+    targets::load_next(state)
 }
 
 /// Keys on the bulk screen.
@@ -384,8 +388,38 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
+    edit.input = Some(input);
+    edit.error = None;
+    edit.scroll = 0;
+    edit.step = Step::Preview;
+    edit.preview.clear();
+    write_preview(state)
+}
+
+/// Describes each marked contact's request for the preview, once every one has been fetched
+/// (until then the preview says how many have come).
+fn write_preview(state: &mut State) -> Vec<Effect> {
+    let backend = Arc::clone(&state.backend);
+    let Some(edit) = edit_of(&state.overlay) else { return Vec::new() };
+    let (Some(index), Some(input)) = (edit.field, edit.input.clone()) else { return Vec::new() };
+    if edit.targets.iter().any(|t| matches!(t, Target::Loading { .. })) {
+        return Vec::new();
+    }
+    let field = &backend.fields[index];
     let mut preview = Vec::new();
-    for contact in &edit.targets {
+    for target in &edit.targets {
+        let contact = match target {
+            Target::Loaded(contact) => contact,
+            Target::Failed { id, error } => {
+                let problem = Some(format!("could not be fetched ({error}); its send fetches it again"));
+                let (title, contact_id) = (target.title(&backend), id.clone());
+                preview.push(PreviewItem { title, contact_id, outgoing: None, problem, change: String::new() });
+                continue;
+            }
+            // Never here: the preview waits for every target.
+            Target::Loading { .. } => continue,
+        };
         let title = contact.title(&backend);
         let draft = draft_for(&backend, contact.clone(), index, &input);
         // Every field whose sent value differs from the received one: the chosen field first,
@@ -414,9 +448,5 @@ fn choose_value(state: &mut State) -> Vec<Effect> {
     }
     let Some(edit) = edit_mut(&mut state.overlay) else { return Vec::new() };
     edit.preview = preview;
-    edit.input = Some(input);
-    edit.error = None;
-    edit.scroll = 0;
-    edit.step = Step::Preview;
     Vec::new()
 }

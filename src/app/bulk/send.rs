@@ -15,9 +15,9 @@ pub(in crate::app) fn start_sending(state: &mut State) -> Vec<Effect> {
     edit.items = edit
         .targets
         .iter()
-        .map(|c| Item {
-            contact_id: c.id.clone(),
-            title: c.title(&backend),
+        .map(|target| Item {
+            contact_id: target.id().to_string(),
+            title: target.title(&backend),
             status: ItemStatus::Waiting,
             draft: None,
             kept: false,

@@ -114,7 +114,7 @@ fn a_value_the_form_cannot_edit_is_kept_and_the_note_under_it_says_why() {
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
     state.list.contacts.push(Row::new(&backend, &contact));
-    keys(&mut state, [press(KeyCode::Enter)]);
+    key_served(&mut state, press(KeyCode::Enter), &[contact]);
     let theme = Theme::default();
     let screen = frame(&state, &theme, 110, 40);
     let (_, y) = find(&screen, "City*");
@@ -148,7 +148,7 @@ fn the_form_scrolls_to_keep_the_focus_and_its_error_in_view_and_no_further() {
     keys(&mut state, [press(KeyCode::Esc)]);
     let screen = frame_scrolled(&state, &theme, 80, 20, &mut scroll);
     assert!(try_find(&screen, "Lists").is_none(), "the list is back");
-    keys(&mut state, [press(KeyCode::Enter)]);
+    key_served(&mut state, press(KeyCode::Enter), &people(3));
     let screen = frame_scrolled(&state, &theme, 80, 20, &mut scroll);
     assert_eq!(row(&screen, 2), "── Person", "{:?}", rows(&screen));
 }
@@ -161,7 +161,7 @@ fn a_null_value_is_named_whether_focused_or_not() {
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
     state.list.contacts.push(Row::new(&backend, &contact));
-    keys(&mut state, [press(KeyCode::Enter)]);
+    key_served(&mut state, press(KeyCode::Enter), &[contact]);
     focus(&mut state, "Second surname");
     let theme = Theme::default();
     let screen = frame(&state, &theme, 100, 30);
@@ -194,7 +194,7 @@ fn a_long_value_focused_afresh_shows_its_end_not_where_the_last_one_was_scrolled
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
     state.list.contacts.push(Row::new(&backend, &contact));
-    keys(&mut state, [press(KeyCode::Enter)]);
+    key_served(&mut state, press(KeyCode::Enter), &[contact]);
     let theme = Theme::default();
     let mut scroll = Scroll::default();
     focus(&mut state, "Address");

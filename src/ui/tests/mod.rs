@@ -46,24 +46,41 @@ fn state_with(count: u32) -> State {
     let backend = backend();
     let mut state = State::new(Arc::clone(&backend), Session { profile: "work".into(), ..Default::default() });
     state.deterministic = true;
-    let names = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "John"];
-    for i in 1..=count {
-        let first = names[(i as usize - 1) % names.len()];
-        let contact = Contact::from_record(&backend, record(i, first, &format!("Tester{i}"))).expect("has an id");
+    for contact in people(count) {
         state.list.filter.extend([search_text(&backend, &contact)]);
         state.list.contacts.push(Row::new(&backend, &contact));
     }
     state
 }
 
+/// The contacts of [`state_with`]: 1 to `count`, as the server has them.
+fn people(count: u32) -> Vec<Contact> {
+    let backend = backend();
+    let names = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "John"];
+    let person = |i: u32| {
+        let first = names[(i as usize - 1) % names.len()];
+        Contact::from_record(&backend, record(i, first, &format!("Tester{i}"))).expect("has an id")
+    };
+    (1..=count).map(person).collect()
+}
+
+/// Presses `key`, then answers every contact it fetches (opening the form, bulk edit's marked
+/// contacts, one after the other) from `server`, as a server would.
+fn key_served(state: &mut State, key: KeyEvent, server: &[Contact]) {
+    let mut effects = update(state, Message::Key(key));
+    while let Some(Effect::LoadContact { tag, id }) =
+        effects.iter().find(|e| matches!(e, Effect::LoadContact { .. })).cloned()
+    {
+        let contact = server.iter().find(|c| c.id == id).cloned();
+        let fetched = Fetched { contact, exchange: exchange("GET", &format!("/contacts/{id}")) };
+        effects = update(state, Message::ContactLoaded { tag, result: Ok(fetched) });
+    }
+}
+
 /// The state with contact 1's form open and its fresh copy arrived, as after Enter on it.
 fn form_state() -> State {
     let mut state = state_with(3);
-    let effects = update(&mut state, Message::Key(press(KeyCode::Enter)));
-    let Some(Effect::LoadContact { tag, .. }) = effects.first().cloned() else { panic!("Enter fetches: {effects:?}") };
-    let contact = state.list.contacts[0].contact();
-    let fetched = Fetched { contact: Some(contact), exchange: exchange("GET", "/contacts/1") };
-    update(&mut state, Message::ContactLoaded { tag, result: Ok(fetched) });
+    key_served(&mut state, press(KeyCode::Enter), &people(3));
     assert!(state.form.is_some(), "the form is open");
     state
 }

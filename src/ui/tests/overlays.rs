@@ -231,7 +231,8 @@ fn the_history_lists_each_send_with_its_outcome_and_its_details_on_demand() {
 #[test]
 fn bulk_edit_first_asks_which_field_for_the_marked_contacts() {
     let mut state = state_with(3);
-    keys(&mut state, [press(KeyCode::Char(' ')), press(KeyCode::Char(' ')), press(KeyCode::Char('B'))]);
+    keys(&mut state, [press(KeyCode::Char(' ')), press(KeyCode::Char(' '))]);
+    key_served(&mut state, press(KeyCode::Char('B')), &people(3));
     let theme = Theme::default();
     let screen = frame(&state, &theme, 90, 24);
     assert!(row(&screen, 1).starts_with("┌ Bulk edit of 2 contacts: 1. the field"));
@@ -239,7 +240,8 @@ fn bulk_edit_first_asks_which_field_for_the_marked_contacts() {
     assert!(row(&screen, 4).starts_with("│▶ First name  (first_name)"), "{:?}", rows(&screen));
     assert_eq!(style_of(&screen, "▶ First name"), theme.selected);
     assert!(row(&screen, 5).starts_with("│  Last name  (last_name)"));
-    assert_eq!(row(&screen, 22), "3 loaded / 3  │  2 marked");
+    // The marked contacts were fetched for the preview: the last request shows.
+    assert_eq!(row(&screen, 22), "3 loaded / 3  │  2 marked  │  200 · GET /corporatemerch/v2/contacts/2");
     let mono = frame(&state, &mono(), 90, 24);
     assert!(colourless(&mono));
     assert_has(&mono, "▶ First name", Modifier::REVERSED);
@@ -284,7 +286,7 @@ fn key_value_entries_open_in_their_own_editor() {
     let contact = Contact::from_record(&backend, value).expect("has an id");
     state.list.filter.extend([search_text(&backend, &contact)]);
     state.list.contacts.push(Row::new(&backend, &contact));
-    keys(&mut state, [press(KeyCode::Enter)]);
+    key_served(&mut state, press(KeyCode::Enter), &[contact]);
     let target = backend.field_index("custom_attributes").expect("a key/value field");
     while state.form.as_ref().unwrap().focus != target {
         keys(&mut state, [press(KeyCode::Tab)]);
@@ -316,7 +318,8 @@ fn bulk_edit_then_asks_the_value_shows_each_request_and_follows_the_sends() {
     let backend = Arc::clone(&state.backend);
     let wire = Wire::new(backend, "http://127.0.0.1:9", None, Default::default());
     state.wire = Some(wire.expect("wire"));
-    keys(&mut state, [press(KeyCode::Char(' ')), press(KeyCode::Char(' ')), press(KeyCode::Char('B'))]);
+    keys(&mut state, [press(KeyCode::Char(' ')), press(KeyCode::Char(' '))]);
+    key_served(&mut state, press(KeyCode::Char('B')), &people(3));
     keys(&mut state, [press(KeyCode::Enter)]);
     type_text(&mut state, "Zed");
     let theme = Theme::default();
