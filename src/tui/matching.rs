@@ -18,7 +18,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use crate::app::{MatchJob, Message, Scored};
 
 /// The first batch's size in contacts; each next batch is twice the last.
-const FIRST_BATCH: usize = 16_384;
+const FIRST_BATCH: usize = 4_096;
 /// Contacts scored between two looks at whether the job was abandoned.
 const STEP: usize = 4_096;
 /// Below this many contacts in a batch, one thread is quicker than starting more.
