@@ -245,6 +245,7 @@ impl Filter {
 
     /// Sets the query and asks for its matches: among the previous query's, when it only
     /// narrows a search that is complete, else among every contact.
+    #[must_use = "the matches come only once the effects' jobs are run"]
     pub fn set_query(&mut self, query: &str) -> Vec<Effect> {
         if query == self.query {
             return Vec::new();
@@ -269,6 +270,19 @@ impl Filter {
         self.shown = Shown::Waiting(previous);
         effects.push(self.job(candidates, true));
         effects
+    }
+
+    /// Runs the matching jobs among `effects` on this thread and takes in their answers: for
+    /// headless output, which has no screen to keep drawing meanwhile.
+    pub fn match_here(&mut self, effects: Vec<Effect>) {
+        let mut matcher = Matcher::new(nucleo_matcher::Config::DEFAULT);
+        for effect in effects {
+            if let Effect::Match(job) = effect
+                && let Message::Matched(matched) = job.run(&mut matcher)
+            {
+                self.on_matched(matched);
+            }
+        }
     }
 
     /// Takes in an answer of the matching thread.
