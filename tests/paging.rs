@@ -589,3 +589,29 @@ async fn the_servers_search_shows_a_contact_far_down_the_list_before_the_local_s
     let rows = screen.lines().skip(3).filter(|line| line.contains(&email)).count();
     assert_eq!(rows, 1, "{screen}");
 }
+
+#[tokio::test]
+async fn typed_keys_show_before_their_matches_and_only_the_last_query_s_matches_stay() {
+    let mut app = common::start_seeded(CM, Some(3_000), 120, 40).await;
+    // A synthetic contact: its address is unique even as a fuzzy pattern.
+    let email = app.stored(CM, "2990")["email"].as_str().expect("an email").to_string();
+    app.press(KeyCode::Char('/'));
+    // Straight into the loop, one key after the other, no matches taken in between.
+    for (typed, c) in email.char_indices() {
+        let key = crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        app.runtime.dispatch(rolo::app::Message::Key(key));
+        app.terminal.draw(|frame| app.runtime.draw(frame)).expect("draw");
+        let buffer = app.terminal.backend().buffer();
+        let line: String = (0..buffer.area.width).map(|x| buffer[(x, 1)].symbol()).collect();
+        let shown = &email[..typed + c.len_utf8()];
+        assert!(line.contains(&format!("/{shown}▏   matching…")), "the query shows at once: {line}");
+    }
+    app.settle().await;
+    let line = filter_line(&mut app);
+    assert!(
+        line.contains("1 of 3000 match") && !line.contains("searching"),
+        "the earlier queries' answers were dropped: {line}"
+    );
+    let list = &app.runtime.state.list;
+    assert_eq!(list.filter.visible(0).map(|i| list.contacts[i].id.as_str()), Some("2990"));
+}

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::{Effect, Filter, Purpose, Row, State, Tag};
+use super::{Effect, Purpose, Row, State, Tag};
 use crate::backend::Backend;
 use crate::http::{HttpError, Page, Progress};
 use crate::index::{Entry, Write};
@@ -91,14 +91,15 @@ pub(super) fn on_rows(state: &mut State, tag: Tag, rows: Vec<Row>, end: Option<I
     if state.requests.purpose(tag) != Some(&Purpose::IndexRead) {
         return Vec::new();
     }
-    state.list.add_rows(rows);
-    let Some(end) = end else { return Vec::new() };
+    let mut effects: Vec<Effect> = state.list.add_rows(rows).into_iter().collect();
+    let Some(end) = end else { return effects };
     state.requests.answer(tag);
     if let Some(error) = end.error {
         state.notify(format!("The local index could not be read ({error}); loading from the server"), true);
     }
     let full = end.since.is_none() || state.backend.list.changed_since.is_none();
-    begin(state, if full { None } else { end.since })
+    effects.extend(begin(state, if full { None } else { end.since }));
+    effects
 }
 
 /// `r` with an index: a full pass over the rows shown (they stay until the pass drops them).
@@ -165,7 +166,7 @@ pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec
         let key = hashed(&row.id);
         match list.index.places.get(&key).map(|&i| i as usize) {
             Some(i) if list.contacts.get(i).is_some_and(|known| known.id == row.id) => {
-                list.filter.replace(i, &row.search_text());
+                list.filter.replace(i, row.search_text());
                 list.contacts[i] = row;
             }
             _ => {
@@ -174,8 +175,8 @@ pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec
             }
         }
     }
-    list.add_rows(added);
-    let mut effects = vec![Effect::WriteIndex(Write::Put(entries))];
+    let mut effects: Vec<Effect> = list.add_rows(added).into_iter().collect();
+    effects.push(Effect::WriteIndex(Write::Put(entries)));
     if list.next_request().is_some() {
         effects.extend(next_page(state));
         return effects;
@@ -184,28 +185,28 @@ pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec
     let full = list.index.pass.take().is_some_and(|pass| pass.full);
     list.index.places = HashMap::new();
     if full && reached_end {
-        drop_unlisted(list);
+        effects.extend(drop_unlisted(list));
     }
     effects.push(Effect::WriteIndex(Write::Finish { reached_end }));
     effects
 }
 
-/// Drops the rows a complete full pass did not meet, keeping the cursor on its contact.
-fn drop_unlisted(list: &mut super::ContactList) {
+/// Drops the rows a complete full pass did not meet, keeping the cursor on its contact; the
+/// filter's texts are rebuilt (the matching that asks for is returned).
+fn drop_unlisted(list: &mut super::ContactList) -> Vec<Effect> {
     let before = list.contacts.len();
     let selected = list.selected().map(|row| row.id.clone());
     let (contacts, pager) = list.rows_and_pager();
     contacts.retain(|row| pager.listed(&row.id));
     if list.contacts.len() == before {
-        return;
+        return Vec::new();
     }
-    let query = list.filter.query().to_string();
-    let mut filter = Filter::default();
-    filter.extend(list.contacts.iter().map(Row::search_text));
-    filter.set_query(&query);
-    list.filter = filter;
+    // The same query over the rows that are left: earlier matches and answers are dropped.
+    let mut effects: Vec<Effect> = list.filter.clear().into_iter().collect();
+    effects.extend(list.filter.extend(list.contacts.iter().map(Row::search_text)));
     let row = selected.and_then(|id| list.contacts.iter().position(|r| r.id == id)).and_then(|i| list.filter.row_of(i));
     list.cursor = row.unwrap_or(0).min(list.filter.visible_len().saturating_sub(1));
+    effects
 }
 
 fn hashed(id: &str) -> u64 {

@@ -8,7 +8,7 @@ use ratatui_textarea::{Key, TextArea};
 
 use super::keymap::{Action, Context, Press};
 use super::server_search::{self, ServerSearch};
-use super::{Effect, Filter, Form, ListIndex, Message, Overlay, Purpose, Requests, Row, State};
+use super::{Applied, Effect, Filter, Form, ListIndex, Matched, Message, Overlay, Purpose, Requests, Row, State};
 use crate::backend::Backend;
 use crate::http::{Fetched, HttpError, Page, PageRequest, Pager, Progress};
 use crate::record::Contact;
@@ -37,18 +37,26 @@ pub struct ContactList {
     pub error: Option<String>,
     /// The local index, when the profile keeps one (`app::index`).
     pub index: ListIndex,
+    /// Enter was pressed while the list still showed an earlier query's matches: the contact
+    /// on top opens once this query's are in (any other key forgets it).
+    open_when_matched: bool,
+    /// The server's match the cursor was on when its page arrived: the cursor goes back to it
+    /// once it is matched here (any key forgets it).
+    following: Option<String>,
 }
 
 impl ContactList {
     /// Forgets what was loaded and starts a new pass through the list with `pager`.
-    pub fn reload(&mut self, pager: Pager, requests: &mut Requests) -> Option<Effect> {
+    pub fn reload(&mut self, pager: Pager, requests: &mut Requests) -> Vec<Effect> {
         self.contacts.clear();
-        self.filter.clear();
+        let mut effects: Vec<Effect> = self.filter.clear().into_iter().collect();
         self.server.clear();
+        self.following = None;
         self.cursor = 0;
         self.error = None;
         self.pager = pager;
-        self.load_more(requests)
+        effects.extend(self.load_more(requests));
+        effects
     }
 
     /// True while the server has more pages and paging has not stopped.
@@ -154,7 +162,7 @@ impl ContactList {
         self.index.row_changed(backend, &contact);
         let row = Row::new(backend, &contact);
         if let Some(index) = self.contacts.iter().position(|c| c.id == contact.id) {
-            self.filter.replace(index, &row.search_text());
+            self.filter.replace(index, row.search_text());
             self.contacts[index] = row;
         } else {
             self.server.replace(row);
@@ -162,11 +170,23 @@ impl ContactList {
     }
 
     /// Forwards pasted text to the filter.
-    fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) -> Vec<Effect> {
         self.filter_input.insert_str(text.replace(['\n', '\r'], " "));
+        self.query_typed()
+    }
+
+    /// The filter line changed: the new query is matched (off the UI thread), the cursor goes
+    /// to the top.
+    fn query_typed(&mut self) -> Vec<Effect> {
         let query = self.filter_input.lines().concat();
-        self.filter.set_query(&query);
         self.cursor = 0;
+        self.filter.set_query(&query)
+    }
+
+    /// True while what the list shows is not yet all this query's (its scan is under way):
+    /// opening the contact on top now could open one the query does not put there.
+    fn unsettled(&self) -> bool {
+        self.filter.is_waiting() || self.filter.is_matching()
     }
 
     /// True while the filter line shows: while it is typed into, or while it filters.
@@ -193,35 +213,63 @@ impl ContactList {
         self.error.is_none() && self.cursor + PREFETCH_ROWS >= self.visible_len()
     }
 
-    /// Adds the contacts of a page; the filter runs on them alone, and the cursor stays on the
-    /// contact it was on (wherever the new matches rank it).
-    fn add(&mut self, backend: &Backend, fresh: Vec<Contact>) {
-        self.add_rows(fresh.iter().map(|c| Row::new(backend, c)).collect());
+    /// Adds the contacts of a page; while a query is set, they alone are matched (see
+    /// [`ContactList::matched`]).
+    fn add(&mut self, backend: &Backend, fresh: Vec<Contact>) -> Option<Effect> {
+        self.add_rows(fresh.iter().map(|c| Row::new(backend, c)).collect())
     }
 
-    /// Adds rows at the end (a page's, or the local index's); the cursor stays on its contact.
-    pub(super) fn add_rows(&mut self, rows: Vec<Row>) {
-        let start = self.contacts.len();
+    /// Adds rows at the end (a page's, or the local index's). The cursor stays on its
+    /// contact: a server's match whose page this is is followed until it is matched here.
+    #[must_use]
+    pub(super) fn add_rows(&mut self, rows: Vec<Row>) -> Option<Effect> {
         let above = self.server_matches().len();
-        // The selected contact: a local match by index, or one of the server's by id.
-        let (selected, from_server) = match self.cursor.checked_sub(above) {
-            Some(local) => (self.filter.visible(local), None),
-            None => (None, self.selected().map(|row| row.id.clone())),
-        };
-        self.filter.extend(rows.iter().map(Row::search_text));
+        let on_server_match = if self.cursor < above { self.selected().map(|row| row.id.clone()) } else { None };
+        let job = self.filter.extend(rows.iter().map(Row::search_text));
         self.contacts.extend(rows);
         self.server.forget_listed(&self.pager);
+        let now_above = self.server_matches().len();
+        match on_server_match {
+            Some(id) => match self.server_matches().iter().position(|row| row.id == id) {
+                Some(row) => self.cursor = row,
+                None => {
+                    self.cursor = 0;
+                    self.following = Some(id);
+                }
+            },
+            // On a local match: it keeps its rank among them, below fewer of the server's.
+            None if self.cursor >= above => self.cursor = self.cursor - above + now_above,
+            None => {}
+        }
+        job
+    }
+
+    /// Takes in matches. A new query's first put the cursor on top; later ones keep it on the
+    /// contact it was on, wherever they rank it, except on top while the query's own scan
+    /// fills in (the best match so far gives way to a better one further down the list).
+    fn matched(&mut self, matched: Matched) {
         let above = self.server_matches().len();
-        // A server match that arrived on this page is the same contact, now ranked locally.
-        let selected = selected.or_else(|| {
-            let id = from_server.as_ref()?;
-            let still_above = self.server_matches().iter().any(|row| &row.id == id);
-            (!still_above).then(|| self.contacts[start..].iter().position(|row| &row.id == id).map(|i| start + i))?
-        });
-        if let Some(row) = selected.and_then(|index| self.filter.row_of(index)) {
+        let selected = self.cursor.checked_sub(above).and_then(|local| self.filter.visible(local));
+        match self.filter.on_matched(matched) {
+            Applied::Stale => {}
+            Applied::Replaced => {
+                self.cursor = 0;
+                self.following = None;
+            }
+            Applied::Filled if self.cursor == 0 => {}
+            Applied::Filled | Applied::Merged => {
+                if let Some(row) = selected.and_then(|index| self.filter.row_of(index)) {
+                    self.cursor = above + row;
+                }
+            }
+        }
+        // A server's match whose page came: selected again where it ranks here.
+        if let Some(id) = &self.following
+            && let Some(index) = self.contacts.iter().rposition(|row| &row.id == id)
+            && let Some(row) = self.filter.row_of(index)
+        {
             self.cursor = above + row;
-        } else if let Some(row) = from_server.and_then(|id| self.server_matches().iter().position(|r| r.id == id)) {
-            self.cursor = row;
+            self.following = None;
         }
     }
 }
@@ -233,6 +281,8 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
     // A page loading while a filter is set is the search's, whoever asked for it first.
     let search_loading = state.list.searching() && state.requests.any(Purpose::is_list_page);
     let list = &mut state.list;
+    list.open_when_matched = false;
+    list.following = None;
     match action {
         Some(Action::Up) => list.move_cursor(list.cursor.saturating_sub(1)),
         Some(Action::Down) => list.move_cursor(list.cursor + 1),
@@ -264,10 +314,11 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
         Some(Action::ClearFilter) => {
             list.typing = false;
             list.filter_input = TextArea::default();
-            list.filter.set_query("");
+            effects.extend(list.filter.set_query(""));
             list.move_cursor(0);
         }
         Some(Action::Reload) => effects.extend(reload(state)),
+        Some(Action::Open) if list.unsettled() => list.open_when_matched = true,
         Some(Action::Open) => effects.extend(open_selected(state)),
         Some(Action::Help) => state.overlay = Some(Overlay::Help { scroll: 0, search: None }),
         Some(Action::RawResponse) => show_response(state),
@@ -286,9 +337,7 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
                 && input.key != Key::Enter
                 && list.filter_input.input(input)
             {
-                let query = list.filter_input.lines().concat();
-                list.filter.set_query(&query);
-                list.cursor = 0;
+                effects.extend(list.query_typed());
             }
         }
     }
@@ -300,10 +349,24 @@ pub(super) fn on_key(state: &mut State, context: Context, press: Press) -> Vec<E
 
 /// Text pasted into the filter: a new query, which searches the whole list too.
 pub(super) fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
-    state.list.paste(text);
-    let mut effects: Vec<Effect> = state.list.load_wanted(&mut state.requests, false).into_iter().collect();
+    let mut effects = state.list.paste(text);
+    effects.extend(state.list.load_wanted(&mut state.requests, false));
     effects.extend(server_search::follow(state));
     effects
+}
+
+/// Matches arrived from the matching thread; a contact waiting to be opened opens once the
+/// query's are all in.
+pub(super) fn on_matched(state: &mut State, matched: Matched) -> Vec<Effect> {
+    state.list.matched(matched);
+    if state.list.open_when_matched && !state.list.unsettled() {
+        state.list.open_when_matched = false;
+        // Only the list screen opens contacts; anything over it since has its own keys.
+        if state.context() == Context::List {
+            return open_selected(state);
+        }
+    }
+    Vec::new()
 }
 
 fn reload(state: &mut State) -> Vec<Effect> {
@@ -419,13 +482,13 @@ pub(super) fn on_page(state: &mut State, result: Result<Page, HttpError>) -> Vec
             // A contact seen on an earlier page (the list shifted, or a server repeats itself)
             // is shown once; the pager decides whether paging goes on.
             let fresh = list.pager.take(&mut page);
-            list.add(&state.backend, fresh);
+            let job = list.add(&state.backend, fresh);
             list.error = None;
             // A stop's reason stays on the status line (see `ui::chrome`).
             if page.skipped > 0 {
                 state.notify(format!("{} records without an id were left out", page.skipped), true);
             }
-            state.list.load_wanted(&mut state.requests, false).into_iter().collect()
+            job.into_iter().chain(state.list.load_wanted(&mut state.requests, false)).collect()
         }
         Err(error) => {
             state.record_exchange(error.exchange());
@@ -462,8 +525,16 @@ mod tests {
         state
     }
 
+    /// Presses a key; the matching it asks for is done at once, as the loop's thread would.
     fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-        update(state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        let effects = update(state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        crate::app::run_jobs(effects, |matched| update(state, matched))
+    }
+
+    /// A page arrives; the matching it asks for is done at once.
+    fn deliver(state: &mut State, tag: crate::app::Tag, page: Page) -> Vec<Effect> {
+        let effects = update(state, Message::PageLoaded { tag, result: Ok(page) });
+        crate::app::run_jobs(effects, |matched| update(state, matched))
     }
 
     /// Corporate Merch page `number` of 4, each of 50 contacts (more than the prefetch wants),
@@ -540,7 +611,7 @@ mod tests {
         update(&mut state, Message::Resized { width: 80, height: 24 });
         let effects = state.start();
         let (mut tag, _) = page_asked(&state, &effects);
-        update(&mut state, Message::PageLoaded { tag, result: Ok(page(1)) });
+        deliver(&mut state, tag, page(1));
         key(&mut state, KeyCode::Char('/'));
         let mut effects = Vec::new();
         for c in "lima".chars() {
@@ -550,7 +621,7 @@ mod tests {
         let chosen = state.list.selected().expect("a contact").id.clone();
         for number in 2..=4 {
             (tag, _) = page_asked(&state, &effects);
-            effects = update(&mut state, Message::PageLoaded { tag, result: Ok(page(number)) });
+            effects = deliver(&mut state, tag, page(number));
             assert_eq!(state.list.selected().expect("a contact").id, chosen, "page {number}");
         }
         assert!(effects.is_empty() && !state.list.searching(), "the last page ends the search");
@@ -558,6 +629,43 @@ mod tests {
         // The best match, from the last page, went to the top; the cursor moved down with its contact.
         assert_eq!(state.list.filter.visible(0).map(|i| state.list.contacts[i].id.as_str()), Some("195"));
         assert_eq!(state.list.cursor, 2);
+    }
+
+    #[test]
+    fn enter_before_the_matches_come_opens_the_best_match_once_they_do() {
+        let backend = Arc::new(crate::backend::find("corporatemerch", None).expect("built-in backend"));
+        let mut state = State::new(backend, Session::default());
+        update(&mut state, Message::Resized { width: 80, height: 24 });
+        let effects = state.start();
+        let (tag, _) = page_asked(&state, &effects);
+        let mut effects = update(&mut state, Message::PageLoaded { tag, result: Ok(page(4)) });
+        for code in [KeyCode::Char('/'), KeyCode::Char('l'), KeyCode::Char('i'), KeyCode::Char('m'), KeyCode::Char('a')]
+        {
+            effects.extend(update(&mut state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+        }
+        // Enter leaves the filter line, Enter opens: not yet, the list still shows everyone.
+        effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
+        effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
+        assert!(state.form.is_none() && state.list.filter.is_waiting());
+        assert_eq!(state.list.selected().map(|row| row.id.as_str()), Some("151"), "the first of the page");
+        let rest = crate::app::run_jobs(effects, |matched| update(&mut state, matched));
+        let opened = |effects: &[Effect]| effects.iter().any(|e| matches!(e, Effect::LoadContact { .. }));
+        assert!(
+            rest.iter().any(|e| matches!(e, Effect::LoadContact { id, .. } if id == "195")),
+            "Ana Lima, the best match, opens once the matches came: {rest:?}"
+        );
+        // Esc stops opening it.
+        update(&mut state, Message::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        assert!(state.requests.is_empty());
+
+        // A key between Enter and the matches forgets the Enter.
+        let mut effects = update(&mut state, Message::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
+        effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE))));
+        effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
+        effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
+        effects.extend(update(&mut state, Message::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))));
+        let rest = crate::app::run_jobs(effects, |matched| update(&mut state, matched));
+        assert!(!opened(&rest), "{rest:?}");
     }
 
     fn page_down(state: &mut State) -> usize {

@@ -34,7 +34,9 @@ pub use bulk::{
 };
 pub use conflict::{Conflict, Conflicts, Side};
 pub use entries::EntryEditor;
-pub use filter::Filter;
+#[cfg(test)]
+pub(crate) use filter::run_jobs;
+pub use filter::{Applied, Filter, MatchJob, Matched, Scored};
 pub use form::{Dropdown, Form, FormMode, Outcome, ServerChange};
 pub use history::HistoryView;
 pub use index::{IndexEnd, ListIndex};
@@ -88,6 +90,8 @@ pub enum Message {
     IndexRows { tag: Tag, rows: Vec<Row>, end: Option<IndexEnd> },
     /// The local index could not be written.
     IndexFailed(String),
+    /// Some matches of the filter's query, from the matching thread.
+    Matched(Matched),
 }
 
 /// Work for the event loop.
@@ -130,6 +134,11 @@ pub enum Effect {
     ReadIndex { tag: Tag },
     /// Write to the local index (in order, off the UI thread).
     WriteIndex(crate::index::Write),
+    /// Score contacts against the filter's query off the UI thread; the matches come back as
+    /// [`Message::Matched`], best first, in one or more batches.
+    Match(MatchJob),
+    /// Abandon the matching under way: the query changed, or the list was reloaded.
+    StopMatching,
 }
 
 /// Who rolo is talking to, for the title bar.
@@ -443,6 +452,7 @@ fn handle(state: &mut State, message: Message) -> Vec<Effect> {
             state.notify(format!("Could not write the local index: {error}"), true);
             Vec::new()
         }
+        Message::Matched(matched) => list::on_matched(state, matched),
     }
 }
 

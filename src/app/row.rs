@@ -4,6 +4,8 @@
 //! 100,000 contacts is held as rows so that its memory follows what the screen and the filter
 //! need. Whatever needs the whole record (the form, bulk edit) fetches it, fresh.
 
+use std::sync::Arc;
+
 use crate::backend::Backend;
 use crate::record::Contact;
 
@@ -12,9 +14,10 @@ use crate::record::Contact;
 pub struct Row {
     /// The id as text, as [`Contact::id`].
     pub id: String,
-    /// Every column's text (as the backend renders it, before the screen's sanitising), one
-    /// after the other; column `i` ends at `ends[i]`.
-    columns: Box<str>,
+    /// Every column's text (as the backend renders it, before the screen's sanitising), each
+    /// followed by a space: the text the filter searches, shared with it rather than copied;
+    /// column `i` ends at `ends[i]` (its space after).
+    text: Arc<str>,
     ends: Box<[u32]>,
 }
 
@@ -27,24 +30,26 @@ impl Row {
     /// A row from its parts: the id and each column's text, in the backend's column order (a
     /// row kept on disk, or built by a test).
     pub fn from_columns<S: AsRef<str>>(id: String, texts: impl IntoIterator<Item = S>) -> Self {
-        let mut columns = String::new();
+        let mut text = String::new();
         let mut ends = Vec::new();
-        for text in texts {
-            columns.push_str(text.as_ref());
-            ends.push(u32::try_from(columns.len()).unwrap_or(u32::MAX));
+        for column in texts {
+            text.push_str(column.as_ref());
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            text.push(' ');
         }
-        Self { id, columns: columns.into(), ends: ends.into() }
+        Self { id, text: text.into(), ends: ends.into() }
     }
 
     /// The column texts in the backend's column order.
     pub fn columns(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(self.ends.iter().copied()).map(|(start, end)| &self.columns[start as usize..end as usize])
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&end| end.saturating_add(1)));
+        starts.zip(self.ends.iter().copied()).map(|(start, end)| &self.text[start as usize..end as usize])
     }
 
-    /// The text the filter searches: every column, space-separated.
-    pub fn search_text(&self) -> String {
-        joined(self.columns())
+    /// The text the filter searches: every column, each followed by a space (the row's own
+    /// text, shared).
+    pub fn search_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
     }
 }
 
@@ -83,7 +88,7 @@ mod tests {
         let row = Row::new(&backend, &contact);
         let rendered: Vec<String> = backend.columns.iter().map(|c| c.value.render(&record)).collect();
         assert_eq!(row.columns().collect::<Vec<_>>(), rendered);
-        assert_eq!(row.search_text(), search_text(&backend, &contact));
+        assert_eq!(*row.search_text(), search_text(&backend, &contact));
         assert_eq!(row.id, "7");
         assert_eq!(Row::from_columns("7".into(), rendered), row, "a row from its parts is the same row");
     }

@@ -140,7 +140,13 @@ mod tests {
     }
 
     fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-        update(state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        apply(state, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    /// A message, and the matching it asks for done at once, as the loop's thread would.
+    fn apply(state: &mut State, message: Message) -> Vec<Effect> {
+        let effects = update(state, message);
+        crate::app::run_jobs(effects, |matched| update(state, matched))
     }
 
     /// The searches among `effects`, as (tag, query).
@@ -206,7 +212,7 @@ mod tests {
         let mut state = started();
         let backend = Arc::clone(&state.backend);
         key(&mut state, KeyCode::Char('/'));
-        let effects = update(&mut state, Message::Paste("ana".into()));
+        let effects = apply(&mut state, Message::Paste("ana".into()));
         let asked = searches(&effects);
         let [(search, ref query)] = asked[..] else { panic!("{asked:?}") };
         assert_eq!(query, "ana", "a pasted query is asked for whole");
@@ -216,10 +222,10 @@ mod tests {
         }) else {
             panic!("the whole-list search asks for page 2: {effects:?}")
         };
-        update(&mut state, Message::PageLoaded { tag: search, result: Ok(page(&backend, 60..=60, "Ana", None)) });
+        apply(&mut state, Message::PageLoaded { tag: search, result: Ok(page(&backend, 60..=60, "Ana", None)) });
         assert_eq!(state.list.selected().map(|r| r.id.as_str()), Some("60"));
         // Page 2 holds contact 60: it is now a local match, listed once, still selected.
-        update(&mut state, Message::PageLoaded { tag: page_tag, result: Ok(page(&backend, 51..=100, "Ana", Some(3))) });
+        apply(&mut state, Message::PageLoaded { tag: page_tag, result: Ok(page(&backend, 51..=100, "Ana", Some(3))) });
         assert!(state.list.server_matches().is_empty());
         assert_eq!(state.list.contacts.iter().filter(|c| c.id == "60").count(), 1);
         assert_eq!(state.list.selected().map(|r| r.id.as_str()), Some("60"));

@@ -132,8 +132,9 @@ pub async fn stream<W: Write>(client: &Client, options: &Options, rows: &mut Row
 fn matching(backend: &Backend, contacts: Vec<Contact>, filter: Option<&str>) -> Vec<Contact> {
     let Some(query) = filter else { return contacts };
     let mut matcher = Filter::default();
-    matcher.extend(contacts.iter().map(|c| search_text(backend, c)));
-    matcher.set_query(query);
+    let _ = matcher.extend(contacts.iter().map(|c| search_text(backend, c)));
+    let jobs = matcher.set_query(query);
+    matcher.match_here(jobs);
     let mut slots: Vec<Option<Contact>> = contacts.into_iter().map(Some).collect();
     (0..matcher.visible_len()).filter_map(|row| matcher.visible(row)).filter_map(|i| slots[i].take()).collect()
 }

@@ -7,6 +7,7 @@ pub mod editor_process;
 mod history_keeper;
 mod index_keeper;
 mod keeper;
+pub mod matching;
 pub mod runtime;
 mod worker;
 

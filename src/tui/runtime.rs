@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::editor_process::{Console, EditRequest, Keys};
+use super::matching::Matching;
 use super::{DraftKeeper, HistoryKeeper, IndexKeeper};
 use crate::app::{Effect, Message, State, Tag, update};
 use crate::http::{Client, HttpError, PageRequest, Retry, Written};
@@ -47,6 +48,8 @@ pub struct Runtime {
     pub theme: Theme,
     /// Where the views are scrolled to, kept from one frame to the next.
     scroll: ui::Scroll,
+    /// The thread that matches the filter's query, off the UI thread.
+    matching: Matching,
 }
 
 impl Runtime {
@@ -79,6 +82,7 @@ impl Runtime {
             suspend_pending: false,
             theme: Theme::default(),
             scroll: ui::Scroll::default(),
+            matching: Matching::start(),
         };
         runtime.run_effects(effects);
         runtime
@@ -138,6 +142,11 @@ impl Runtime {
         {
             self.tasks.remove(tag);
         }
+        if let Message::Matched(matched) = &message
+            && matched.is_last()
+        {
+            self.matching.finished();
+        }
         let effects = update(&mut self.state, message);
         self.run_effects(effects);
         if let Some(keeper) = &mut self.keeper {
@@ -178,18 +187,34 @@ impl Runtime {
         self.receiver.recv().await
     }
 
-    /// Dispatches answers until no request is in flight, or `limit` passes. Returns false on timeout.
+    /// Dispatches answers until no request is in flight and no matching runs, or `limit`
+    /// passes. Returns false on timeout.
     pub async fn settle(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
         while self.run_pending_edit().await {}
-        while !self.tasks.is_empty() {
-            match tokio::time::timeout_at(deadline, self.receiver.recv()).await {
+        while !self.tasks.is_empty() || self.matching.is_running() {
+            let next = async {
+                tokio::select! {
+                    message = self.matching.next() => Some(message),
+                    message = self.receiver.recv(), if !self.tasks.is_empty() => message,
+                }
+            };
+            match tokio::time::timeout_at(deadline, next).await {
                 Ok(Some(message)) => self.dispatch(message),
                 Ok(None) | Err(_) => return false,
             }
             while self.run_pending_edit().await {}
         }
         true
+    }
+
+    /// Waits (blocking) until the matching thread has answered every job, dispatching its
+    /// answers and nothing else: for tests, which look at the list as a user would a moment
+    /// after typing, without letting other answers (pages) in.
+    pub fn finish_matching(&mut self) {
+        while let Some(message) = self.matching.wait_next() {
+            self.dispatch(message);
+        }
     }
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
@@ -259,6 +284,14 @@ impl Runtime {
                 if let Some(task) = self.tasks.remove(&tag) {
                     task.abort();
                 }
+                return;
+            }
+            Effect::Match(job) => {
+                self.matching.submit(job);
+                return;
+            }
+            Effect::StopMatching => {
+                self.matching.stop();
                 return;
             }
             Effect::LoadPage { tag, page } => {
@@ -402,6 +435,10 @@ where
                 runtime.dispatch(message);
                 dirty = true;
             }
+            message = runtime.matching.next() => {
+                runtime.dispatch(message);
+                dirty = true;
+            }
             _ = ticker.tick(), if busy => {
                 runtime.dispatch(Message::Tick);
                 dirty = true;
@@ -414,8 +451,8 @@ where
                 }
             }
         }
-        // Drain a burst (fast typing, several answers) before drawing once.
-        while let Ok(message) = runtime.receiver.try_recv() {
+        // Drain a burst (fast typing, several answers, matches) before drawing once.
+        while let Some(message) = runtime.receiver.try_recv().ok().or_else(|| runtime.matching.try_next()) {
             runtime.dispatch(message);
             dirty = true;
         }

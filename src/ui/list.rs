@@ -23,10 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
         if list.typing {
             spans.push(Span::styled("▏", theme.key));
         }
-        spans.push(Span::styled(
-            format!("   {} of {} match", list.filter.visible_len(), list.contacts.len()),
-            theme.dim,
-        ));
+        // Until a new query's first matches come, the list shows the last ones: no count yet.
+        let count = if list.filter.is_waiting() {
+            "   matching…".to_string()
+        } else {
+            format!("   {} of {} match", list.filter.visible_len(), list.contacts.len())
+        };
+        spans.push(Span::styled(count, theme.dim));
         let from_server = list.server_matches().len();
         if from_server > 0 {
             spans.push(Span::styled(format!(", {from_server} more found by the server"), theme.dim));

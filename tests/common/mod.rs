@@ -180,8 +180,10 @@ impl App {
         screens
     }
 
-    /// Draws the current state.
+    /// Draws the current state, once the filter's matching (off the UI thread, a few
+    /// milliseconds) has answered: what a user sees a moment after typing.
     pub fn draw(&mut self) {
+        self.runtime.finish_matching();
         self.terminal.draw(|frame| self.runtime.draw(frame)).expect("draw");
     }
 

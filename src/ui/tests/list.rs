@@ -54,6 +54,13 @@ fn the_filter_line_shows_what_is_typed_the_caret_and_the_count() {
     assert_eq!(style_of(&screen, "1 of 3"), theme.dim);
     assert!(text[3].starts_with("▶ Grace Tester2"), "{text:?}");
     assert_eq!(try_find(&screen, "Ada"), None);
+
+    // A key typed before the matches of the last one came: the query shows at once, the list
+    // keeps the matches it has, and the count waits for the new ones.
+    update(&mut state, Message::Key(press(KeyCode::Char('c'))));
+    let screen = frame(&state, &theme, 80, 12);
+    assert_eq!(row(&screen, 1), "/grac▏   matching…");
+    assert!(row(&screen, 3).starts_with("▶ Grace Tester2"), "{:?}", rows(&screen));
 }
 
 #[test]

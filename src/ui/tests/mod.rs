@@ -107,7 +107,9 @@ fn ctrl(c: char) -> KeyEvent {
 /// Presses keys through the app, as the user would.
 fn keys(state: &mut State, keys: impl IntoIterator<Item = KeyEvent>) {
     for key in keys {
-        update(state, Message::Key(key));
+        // Matching runs here at once, as the loop's matching thread would within milliseconds.
+        let effects = update(state, Message::Key(key));
+        crate::app::run_jobs(effects, |matched| update(state, matched));
     }
 }
 
