@@ -452,7 +452,18 @@ async fn the_next_start_shows_the_index_at_once_then_the_refresh_brings_changes_
     app.type_text(&email);
     let list = &app.runtime.state.list;
     assert_eq!(list.filter.visible(0).map(|i| list.contacts[i].id.as_str()), Some("2990"));
+    // The refresh is not a search: every row is there; the status line says where they are from.
+    let screen = app.screen();
+    assert!(screen.contains("1 of 3000 match") && !screen.contains("searching"), "{screen}");
     app.press(KeyCode::Enter);
+    // The refresh begins: the status line says whose rows these are.
+    while !app.runtime.state.list.index.refreshing() {
+        let message = tokio::time::timeout(common::SETTLE, app.runtime.next_answer()).await;
+        let Ok(Some(message)) = message else { panic!("the refresh did not begin") };
+        app.runtime.dispatch(message);
+    }
+    let screen = app.screen();
+    assert!(screen.contains("│  from the local index, refreshing"), "{screen}");
 
     // Then the refresh: the rename shows, the deleted contact goes, in the list and the index.
     app.settle().await;

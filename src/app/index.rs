@@ -61,6 +61,12 @@ impl ListIndex {
         self.on
     }
 
+    /// True from the end of the read until the refresh's pass ends: the rows shown are the
+    /// index's, being brought up to date from the server.
+    pub fn refreshing(&self) -> bool {
+        self.pass.is_some()
+    }
+
     /// True while a pass of changes only runs: the server's total is the number of changes,
     /// not of contacts.
     pub fn counting_changes(&self) -> bool {

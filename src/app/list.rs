@@ -149,7 +149,8 @@ impl ContactList {
     /// True while a filter is set and the rest of the list loads in the background for it:
     /// until the pages end or stop, a page fails to load, or Esc stops it (`r` starts over).
     pub fn searching(&self) -> bool {
-        self.filter.is_active() && self.error.is_none() && self.has_more()
+        // A refresh of the local index pages on its own, and its rows are all there already.
+        self.filter.is_active() && self.error.is_none() && self.has_more() && !self.index.refreshing()
     }
 
     /// The contact under the cursor.

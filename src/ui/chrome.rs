@@ -35,6 +35,9 @@ pub fn draw_status(frame: &mut Frame, area: Rect, theme: &Theme, state: &State) 
         spans.push(Span::raw(" "));
     }
     spans.push(Span::raw(loaded(&state.list)));
+    if state.list.index.refreshing() {
+        spans.push(Span::styled("  │  from the local index, refreshing", theme.dim));
+    }
     if !state.bulk.marks.is_empty() {
         spans.push(Span::styled(format!("  │  {} marked", state.bulk.marks.len()), theme.key));
     }
