@@ -26,6 +26,9 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
         // Until a new query's first matches come, the list shows the last ones: no count yet.
         let count = if list.filter.is_waiting() {
             "   matching…".to_string()
+        } else if list.filter.is_matching() {
+            // The count so far is not the answer yet.
+            format!("   {} of {} match so far, matching…", list.filter.visible_len(), list.contacts.len())
         } else {
             format!("   {} of {} match", list.filter.visible_len(), list.contacts.len())
         };
@@ -46,6 +49,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, state: &State, offset:
             super::shown(error)
         } else if list.searching() {
             "No contact matches yet; the rest of the list is loading to be searched. Esc stops it.".to_string()
+        } else if show_filter && list.filter.is_matching() {
+            "No contact matches yet; still matching.".to_string()
         } else if state.requests.any(|p| *p == Purpose::ListPage) {
             "Loading contacts…".to_string()
         } else if show_filter {

@@ -189,3 +189,22 @@ fn while_the_search_loads_the_rest_the_filter_line_says_how_far_it_got() {
     assert_eq!(row(&screen, 1), "/zzz▏   0 of 3 match");
     assert_eq!(row(&screen, 2), "Loading cancelled. Press r to load again.");
 }
+
+#[test]
+fn while_the_scan_goes_on_the_count_is_what_was_found_so_far() {
+    let mut state = state_with(5_000);
+    keys(&mut state, [press(KeyCode::Char('/'))]);
+    // The first batch of contacts is matched; the rest are still to be.
+    let effects = update(&mut state, Message::Key(press(KeyCode::Char('z'))));
+    let Some(Effect::Match(job)) = effects.into_iter().find(|e| matches!(e, Effect::Match(_))) else {
+        panic!("a query asks for matching")
+    };
+    // The matching thread's first batch of answers, as it sends them before the rest.
+    let mut matcher = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
+    update(&mut state, job.answer(job.score(0..1_000, &mut matcher), false));
+    assert!(state.list.filter.is_matching(), "the scan goes on");
+    let theme = Theme::default();
+    let screen = frame(&state, &theme, 80, 12);
+    assert_eq!(row(&screen, 1), "/z▏   0 of 5000 match so far, matching…");
+    assert_eq!(row(&screen, 2), "No contact matches yet; still matching.");
+}
